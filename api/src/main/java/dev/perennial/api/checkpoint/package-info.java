@@ -1,0 +1,2 @@
+/** Perennial API.checkpoint. */
+package dev.perennial.api.checkpoint;

@@ -1,0 +1,2 @@
+/** Perennial API.config. */
+package dev.perennial.api.config;

@@ -1,0 +1,2 @@
+/** Perennial API.data. */
+package dev.perennial.api.data;

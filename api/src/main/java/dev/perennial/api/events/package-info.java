@@ -1,0 +1,2 @@
+/** Perennial API.events. */
+package dev.perennial.api.events;

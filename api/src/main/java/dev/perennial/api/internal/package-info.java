@@ -1,0 +1,2 @@
+/** Perennial API.internal. */
+package dev.perennial.api.internal;

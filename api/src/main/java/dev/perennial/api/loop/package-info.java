@@ -1,0 +1,2 @@
+/** Perennial API.loop. */
+package dev.perennial.api.loop;

@@ -1,0 +1,2 @@
+/** Perennial API.metrics. */
+package dev.perennial.api.metrics;

@@ -1,0 +1,2 @@
+/** Perennial API. */
+package dev.perennial.api;

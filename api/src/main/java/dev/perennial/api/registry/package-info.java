@@ -1,0 +1,2 @@
+/** Perennial API.registry. */
+package dev.perennial.api.registry;

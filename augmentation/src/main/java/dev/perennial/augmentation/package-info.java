@@ -1,0 +1,2 @@
+/** Augmenters. */
+package dev.perennial.augmentation;

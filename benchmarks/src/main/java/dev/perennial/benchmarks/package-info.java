@@ -1,0 +1,2 @@
+/** Benchmark programs. */
+package dev.perennial.benchmarks;

@@ -1,0 +1,2 @@
+/** Baselines: naive fine-tuning, LwF, EWC. */
+package dev.perennial.continual.baseline;

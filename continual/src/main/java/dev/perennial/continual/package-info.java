@@ -1,0 +1,2 @@
+/** Continual-learning methods. */
+package dev.perennial.continual;

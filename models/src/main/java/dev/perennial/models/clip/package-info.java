@@ -1,0 +1,2 @@
+/** The CLIP vision tower with Hugging Face parameter names. */
+package dev.perennial.models.clip;

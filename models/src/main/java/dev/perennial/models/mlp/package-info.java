@@ -1,0 +1,2 @@
+/** All-MLP backbones: MLP-Mixer. */
+package dev.perennial.models.mlp;

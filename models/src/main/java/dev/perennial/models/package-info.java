@@ -1,0 +1,2 @@
+/** Shared model blocks; see the subpackages. */
+package dev.perennial.models;

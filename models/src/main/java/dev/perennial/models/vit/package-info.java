@@ -1,0 +1,2 @@
+/** Vision transformers with timm parameter names. */
+package dev.perennial.models.vit;

@@ -1,0 +1,16 @@
+/** Reusable DJL blocks shared by every plugin: backbones, PET modules and safe checkpoint IO. */
+module dev.perennial.models {
+    requires transitive dev.perennial.spi;
+    requires transitive ai.djl.api;
+    requires com.google.gson;
+
+    exports dev.perennial.models;
+    // exports dev.perennial.models.io;  (enabled when the package has classes)
+    // exports dev.perennial.models.nn;  (enabled when the package has classes)
+    // exports dev.perennial.models.pet;  (enabled when the package has classes)
+    // exports dev.perennial.models.vit;  (enabled when the package has classes)
+    // exports dev.perennial.models.cnn;  (enabled when the package has classes)
+    // exports dev.perennial.models.mlp;  (enabled when the package has classes)
+    // exports dev.perennial.models.clip;  (enabled when the package has classes)
+    // exports dev.perennial.models.llama;  (enabled when the package has classes)
+}

@@ -1,0 +1,2 @@
+/** The example plugin. */
+package dev.perennial.example;

@@ -1,0 +1,2 @@
+/** The perennial command and sample experiments. */
+package dev.perennial.samples;
