@@ -5,7 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * The parameters of a block tree under the names of the ecosystem it mirrors (timm, torchvision, Hugging Face).
@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
  * (djl-notes §1.3) breaks.
  */
 public final class ParameterNames {
-    private static final Pattern POSITION_PREFIX = Pattern.compile("^\\d+");
-
     private ParameterNames() {}
 
     /**
@@ -33,13 +31,27 @@ public final class ParameterNames {
         return out;
     }
 
+    /**
+     * The torch name of a child: DJL's key without the position prefix it added ({@code "%02d"} of the
+     * 1-based position), so numeric names such as {@code blocks.0} survive.
+     *
+     * @param djlKey the key in the parent's child list, e.g. {@code 010} or {@code 02attn}
+     * @param position the child's 1-based position
+     * @return the name it was registered with
+     */
+    static String torchName(String djlKey, int position) {
+        String expected = String.format(Locale.ROOT, "%02d", position);
+        return djlKey.startsWith(expected) ? djlKey.substring(expected.length()) : djlKey;
+    }
+
     private static void collect(Block block, String prefix, Map<String, Parameter> out) {
         for (Pair<String, Parameter> p : block.getDirectParameters()) {
             out.put(prefix + p.getKey(), p.getValue());
         }
+        int position = 0;
         for (Pair<String, Block> child : block.getChildren()) {
-            String name = POSITION_PREFIX.matcher(child.getKey()).replaceFirst("");
-            collect(child.getValue(), prefix + name + ".", out);
+            position++;
+            collect(child.getValue(), prefix + torchName(child.getKey(), position) + ".", out);
         }
     }
 }
