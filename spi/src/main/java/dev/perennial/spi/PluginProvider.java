@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * The root of every provider interface: a named, versioned factory of one plugin object.
  *
- * <p>Providers are discovered with {@code ServiceLoader.stream()}. They must have a public no-argument
+ * <p>Providers carry {@link PluginName} and are discovered with {@code ServiceLoader.stream()}. They must have a public no-argument
  * constructor that does no work: the registry instantiates a provider only to read its name and metadata,
  * and calls {@link #create} only when an experiment asks for it.
  *
@@ -21,9 +21,17 @@ public interface PluginProvider<C extends Record, P> {
     /**
      * The name an experiment uses to ask for this plugin, unique within its {@link #kind()}.
      *
-     * @return a name matching {@link #NAME}
+     * @return a name matching {@link #NAME}; by default the value of the class's {@link PluginName}
+     * @throws IllegalStateException when the class carries no {@link PluginName}
      */
-    String name();
+    default String name() {
+        PluginName annotation = getClass().getAnnotation(PluginName.class);
+        if (annotation == null) {
+            throw new IllegalStateException("plugin provider " + getClass().getName()
+                    + " has no @PluginName annotation");
+        }
+        return annotation.value();
+    }
 
     /**
      * The plugin's own version, written into checkpoints and reports.
