@@ -1,0 +1,52 @@
+package dev.perennial.augmentation.freda;
+
+import dev.perennial.spi.Augmenter;
+import dev.perennial.spi.AugmenterProvider;
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/** Provides the {@code freda} augmenter. */
+@PluginName("freda")
+public final class FredaProvider implements AugmenterProvider<FredaConfig> {
+
+    /** Needed by ServiceLoader; does no work. */
+    public FredaProvider() {}
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<FredaConfig> configType() {
+        return FredaConfig.class;
+    }
+
+    @Override
+    public FredaConfig defaultConfig() {
+        return FredaConfig.defaults();
+    }
+
+    @Override
+    public String description() {
+        return "FreDA: gives low-quality fakes the low-frequency band of their corresponding real frame (frequency-domain mix)";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL);
+    }
+
+    @Override
+    public Augmenter create(FredaConfig config, PluginContext context) {
+        return new FredaAugmenter(config, context.seed());
+    }
+}

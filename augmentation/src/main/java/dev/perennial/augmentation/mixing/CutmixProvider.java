@@ -1,0 +1,52 @@
+package dev.perennial.augmentation.mixing;
+
+import dev.perennial.spi.Augmenter;
+import dev.perennial.spi.AugmenterProvider;
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/** Provides the {@code cutmix} augmenter. */
+@PluginName("cutmix")
+public final class CutmixProvider implements AugmenterProvider<CutmixConfig> {
+
+    /** Needed by ServiceLoader; does no work. */
+    public CutmixProvider() {}
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<CutmixConfig> configType() {
+        return CutmixConfig.class;
+    }
+
+    @Override
+    public CutmixConfig defaultConfig() {
+        return CutmixConfig.defaults();
+    }
+
+    @Override
+    public String description() {
+        return "cutmix baseline: pastes a box from another image of the batch and weights the labels by area";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL);
+    }
+
+    @Override
+    public Augmenter create(CutmixConfig config, PluginContext context) {
+        return new CutmixAugmenter(config, context.seed());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.perennial.augmentation.mixing;
+
+import dev.perennial.spi.Augmenter;
+import dev.perennial.spi.AugmenterProvider;
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/** Provides the {@code mixup} augmenter. */
+@PluginName("mixup")
+public final class MixupProvider implements AugmenterProvider<MixupConfig> {
+
+    /** Needed by ServiceLoader; does no work. */
+    public MixupProvider() {}
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<MixupConfig> configType() {
+        return MixupConfig.class;
+    }
+
+    @Override
+    public MixupConfig defaultConfig() {
+        return MixupConfig.defaults();
+    }
+
+    @Override
+    public String description() {
+        return "mixup baseline: blends image pairs of a batch with a Beta(alpha, alpha) weight and mixes their labels";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL);
+    }
+
+    @Override
+    public Augmenter create(MixupConfig config, PluginContext context) {
+        return new MixupAugmenter(config, context.seed());
+    }
+}
