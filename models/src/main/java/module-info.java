@@ -5,7 +5,7 @@ module dev.perennial.models {
     requires com.google.gson;
 
     exports dev.perennial.models;
-    // exports dev.perennial.models.io;  (enabled when the package has classes)
+    exports dev.perennial.models.io;
     // exports dev.perennial.models.nn;  (enabled when the package has classes)
     // exports dev.perennial.models.pet;  (enabled when the package has classes)
     // exports dev.perennial.models.vit;  (enabled when the package has classes)
