@@ -7,22 +7,23 @@ module dev.perennial.api {
     requires transitive ai.djl.api;
     requires com.google.guice;
     requires jakarta.inject;
-    requires com.fasterxml.jackson.databind;
+    // PluginRegistry and ConfigBinder take Jackson trees (JsonNode) in their public signatures.
+    requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.slf4j;
     requires java.logging;
 
     // exports dev.perennial.api;  (enabled when the package has classes)
-    // exports dev.perennial.api.registry;  (enabled when the package has classes)
+    exports dev.perennial.api.registry;
     // exports dev.perennial.api.loop;  (enabled when the package has classes)
     // exports dev.perennial.api.data;  (enabled when the package has classes)
     // exports dev.perennial.api.metrics;  (enabled when the package has classes)
     // exports dev.perennial.api.checkpoint;  (enabled when the package has classes)
-    // exports dev.perennial.api.config;  (enabled when the package has classes)
+    exports dev.perennial.api.config;
     // exports dev.perennial.api.events;  (enabled when the package has classes)
 
     // opens dev.perennial.api.internal to com.google.guice;  (enabled when the package has classes)
-    // opens dev.perennial.api.config to com.fasterxml.jackson.databind;  (enabled when the package has classes)
+    opens dev.perennial.api.config to com.fasterxml.jackson.databind;
     // opens dev.perennial.api.checkpoint to com.fasterxml.jackson.databind;  (enabled when the package has classes)
     // opens dev.perennial.api.metrics to com.fasterxml.jackson.databind;  (enabled when the package has classes)
     // opens dev.perennial.api to com.fasterxml.jackson.databind;  (enabled when the package has classes)
