@@ -6,11 +6,11 @@ module dev.perennial.models {
 
     exports dev.perennial.models;
     exports dev.perennial.models.io;
-    // exports dev.perennial.models.nn;  (enabled when the package has classes)
-    // exports dev.perennial.models.pet;  (enabled when the package has classes)
-    // exports dev.perennial.models.vit;  (enabled when the package has classes)
+    exports dev.perennial.models.nn;
+    exports dev.perennial.models.pet;
+    exports dev.perennial.models.vit;
     // exports dev.perennial.models.cnn;  (enabled when the package has classes)
     // exports dev.perennial.models.mlp;  (enabled when the package has classes)
-    // exports dev.perennial.models.clip;  (enabled when the package has classes)
-    // exports dev.perennial.models.llama;  (enabled when the package has classes)
+    exports dev.perennial.models.clip;
+    exports dev.perennial.models.llama;
 }

@@ -1,0 +1,135 @@
+package dev.perennial.models.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Linear;
+import java.util.Optional;
+
+/**
+ * The LLaMA decoder (Touvron et al. 2023) with Hugging Face {@code LlamaForCausalLM} parameter names
+ * ({@code model.embed_tokens.weight}, {@code model.layers.N.self_attn.q_proj.weight}, {@code …k_proj}, {@code …v_proj},
+ * {@code …o_proj}, {@code model.layers.N.mlp.gate_proj.weight}, {@code …up_proj}, {@code …down_proj},
+ * {@code model.layers.N.input_layernorm.weight}, {@code …post_attention_layernorm.weight}, {@code model.norm.weight},
+ * {@code lm_head.weight}): RMSNorm, RoPE with configurable θ, SwiGLU, grouped-query attention, a causal mask built
+ * from arange comparisons, and a {@link KvCache} for incremental decoding.
+ *
+ * <p>The DJL entry point maps token ids (B, S) to logits (B, S, vocab). LLaVA-style callers embed the text with
+ * {@link #embed}, splice image features into the sequence and call {@link #forwardEmbeddings}.
+ */
+public final class LlamaForCausalLM extends FixedShapeBlock {
+    private final LlamaConfig config;
+    private final LlamaModel model;
+    private final Linear lmHead;
+
+    /**
+     * Builds the decoder (random initialisation; load a checkpoint over it).
+     *
+     * @param config the decoder config
+     */
+    public LlamaForCausalLM(LlamaConfig config) {
+        this.config = config;
+        this.model = addChildBlock("model", new LlamaModel(config));
+        this.lmHead = config.tieWordEmbeddings()
+                ? null
+                : addChildBlock("lm_head", new Linear(config.hiddenSize(), config.vocabSize(), false));
+    }
+
+    /** @return the config */
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** @return the decoder body ({@code model}) */
+    public LlamaModel model() {
+        return model;
+    }
+
+    /** @return the output projection, absent when tied to the embedding */
+    public Optional<Linear> lmHead() {
+        return Optional.ofNullable(lmHead);
+    }
+
+    /**
+     * Embeds token ids.
+     *
+     * @param store the parameter store
+     * @param ids (B, S) int64
+     * @param training whether this is a training pass
+     * @return (B, S, D)
+     */
+    public NDArray embed(ParameterStore store, NDArray ids, boolean training) {
+        return model.embed(store, ids, training);
+    }
+
+    /**
+     * Logits for token ids.
+     *
+     * @param store the parameter store
+     * @param ids (B, S) int64
+     * @param attentionMask (B, cached + S) 1/0 padding mask, if any
+     * @param cache KV cache for incremental decoding, if any
+     * @param training whether this is a training pass
+     * @return logits, final tokens and hidden states
+     */
+    public LlamaOutput forward(
+            ParameterStore store,
+            NDArray ids,
+            Optional<NDArray> attentionMask,
+            Optional<KvCache> cache,
+            boolean training) {
+        return forwardEmbeddings(store, embed(store, ids, training), attentionMask, cache, training);
+    }
+
+    /**
+     * Logits for input embeddings (HF {@code inputs_embeds}).
+     *
+     * @param store the parameter store
+     * @param inputsEmbeds (B, S, D)
+     * @param attentionMask (B, cached + S) 1/0 padding mask, if any
+     * @param cache KV cache for incremental decoding, if any
+     * @param training whether this is a training pass
+     * @return logits, final tokens and hidden states
+     */
+    public LlamaOutput forwardEmbeddings(
+            ParameterStore store,
+            NDArray inputsEmbeds,
+            Optional<NDArray> attentionMask,
+            Optional<KvCache> cache,
+            boolean training) {
+        LlamaOutput out = model.forwardEmbeddings(store, inputsEmbeds, attentionMask, cache, training);
+        NDArray h = out.lastHiddenState();
+        NDArray logits = lmHead != null
+                ? lmHead.forward(store, h, training)
+                : ai.djl.nn.core.Linear.linear(h, value(store, model.embedTokens().weight(), h, training))
+                        .singletonOrThrow();
+        return new LlamaOutput(Optional.of(logits), h, out.hiddenStates());
+    }
+
+    /**
+     * A new, empty KV cache sized for this model.
+     *
+     * @param parent the manager the cache opens its sub-manager under
+     * @return the cache
+     */
+    public KvCache newCache(ai.djl.ndarray.NDManager parent) {
+        return new KvCache(parent, config.numHiddenLayers());
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(store, inputs.singletonOrThrow(), Optional.empty(), Optional.empty(), training)
+                .logits()
+                .orElseThrow());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), s.get(1), config.vocabSize())};
+    }
+}

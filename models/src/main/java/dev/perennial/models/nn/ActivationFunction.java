@@ -1,0 +1,44 @@
+package dev.perennial.models.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/** The element-wise activations the backbones use. */
+public enum ActivationFunction {
+    /** Exact GELU, x·Φ(x) (timm ViT, LLaVA projector). */
+    GELU {
+        @Override
+        public NDArray apply(NDArray x) {
+            return Activation.gelu(x);
+        }
+    },
+    /** CLIP's quick GELU, x·σ(1.702·x) (Radford et al. 2021; HF {@code quick_gelu}). */
+    QUICK_GELU {
+        @Override
+        public NDArray apply(NDArray x) {
+            return x.mul(Activation.sigmoid(x.mul(1.702f)));
+        }
+    },
+    /** max(x, 0). */
+    RELU {
+        @Override
+        public NDArray apply(NDArray x) {
+            return Activation.relu(x);
+        }
+    },
+    /** SiLU / swish, x·σ(x) (LLaMA's gate). */
+    SILU {
+        @Override
+        public NDArray apply(NDArray x) {
+            return Activation.swish(x, 1f);
+        }
+    };
+
+    /**
+     * Applies the activation.
+     *
+     * @param x input
+     * @return activated input, same shape
+     */
+    public abstract NDArray apply(NDArray x);
+}
