@@ -12,12 +12,14 @@ module dev.perennial.api {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.slf4j;
     requires java.logging;
+    // javax.imageio decodes the image-folder data set's JPEG and PNG files.
+    requires java.desktop;
 
     // exports dev.perennial.api;  (enabled when the package has classes)
     exports dev.perennial.api.registry;
     // exports dev.perennial.api.loop;  (enabled when the package has classes)
-    // exports dev.perennial.api.data;  (enabled when the package has classes)
-    // exports dev.perennial.api.metrics;  (enabled when the package has classes)
+    exports dev.perennial.api.data;
+    exports dev.perennial.api.metrics;
     // exports dev.perennial.api.checkpoint;  (enabled when the package has classes)
     exports dev.perennial.api.config;
     // exports dev.perennial.api.events;  (enabled when the package has classes)
@@ -25,7 +27,9 @@ module dev.perennial.api {
     // opens dev.perennial.api.internal to com.google.guice;  (enabled when the package has classes)
     opens dev.perennial.api.config to com.fasterxml.jackson.databind;
     // opens dev.perennial.api.checkpoint to com.fasterxml.jackson.databind;  (enabled when the package has classes)
-    // opens dev.perennial.api.metrics to com.fasterxml.jackson.databind;  (enabled when the package has classes)
+    opens dev.perennial.api.metrics to com.fasterxml.jackson.databind;
+    // Data set and scenario config records are bound by Jackson.
+    opens dev.perennial.api.data to com.fasterxml.jackson.databind;
     // opens dev.perennial.api to com.fasterxml.jackson.databind;  (enabled when the package has classes)
 
     uses dev.perennial.spi.LearnerProvider;
@@ -36,4 +40,10 @@ module dev.perennial.api {
     uses dev.perennial.spi.DatasetSourceProvider;
     uses dev.perennial.spi.ScenarioProvider;
     uses dev.perennial.spi.MetricProvider;
+
+    provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.api.data.ImageFolderProvider,
+            dev.perennial.api.data.IdxProvider, dev.perennial.api.data.GeneratedShapesProvider;
+    provides dev.perennial.spi.ScenarioProvider with dev.perennial.api.data.ClassIncrementalProvider;
+    provides dev.perennial.spi.MetricProvider with dev.perennial.api.metrics.AccuracyMetricProvider,
+            dev.perennial.api.metrics.Top5AccuracyMetricProvider;
 }
