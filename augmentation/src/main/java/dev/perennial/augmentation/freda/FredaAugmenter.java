@@ -20,6 +20,7 @@ public final class FredaAugmenter implements Augmenter {
     private final long seed;
     private final MaskShape shape;
     private final SpectrumTransform transform;
+    private final SpectrumMixing mixing;
 
     /**
      * Makes the augmenter.
@@ -32,6 +33,7 @@ public final class FredaAugmenter implements Augmenter {
         this.seed = seed;
         this.shape = config.shape();
         this.transform = config.spectrumTransform();
+        this.mixing = config.spectrumMixing();
     }
 
     @Override
@@ -76,7 +78,8 @@ public final class FredaAugmenter implements Augmenter {
         if (!any) {
             return batch;
         }
-        NDArray mixed = FrequencyMix.mix(real, image, config.radius(), shape, transform, config.clip());
+        float[] mask = FrequencyMix.lowFrequencyMask(s.height(), s.width(), config.radius(), shape);
+        NDArray mixed = FrequencyMix.mix(real, image, mask, mixing, transform, config.clip());
         NDArray pick = step.manager().create(chosen, new Shape(s.batch(), 1, 1, 1)).toDevice(image.getDevice(), false);
         NDArray out = mixed.mul(pick).add(image.mul(pick.neg().add(1f)));
         return batch.withInput(config.imageInput(), out);

@@ -9,6 +9,7 @@ import dev.perennial.spi.ConfigDoc;
  * @param radius the low-frequency mask radius as a fraction of min(H, W)
  * @param maskShape {@code circle} or {@code square}
  * @param transform {@code engine-fft} or {@code dft-matmul}
+ * @param mixing {@code complex} or {@code amplitude}
  * @param probability the chance that an eligible fake is mixed
  * @param fakeLabel the class id of fakes
  * @param pairedInput the batch input that holds each sample's corresponding real frame
@@ -23,6 +24,9 @@ public record FredaConfig(
                 String maskShape,
         @ConfigDoc("'engine-fft' (default; the engine's complex fft2, which works on PyTorch) or 'dft-matmul' "
                 + "(real DFT matrices, any engine, images up to ~128 px).") String transform,
+        @ConfigDoc("What is mixed in the band: 'complex' (default; the spec's formula, whole complex spectrum) "
+                + "or 'amplitude' (amplitudes only, the fake's phase kept; the paper's choice is unknown).")
+                String mixing,
         @ConfigDoc("Probability in [0, 1] that an eligible fake is replaced by its FreDA mix; default 0.5 "
                 + "(SDK choice). Use 1 when a curriculum marks the samples with selectInput.") double probability,
         @ConfigDoc("Class id of fake samples (only they are mixed); >= 0, default 1.") long fakeLabel,
@@ -43,6 +47,7 @@ public record FredaConfig(
         }
         MaskShape.parse(maskShape, "freda.maskShape");
         SpectrumTransform.parse(transform, "freda.transform");
+        SpectrumMixing.parse(mixing, "freda.mixing");
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("freda config field 'probability' must be in [0, 1]; was "
                     + probability);
@@ -66,10 +71,10 @@ public record FredaConfig(
     /**
      * The defaults.
      *
-     * @return radius 0.1, circle, engine FFT, probability 0.5, fake label 1, paired input {@code real}
+     * @return radius 0.1, circle, engine FFT, complex mixing, probability 0.5, fake label 1, paired input {@code real}
      */
     public static FredaConfig defaults() {
-        return new FredaConfig(0.1, "circle", "engine-fft", 0.5, 1, "real", "", "image", true);
+        return new FredaConfig(0.1, "circle", "engine-fft", "complex", 0.5, 1, "real", "", "image", true);
     }
 
     /**
@@ -79,6 +84,15 @@ public record FredaConfig(
      */
     public MaskShape shape() {
         return MaskShape.parse(maskShape, "freda.maskShape");
+    }
+
+    /**
+     * The parsed mixing.
+     *
+     * @return the mixing
+     */
+    public SpectrumMixing spectrumMixing() {
+        return SpectrumMixing.parse(mixing, "freda.mixing");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.perennial.augmentation.freda;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,6 +19,9 @@ import ai.djl.ndarray.types.Shape;
  * real image supplies the low band and the fake keeps the high band. By linearity the mix is computed as
  * x_a = x_f + Re(iFFT2(M ⊙ FFT2(x_r − x_f))), one transform pair instead of two. The mask is symmetric under
  * f → −f, so the imaginary part of the inverse transform is only rounding.
+ *
+ * <p>{@link SpectrumMixing#AMPLITUDE} mixes amplitudes only and keeps the fake's phase (the paper's choice between
+ * the two is not known; complex mixing, the formula above, is the default).
  *
  * <p>The deepfake curriculum calls {@link #mix(NDArray, NDArray, double, MaskShape, SpectrumTransform, boolean)}
  * directly on its pairs; {@link FredaAugmenter} is the batch augmenter.
@@ -91,7 +95,7 @@ public final class FrequencyMix {
     }
 
     /**
-     * Mixes a real and a fake image with any mask given in the unshifted layout.
+     * Mixes a real and a fake image with any mask given in the unshifted layout, mixing complex spectra.
      *
      * @param real x_r, float32 (…, H, W)
      * @param fake x_f, the same shape
@@ -102,6 +106,23 @@ public final class FrequencyMix {
      * @throws IllegalArgumentException when shapes disagree or the mask has values outside [0, 1]
      */
     public static NDArray mix(NDArray real, NDArray fake, float[] mask, SpectrumTransform transform, boolean clip) {
+        return mix(real, fake, mask, SpectrumMixing.COMPLEX, transform, clip);
+    }
+
+    /**
+     * Mixes a real and a fake image with any mask given in the unshifted layout.
+     *
+     * @param real x_r, float32 (…, H, W)
+     * @param fake x_f, the same shape
+     * @param mask M, H·W row-major in the unshifted layout (see {@link #lowFrequencyMask}), values in [0, 1]
+     * @param mixing complex spectra (the spec's formula) or amplitudes with the fake's phase
+     * @param transform how to compute the spectra
+     * @param clip whether to clip to [0, 1]
+     * @return x_a attached to {@code real}'s manager
+     * @throws IllegalArgumentException when shapes disagree or the mask has values outside [0, 1]
+     */
+    public static NDArray mix(NDArray real, NDArray fake, float[] mask, SpectrumMixing mixing,
+                              SpectrumTransform transform, boolean clip) {
         Shape s = checkPair(real, fake);
         int h = (int) s.get(s.dimension() - 2);
         int w = (int) s.get(s.dimension() - 1);
@@ -123,20 +144,36 @@ public final class FrequencyMix {
         try (NDManager scope = parent.newSubManager(real.getDevice())) {
             scope.tempAttachAll(real, fake);
             NDArray result;
-            if (allOnes) {
-                // M ≡ 1: F_a = F_r, so x_a = x_r exactly (spec property Q1); skip the round trip's rounding.
-                result = real.duplicate();
-            } else if (allZeros) {
-                // M ≡ 0: x_a = x_f exactly (Q2).
+            if (allZeros) {
+                // M ≡ 0: the fake's spectrum (or amplitude and phase) unchanged, so x_a = x_f exactly (Q2).
                 result = fake.duplicate();
+            } else if (allOnes && mixing == SpectrumMixing.COMPLEX) {
+                // M ≡ 1: F_a = F_r, so x_a = x_r exactly (Q1); skip the round trip's rounding.
+                result = real.duplicate();
             } else {
                 NDArray m = scope.create(mask, new Shape(h, w)).toDevice(real.getDevice(), false);
-                NDArray diff = real.sub(fake);
-                NDArray low = switch (transform) {
-                    case ENGINE_FFT -> lowPassEngine(diff, m, h, w);
-                    case DFT_MATMUL -> lowPassMatmul(scope, diff, m, h, w);
+                result = switch (mixing) {
+                    case COMPLEX -> {
+                        // Linearity: x_a = x_f + Re(iFFT2(M ⊙ FFT2(x_r − x_f))), one transform pair.
+                        NDArray[] d = forward(scope, real.sub(fake), transform, h, w);
+                        yield fake.add(inverseReal(scope, d[0].mul(m), d[1].mul(m), transform, h, w));
+                    }
+                    case AMPLITUDE -> {
+                        NDArray[] r = forward(scope, real, transform, h, w);
+                        NDArray[] f = forward(scope, fake, transform, h, w);
+                        NDArray ampR = r[0].square().add(r[1].square()).sqrt();
+                        NDArray ampF = f[0].square().add(f[1].square()).sqrt();
+                        NDArray amp = ampR.mul(m).add(ampF.mul(m.neg().add(1f)));
+                        // The fake's phase as a unit vector; where the fake has no energy, phase 0.
+                        NDArray nonzero = ampF.gt(0f);
+                        NDArray safe = ampF.maximum(1e-30f);
+                        NDArray cos = NDArrays.where(nonzero, f[0].div(safe), scope.ones(ampF.getShape())
+                                .toDevice(ampF.getDevice(), false));
+                        NDArray sin = NDArrays.where(nonzero, f[1].div(safe), scope.zeros(ampF.getShape())
+                                .toDevice(ampF.getDevice(), false));
+                        yield inverseReal(scope, amp.mul(cos), amp.mul(sin), transform, h, w);
+                    }
                 };
-                result = fake.add(low);
             }
             out = clip ? result.clip(0f, 1f) : result;
             out.attach(parent);
@@ -144,43 +181,49 @@ public final class FrequencyMix {
         return out;
     }
 
-    /** Re(iFFT2(M ⊙ FFT2(d))) with the engine's complex FFT. */
-    private static NDArray lowPassEngine(NDArray d, NDArray mask, int h, int w) {
-        long[] sizes = {h, w};
-        NDArray spectrum;
-        try {
-            spectrum = d.fft2(sizes, AXES);
-        } catch (UnsupportedOperationException e) {
-            throw new UnsupportedOperationException("FreDA: this engine has no fft2; set the FreDA config field "
-                    + "'transform' to 'dft-matmul'", e);
+    /** The spectrum over the last two axes as {real part, imaginary part}, float32 (…, H, W). */
+    private static NDArray[] forward(NDManager scope, NDArray x, SpectrumTransform transform, int h, int w) {
+        if (transform == SpectrumTransform.ENGINE_FFT) {
+            NDArray spectrum;
+            try {
+                spectrum = x.fft2(new long[] {h, w}, AXES);
+            } catch (UnsupportedOperationException e) {
+                throw new UnsupportedOperationException("FreDA: this engine has no fft2; set the FreDA config "
+                        + "field 'transform' to 'dft-matmul'", e);
+            }
+            // real() views complex64 as float32 (…, H, W, 2).
+            NDArray parts = spectrum.real();
+            return new NDArray[] {parts.get("..., 0"), parts.get("..., 1")};
         }
-        // real() views complex64 as float32 (…, H, W, 2): scale both parts by M, then view as complex again.
-        NDArray masked = spectrum.real().mul(mask.reshape(h, w, 1)).complex();
-        return masked.ifft2(sizes, AXES).real().get("..., 0");
+        // F_N = C_N − i·S_N with C[j,k] = cos(2πjk/N), S[j,k] = sin(2πjk/N):
+        // F_H x F_W = C_H x C_W − S_H x S_W − i (S_H x C_W + C_H x S_W)
+        NDArray[] fh = dftMatrices(scope, h, x);
+        NDArray[] fw = dftMatrices(scope, w, x);
+        NDArray xc = x.matMul(fw[0]);
+        NDArray xs = x.matMul(fw[1]);
+        NDArray re = fh[0].matMul(xc).sub(fh[1].matMul(xs));
+        NDArray im = fh[1].matMul(xc).add(fh[0].matMul(xs)).neg();
+        return new NDArray[] {re, im};
     }
 
-    /**
-     * Re(F⁻¹ (M ⊙ F d)) with real DFT matrices: F_N = C_N − i·S_N, C[j,k] = cos(2πjk/N), S[j,k] = sin(2πjk/N);
-     * Y = F_H d F_W, and the inverse is (1/HW)·conj(F_H) Z conj(F_W).
-     */
-    private static NDArray lowPassMatmul(NDManager scope, NDArray d, NDArray mask, int h, int w) {
-        NDArray[] fh = dftMatrices(scope, h, d);
-        NDArray[] fw = dftMatrices(scope, w, d);
+    /** Re(iFFT2(re + i·im)) over the last two axes. */
+    private static NDArray inverseReal(NDManager scope, NDArray re, NDArray im, SpectrumTransform transform,
+                                       int h, int w) {
+        if (transform == SpectrumTransform.ENGINE_FFT) {
+            NDArray complex = re.expandDims(-1).concat(im.expandDims(-1), -1).complex();
+            return complex.ifft2(new long[] {h, w}, AXES).real().get("..., 0");
+        }
+        // F⁻¹ = (1/HW)·conj(F_H) · conj(F_W):
+        // Re[(C_H + iS_H)(Z_r + iZ_i)(C_W + iS_W)] = C_H Z_r C_W − S_H Z_r S_W − C_H Z_i S_W − S_H Z_i C_W
+        NDArray[] fh = dftMatrices(scope, h, re);
+        NDArray[] fw = dftMatrices(scope, w, re);
         NDArray ch = fh[0];
         NDArray sh = fh[1];
         NDArray cw = fw[0];
         NDArray sw = fw[1];
-        NDArray dc = d.matMul(cw);
-        NDArray ds = d.matMul(sw);
-        // (C_H − iS_H) d (C_W − iS_W) = C_H d C_W − S_H d S_W − i (S_H d C_W + C_H d S_W)
-        NDArray yr = ch.matMul(dc).sub(sh.matMul(ds));
-        NDArray yi = sh.matMul(dc).add(ch.matMul(ds)).neg();
-        NDArray zr = yr.mul(mask);
-        NDArray zi = yi.mul(mask);
-        // Re[(C_H + iS_H)(Z_r + iZ_i)(C_W + iS_W)] = C_H Z_r C_W − S_H Z_r S_W − C_H Z_i S_W − S_H Z_i C_W
-        NDArray re = ch.matMul(zr.matMul(cw)).sub(sh.matMul(zr.matMul(sw)))
-                .sub(ch.matMul(zi.matMul(sw))).sub(sh.matMul(zi.matMul(cw)));
-        return re.div((float) h * w);
+        NDArray out = ch.matMul(re.matMul(cw)).sub(sh.matMul(re.matMul(sw)))
+                .sub(ch.matMul(im.matMul(sw))).sub(sh.matMul(im.matMul(cw)));
+        return out.div((float) h * w);
     }
 
     private static NDArray[] dftMatrices(NDManager scope, int n, NDArray like) {

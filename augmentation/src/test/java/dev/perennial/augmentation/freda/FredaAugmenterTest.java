@@ -32,7 +32,7 @@ class FredaAugmenterTest {
     }
 
     private static FredaConfig config(double probability, String select) {
-        return new FredaConfig(0.1, "circle", "engine-fft", probability, 1, "real", select, "image", true);
+        return new FredaConfig(0.1, "circle", "engine-fft", "complex", probability, 1, "real", select, "image", true);
     }
 
     private Batch batch(long... labels) {
@@ -102,13 +102,13 @@ class FredaAugmenterTest {
     @Test
     void badConfigNamesTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FredaConfig(1.5, "circle", "engine-fft", 0.5, 1, "real", "", "image", true));
+                () -> new FredaConfig(1.5, "circle", "engine-fft", "complex", 0.5, 1, "real", "", "image", true));
         assertTrue(e.getMessage().contains("'radius'") && e.getMessage().contains("[0, 1]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new FredaConfig(0.1, "hexagon", "engine-fft", 0.5, 1, "real", "", "image", true));
+                () -> new FredaConfig(0.1, "hexagon", "engine-fft", "complex", 0.5, 1, "real", "", "image", true));
         assertTrue(e.getMessage().contains("maskShape") && e.getMessage().contains("circle, square"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new FredaConfig(0.1, "circle", "fftw", 0.5, 1, "real", "", "image", true));
+                () -> new FredaConfig(0.1, "circle", "fftw", "complex", 0.5, 1, "real", "", "image", true));
         assertTrue(e.getMessage().contains("transform") && e.getMessage().contains("dft-matmul"), e.getMessage());
     }
 }

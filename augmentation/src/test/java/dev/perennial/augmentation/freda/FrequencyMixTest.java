@@ -231,6 +231,58 @@ class FrequencyMixTest {
         assertEquals(1.0, sum(mask), 0.0);
     }
 
+    @ParameterizedTest
+    @EnumSource(SpectrumTransform.class)
+    void amplitudeMixingTakesTheRealAmplitudeAndKeepsTheFakePhase(SpectrumTransform transform) {
+        int h = 16;
+        int w = 12;
+        NDArray real = random(20, 1, 1, h, w);
+        NDArray fake = random(21, 1, 1, h, w);
+        float[] mask = FrequencyMix.lowFrequencyMask(h, w, 0.25, MaskShape.CIRCLE);
+        float[] out = FrequencyMix.mix(real, fake, mask, SpectrumMixing.AMPLITUDE, transform, false).toFloatArray();
+        double[] or = toDouble(out);
+        double[] oi = new double[or.length];
+        double[] rr = toDouble(real.toFloatArray());
+        double[] ri = new double[rr.length];
+        double[] fr = toDouble(fake.toFloatArray());
+        double[] fi = new double[fr.length];
+        DiscreteFourierTransform2d.forward(or, oi, h, w);
+        DiscreteFourierTransform2d.forward(rr, ri, h, w);
+        DiscreteFourierTransform2d.forward(fr, fi, h, w);
+        for (int i = 0; i < mask.length; i++) {
+            double expectedAmp = mask[i] == 1f ? Math.hypot(rr[i], ri[i]) : Math.hypot(fr[i], fi[i]);
+            assertEquals(expectedAmp, Math.hypot(or[i], oi[i]), 1e-3, "amplitude at " + i);
+            double fakeAmp = Math.hypot(fr[i], fi[i]);
+            if (fakeAmp > 1e-3) {
+                // same phase: the cross product of the two unit vectors vanishes and their dot product is positive
+                double cross = (or[i] * fi[i] - oi[i] * fr[i]) / (fakeAmp * Math.max(1e-9, Math.hypot(or[i], oi[i])));
+                assertEquals(0, cross, 1e-3, "phase at " + i);
+                assertTrue(or[i] * fr[i] + oi[i] * fi[i] >= 0);
+            }
+        }
+    }
+
+    @Test
+    void amplitudeMixingWithAnEmptyMaskIsTheFake() {
+        NDArray real = random(22, 1, 3, 8, 8);
+        NDArray fake = random(23, 1, 3, 8, 8);
+        NDArray out = FrequencyMix.mix(real, fake, new float[64], SpectrumMixing.AMPLITUDE,
+                SpectrumTransform.ENGINE_FFT, true);
+        assertArrayEquals(fake.toFloatArray(), out.toFloatArray());
+    }
+
+    @Test
+    void bothTransformsAgreeOnAmplitudeMixing() {
+        NDArray real = random(24, 2, 3, 10, 14);
+        NDArray fake = random(25, 2, 3, 10, 14);
+        float[] mask = FrequencyMix.lowFrequencyMask(10, 14, 0.3, MaskShape.SQUARE);
+        float[] a = FrequencyMix.mix(real, fake, mask, SpectrumMixing.AMPLITUDE, SpectrumTransform.ENGINE_FFT, false)
+                .toFloatArray();
+        float[] b = FrequencyMix.mix(real, fake, mask, SpectrumMixing.AMPLITUDE, SpectrumTransform.DFT_MATMUL, false)
+                .toFloatArray();
+        assertArrayEquals(a, b, 1e-4f);
+    }
+
     private static double sum(float[] v) {
         double s = 0;
         for (float x : v) {
