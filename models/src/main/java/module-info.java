@@ -9,8 +9,8 @@ module dev.perennial.models {
     exports dev.perennial.models.nn;
     exports dev.perennial.models.pet;
     exports dev.perennial.models.vit;
-    // exports dev.perennial.models.cnn;  (enabled when the package has classes)
-    // exports dev.perennial.models.mlp;  (enabled when the package has classes)
+    exports dev.perennial.models.cnn;
+    exports dev.perennial.models.mlp;
     exports dev.perennial.models.clip;
     exports dev.perennial.models.llama;
 }
