@@ -1,6 +1,11 @@
-/** Online batch augmenters, registered through the SPI. */
+/**
+ * Online batch augmenters, registered through the SPI: {@code de-da} (decoupled foreground / background
+ * augmentation), {@code freda} (frequency-domain real/fake mixing), and the baselines {@code mixup},
+ * {@code cutmix} and {@code randaugment}. De-DA's mask providers and object editors are plugin points of their
+ * own ({@code uses} below).
+ */
 module dev.perennial.augmentation {
-    requires dev.perennial.spi;
+    requires transitive dev.perennial.spi;
 
     exports dev.perennial.augmentation;
     exports dev.perennial.augmentation.deda;
