@@ -22,10 +22,13 @@ import dev.perennial.api.registry.PluginRegistry;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
+import dev.perennial.spi.LearnerProvider;
 import dev.perennial.spi.LossTerms;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginKind;
+import dev.perennial.spi.PluginName;
 import dev.perennial.spi.PluginProvider;
+import dev.perennial.spi.SpiVersion;
 import dev.perennial.spi.StepContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Loads plugins the way a user installs them: as jars in a plugin directory, built here by the test. The example
  * plugin is deliberately not a dependency of this module, so it is found only through its directory.
  */
-class PluginDirectoryTest {
+public class PluginDirectoryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path EXAMPLE = Path.of("..", "plugins", "example");
@@ -214,6 +217,34 @@ class PluginDirectoryTest {
                 "closed-learner", null, mock(PluginContext.class), "exp.yaml: learner"));
         assertTrue(e.getMessage().contains("add `opens test.closed.config to com.fasterxml.jackson.databind;`"
                 + " to that module's module-info.java"), e.getMessage());
+    }
+
+    /** The configuration of {@link AppProvider}. */
+    public record AppConfig() {}
+
+    /** A provider class the application itself holds (this test's module), for the shadowing case. */
+    @PluginName("app-learner")
+    public static final class AppProvider implements LearnerProvider<AppConfig> {
+        @Override public String version() { return "1.0"; }
+        @Override public String spiVersion() { return SpiVersion.CURRENT; }
+        @Override public Class<AppConfig> configType() { return AppConfig.class; }
+        @Override public AppConfig defaultConfig() { return new AppConfig(); }
+        @Override public Learner create(AppConfig config, PluginContext context) {
+            throw new UnsupportedOperationException("never created: only its class is listed in a plugin jar");
+        }
+    }
+
+    @Test
+    void aClassLoaderDirectoryListingAClassTheApplicationHasIsADuplicate() throws IOException {
+        Path classes = work.resolve("shadow-classes");
+        write(classes.resolve("META-INF/services/dev.perennial.spi.LearnerProvider"),
+                AppProvider.class.getName() + "\n");
+        Path directory = directoryWith("shadow", jar(classes, work.resolve("jars").resolve("shadow.jar")));
+        PluginException e = assertThrows(PluginException.class,
+                () -> PluginRegistry.load(List.of(directory), PluginIsolation.CLASS_LOADER));
+        assertEquals("learner provider " + AppProvider.class.getName() + " in plugin directory " + directory
+                + " is a class the application already has (on its class or module path), which wins; remove one"
+                + " of the copies", e.getMessage());
     }
 
     // ---- building jars ------------------------------------------------------------------------------------

@@ -181,11 +181,13 @@ final class PluginDiscovery {
             Set<String> found = out.subList(before, out.size()).stream()
                     .map(d -> d.provider().type().getName()).collect(Collectors.toSet());
             // Parent-first delegation: a provider class the application already has is loaded from the
-            // application, so it would silently vanish from the directory. Report it as the duplicate it is.
+            // application (and ServiceLoader skips class-path entries naming a class of a named module), so it
+            // would silently vanish from the directory. Report it as the duplicate it is.
             for (String declared : declaredProviders(loader, kind)) {
                 if (!found.contains(declared)) {
                     problems.add(kind.label() + " provider " + declared + " in plugin directory " + directory
-                            + " is also on the application's class path, which wins; remove one of the copies");
+                            + " is a class the application already has (on its class or module path), which"
+                            + " wins; remove one of the copies");
                 }
             }
         }
