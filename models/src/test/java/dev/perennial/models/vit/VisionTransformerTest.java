@@ -89,6 +89,21 @@ class VisionTransformerTest {
     }
 
     @Test
+    void timmCheckpointLoadsThroughTheStrictWeightLoader() throws Exception {
+        VisionTransformer vit = built(TINY);
+        java.nio.file.Path file = java.nio.file.Path.of("src/test/resources/goldens/vit_tiny.safetensors");
+        try (dev.perennial.models.io.TensorSource source = dev.perennial.models.io.Checkpoints.open(file)) {
+            var report = dev.perennial.models.io.WeightLoader.strict()
+                    .ignoring("^(input|output)\\.")
+                    .load(source, vit);
+            assertTrue(report.isComplete(), report.describe());
+        }
+        GoldenFile golden = GoldenFile.load(manager, "vit_tiny.safetensors");
+        VitOutput out = vit.forwardAll(new ParameterStore(manager, false), golden.get("input.images"), false);
+        assertClose(golden.get("output.logits"), out.logits().orElseThrow(), 1e-4f, "logits");
+    }
+
+    @Test
     void petModulesMatchPyTorchGolden() {
         for (boolean deep : new boolean[] {true, false}) {
             GoldenFile golden =
