@@ -2,7 +2,6 @@ package dev.perennial.models.io;
 
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -116,10 +115,5 @@ public enum SafetensorsDType {
      */
     static String knownNames() {
         return String.join(", ", Arrays.stream(values()).map(Enum::name).toArray(String[]::new));
-    }
-
-    @Override
-    public String toString() {
-        return name().toUpperCase(Locale.ROOT);
     }
 }

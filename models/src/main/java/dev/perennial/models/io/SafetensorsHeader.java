@@ -112,9 +112,10 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
         } catch (CheckpointException e) {
             throw e;
         } catch (MalformedJsonException | IllegalStateException | NumberFormatException e) {
-            throw new CheckpointException(file, null, "header is not well-formed safetensors JSON: " + e.getMessage(), e);
+            throw new CheckpointException(file, null, "header is not well-formed safetensors JSON: "
+                    + describeJsonError(e), e);
         } catch (IOException e) {
-            throw new CheckpointException(file, null, "header is not well-formed JSON: " + e.getMessage(), e);
+            throw new CheckpointException(file, null, "header is not well-formed JSON: " + describeJsonError(e), e);
         }
         checkLayout(file, tensors, dataLength);
         return new SafetensorsHeader(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata),
@@ -129,6 +130,23 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
      */
     SafetensorsHeader at(long start) {
         return new SafetensorsHeader(tensors, metadata, start);
+    }
+
+    /**
+     * Gson's parse error without its advice to parse leniently (the wrong fix for a corrupt file) and its link.
+     *
+     * @param e the parse failure
+     * @return where and what went wrong
+     */
+    static String describeJsonError(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int see = message.indexOf("\nSee ");
+        if (see >= 0) {
+            message = message.substring(0, see);
+        }
+        return message.replace("com.google.gson.stream.MalformedJsonException: ", "")
+                .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON")
+                .trim();
     }
 
     private static void readMetadata(Path file, JsonReader reader, Map<String, String> out) throws IOException {

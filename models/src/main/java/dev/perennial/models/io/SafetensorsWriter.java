@@ -71,7 +71,8 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Adds a tensor in its own type (float64/32/16, int64/32/8, uint8, bool).
+     * Adds a tensor in its own type (float64/32/16, int64/32/8, uint8, bool). The array is read when
+     * {@link #write} runs, so it must stay open until then.
      *
      * @param name the tensor name
      * @param array the tensor

@@ -88,7 +88,8 @@ public final class ShardedCheckpoint implements TensorSource {
             json.setStrictness(Strictness.STRICT);
             root = JsonParser.parseReader(json);
         } catch (JsonParseException | IllegalStateException e) {
-            throw new CheckpointException(indexFile, null, "index is not well-formed JSON: " + e.getMessage(), e);
+            throw new CheckpointException(indexFile, null, "index is not well-formed JSON: "
+                    + SafetensorsHeader.describeJsonError(e), e);
         }
         if (!root.isJsonObject() || !root.getAsJsonObject().has("weight_map")
                 || !root.getAsJsonObject().get("weight_map").isJsonObject()) {

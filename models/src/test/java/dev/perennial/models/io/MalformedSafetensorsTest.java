@@ -1,6 +1,7 @@
 package dev.perennial.models.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,7 @@ class MalformedSafetensorsTest {
         CheckpointException e = assertThrows(CheckpointException.class, () -> SafetensorsFile.open(path).close());
         assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(phrase), "expected '" + phrase + "' in: " + e.getMessage());
+        assertFalse(e.getMessage().contains("LENIENT"), "no advice to parse a corrupt file leniently: " + e.getMessage());
         assertEquals(path, e.file());
         assertEquals(Optional.ofNullable(tensor), e.tensor(), e.getMessage());
     }
