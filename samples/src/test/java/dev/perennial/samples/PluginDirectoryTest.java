@@ -219,6 +219,17 @@ public class PluginDirectoryTest {
                 + " to that module's module-info.java"), e.getMessage());
     }
 
+    @Test
+    void aModuleThatListsServicesOnlyInMetaInfServicesIsToldToDeclareProvides() throws IOException {
+        Path directory = directoryWith("unprovided", jar(testPlugins.resolve("test.unprovided"),
+                work.resolve("jars").resolve("unprovided.jar")));
+        PluginException e = assertThrows(PluginException.class, () -> PluginRegistry.load(List.of(directory)));
+        assertEquals("plugin module test.unprovided in " + directory.resolve("unprovided.jar") + " lists providers in"
+                + " META-INF/services/dev.perennial.spi.LearnerProvider but its module-info.java has no `provides"
+                + " dev.perennial.spi.LearnerProvider with ...;`: an explicit module's services come from its"
+                + " descriptor only, so add that line", e.getMessage());
+    }
+
     /** The configuration of {@link AppProvider}. */
     public record AppConfig() {}
 
@@ -341,7 +352,7 @@ public class PluginDirectoryTest {
                 module %1$s {
                     requires dev.perennial.spi;
                     %2$s
-                    provides dev.perennial.spi.LearnerProvider with %1$s.%3$s;
+                    %3$s
                 }
                 """;
         record Fixture(String module, String name, String provider, String spi, String constructor, String extra) {}
@@ -353,13 +364,16 @@ public class PluginDirectoryTest {
                         "requires dev.perennial.api;"),
                 new Fixture("test.opened", "opened-learner", "OpenedProvider", "1.0", "",
                         "opens test.opened.config to com.fasterxml.jackson.databind;"),
-                new Fixture("test.closed", "closed-learner", "ClosedProvider", "1.0", "", ""));
+                new Fixture("test.closed", "closed-learner", "ClosedProvider", "1.0", "", ""),
+                new Fixture("test.unprovided", "unprovided-learner", "UnprovidedProvider", "1.0", "", ""));
         List<String> args = new ArrayList<>(List.of("-d", work.resolve("test-plugin-classes").toString(),
                 "--module-source-path", src.toString(), "--module-path", modulePath(), "-nowarn"));
         for (Fixture f : fixtures) {
             Path root = src.resolve(f.module());
             Path pkg = root.resolve(f.module().replace('.', '/'));
-            write(root.resolve("module-info.java"), module.formatted(f.module(), f.extra(), f.provider()));
+            String provides = f.module().equals("test.unprovided") ? ""
+                    : "provides dev.perennial.spi.LearnerProvider with " + f.module() + "." + f.provider() + ";";
+            write(root.resolve("module-info.java"), module.formatted(f.module(), f.extra(), provides));
             write(pkg.resolve("FixedLearner.java"), learner.formatted(f.module()));
             write(pkg.resolve(f.provider() + ".java"),
                     provider.formatted(f.module(), f.name(), f.provider(), f.spi(), f.constructor()));

@@ -10,6 +10,7 @@ import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolutionException;
 import java.net.MalformedURLException;
@@ -147,6 +148,21 @@ final class PluginDiscovery {
             problems.add("plugin jar " + jar + " holds module " + descriptor.name() + ", which the application"
                     + " already has; remove that jar from the plugin directory (plugins share the application's copy)");
             return;
+        }
+        Set<String> provided = descriptor.provides().stream().map(ModuleDescriptor.Provides::service)
+                .collect(Collectors.toSet());
+        try (ModuleReader reader = reference.open()) {
+            for (PluginKind kind : PluginKind.values()) {
+                String service = kind.providerType().getName();
+                if (!provided.contains(service) && reader.find("META-INF/services/" + service).isPresent()) {
+                    problems.add("plugin module " + descriptor.name() + " in " + jar + " lists providers in"
+                            + " META-INF/services/" + service + " but its module-info.java has no `provides "
+                            + service + " with ...;`: an explicit module's services come from its descriptor"
+                            + " only, so add that line");
+                }
+            }
+        } catch (IOException e) {
+            problems.add("plugin jar " + jar + " cannot be read: " + e.getMessage());
         }
         for (ModuleDescriptor.Requires requires : descriptor.requires()) {
             String name = requires.name();
