@@ -24,7 +24,8 @@ import java.util.List;
  * Checks a backbone against a golden file written by {@code tools/goldens/cnn_goldens.py}: the state dict loads
  * strictly (so every torchvision/timm name and shape matches), and eval-mode logits, pooled features and stage
  * outputs, then one train-mode pass (logits and the first batch norm's updated running statistics), agree with
- * PyTorch within 1e-4.
+ * PyTorch within 1e-4. With the environment variable {@code PERENNIAL_GOLDENS_PRINT} set, every comparison
+ * prints its maximum difference.
  */
 public final class GoldenCheck {
     /** The tolerance of every golden comparison (djl-notes §8, float32). */
@@ -82,6 +83,10 @@ public final class GoldenCheck {
     public static void assertClose(NDArray expected, NDArray actual, String what) {
         assertEquals(expected.getShape(), actual.getShape(), what + " shape");
         float diff = expected.sub(actual).abs().max().getFloat();
+        if (System.getenv("PERENNIAL_GOLDENS_PRINT") != null) {
+            System.out.printf("golden %-28s max|diff| %.3e  max|torch| %.3e%n", what, diff,
+                    expected.abs().max().getFloat());
+        }
         assertTrue(diff <= TOLERANCE, what + ": max |torch - ours| = " + diff);
     }
 }
