@@ -2,6 +2,7 @@
 module dev.perennial.benchmarks {
     requires dev.perennial.api;
     requires dev.perennial.models;
+    requires com.google.gson;
 
-    // exports dev.perennial.benchmarks;  (enabled when the package has classes)
+    exports dev.perennial.benchmarks;
 }
