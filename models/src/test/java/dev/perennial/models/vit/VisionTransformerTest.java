@@ -208,6 +208,20 @@ class VisionTransformerTest {
     }
 
     @Test
+    void djlParameterFilesRoundTrip() throws Exception {
+        VitConfig config = TINY.withSsf(true).withPrompts(PromptConfig.deep(2));
+        VisionTransformer vit = built(config);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        vit.saveParameters(new java.io.DataOutputStream(bytes));
+        VisionTransformer copy = new VisionTransformer(config);
+        copy.loadParameters(manager, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        NDArray images = manager.randomNormal(new Shape(1, 3, 16, 16));
+        ParameterStore store = new ParameterStore(manager, false);
+        assertClose(vit.forwardAll(store, images, false).pooled(), copy.forwardAll(store, images, false).pooled(), 0f,
+                "pooled after DJL save/load");
+    }
+
+    @Test
     void backboneViewListsBlockOutputs() {
         VisionTransformer vit = built(TINY);
         var features = vit.features(new ParameterStore(manager, false), manager.ones(new Shape(2, 3, 16, 16)), false);
