@@ -8,6 +8,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
 
 /**
  * torch {@code nn.BatchNorm2d} with torch's parameter names: {@code weight} (γ), {@code bias} (β),
@@ -20,7 +21,7 @@ import ai.djl.util.PairList;
  * functional batch norm takes the complementary factor, so {@code 1 − m} is passed to it. The running
  * statistics have no gradient and are updated in place by training-mode passes, as in torch.
  */
-public final class BatchNorm2d extends FixedShapeLayer {
+public final class BatchNorm2d extends FixedShapeBlock {
     private final int channels;
     private final float eps;
     private final float momentum;
@@ -54,10 +55,16 @@ public final class BatchNorm2d extends FixedShapeLayer {
         this.eps = eps;
         this.momentum = momentum;
         Shape c = new Shape(channels);
-        weight = register("weight", Parameter.Type.GAMMA, c, Initializer.ONES);
-        bias = register("bias", Parameter.Type.BETA, c, Initializer.ZEROS);
-        runningMean = register("running_mean", Parameter.Type.RUNNING_MEAN, c, Initializer.ZEROS);
-        runningVar = register("running_var", Parameter.Type.RUNNING_VAR, c, Initializer.ONES);
+        weight = registerParameter("weight", Parameter.Type.GAMMA, c, Initializer.ONES);
+        bias = registerParameter("bias", Parameter.Type.BETA, c, Initializer.ZEROS);
+        runningMean = runningStatistic("running_mean", Parameter.Type.RUNNING_MEAN, c, Initializer.ZEROS);
+        runningVar = runningStatistic("running_var", Parameter.Type.RUNNING_VAR, c, Initializer.ONES);
+    }
+
+    /** A buffer in torch's sense: saved with the weights, updated in place, never given a gradient. */
+    private Parameter runningStatistic(String name, Parameter.Type type, Shape shape, Initializer init) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optShape(shape).optInitializer(init)
+                .optRequiresGrad(false).build());
     }
 
     /**

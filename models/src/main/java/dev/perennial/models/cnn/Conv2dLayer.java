@@ -9,13 +9,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
 
 /**
  * torch {@code nn.Conv2d} with a square kernel: parameters {@code weight} {@code (out, in/groups, k, k)} and an
  * optional {@code bias}. The weight starts as torchvision's CNNs initialise it, Kaiming normal in fan-out mode
  * ({@code std = sqrt(2 / (out·k·k))}); the bias uniform in ±1/sqrt(fan-in) as torch's default.
  */
-public final class Conv2dLayer extends FixedShapeLayer {
+public final class Conv2dLayer extends FixedShapeBlock {
     private final int in;
     private final int out;
     private final int kernel;
@@ -51,9 +52,9 @@ public final class Conv2dLayer extends FixedShapeLayer {
         this.groups = groups;
         int fanOut = out / groups * kernel * kernel;
         int fanIn = in / groups * kernel * kernel;
-        weight = register("weight", Parameter.Type.WEIGHT, new Shape(out, in / groups, kernel, kernel),
+        weight = registerParameter("weight", Parameter.Type.WEIGHT, new Shape(out, in / groups, kernel, kernel),
                 new NormalInitializer((float) Math.sqrt(2.0 / fanOut)));
-        bias = withBias ? register("bias", Parameter.Type.BIAS, new Shape(out),
+        bias = withBias ? registerParameter("bias", Parameter.Type.BIAS, new Shape(out),
                 new UniformInitializer((float) (1 / Math.sqrt(fanIn)))) : null;
     }
 

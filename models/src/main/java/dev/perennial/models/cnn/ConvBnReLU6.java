@@ -6,12 +6,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
 
 /**
  * torchvision's {@code Conv2dNormActivation} as MobileNetV2 uses it: convolution (child {@code 0}, no bias,
  * "same" padding), batch norm (child {@code 1}), ReLU6.
  */
-final class ConvBnReLU6 extends FixedShapeLayer {
+final class ConvBnReLU6 extends FixedShapeBlock {
     private final Conv2dLayer conv;
     private final BatchNorm2d norm;
 

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.ModuleList;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +17,8 @@ import java.util.List;
  * linear 1×1 projection and batch norm (the last two children). The input is added back when the stride is 1
  * and the width is unchanged.
  */
-final class InvertedResidual extends FixedShapeLayer {
-    private final IndexedSequence conv;
+final class InvertedResidual extends FixedShapeBlock {
+    private final ModuleList<Block> conv;
     private final boolean residual;
     private final int stride;
     private final int out;
@@ -32,7 +34,7 @@ final class InvertedResidual extends FixedShapeLayer {
         layers.add(new ConvBnReLU6(hidden, hidden, 3, stride, hidden));
         layers.add(new Conv2dLayer(hidden, out, 1, 1, 0, 1, false));
         layers.add(new BatchNorm2d(out));
-        conv = addChildBlock("conv", new IndexedSequence(layers));
+        conv = addChildBlock("conv", new ModuleList<>(layers));
         residual = stride == 1 && in == out;
     }
 

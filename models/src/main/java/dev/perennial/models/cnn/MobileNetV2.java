@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -12,6 +13,9 @@ import ai.djl.util.PairList;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.BackboneFeatures;
 import dev.perennial.models.ModelFamily;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Linear;
+import dev.perennial.models.nn.ModuleList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,12 +32,12 @@ import java.util.Map;
  * <p>Stages for distillation: the last block at each resolution ({@code features.1, .3, .6, .13, .18} for the
  * standard configuration, strides 2 to 32), as feature-pyramid users of MobileNetV2 take them.
  */
-public final class MobileNetV2 extends FixedShapeLayer implements Backbone {
+public final class MobileNetV2 extends FixedShapeBlock implements Backbone {
     private final MobileNetV2Config config;
     private final List<Block> features = new ArrayList<>();
     private final List<String> stageNames;
-    private final IndexedSequence classifier;
-    private final LinearLayer head;
+    private final ModuleList<Block> classifier;
+    private final Linear head;
 
     /**
      * Builds the network with fresh (torchvision-style) initial weights.
@@ -57,7 +61,7 @@ public final class MobileNetV2 extends FixedShapeLayer implements Backbone {
         }
         int last = config.featureDim();
         features.add(new ConvBnReLU6(in, last, 1, 1, 1));
-        addChildBlock("features", new IndexedSequence(features));
+        addChildBlock("features", new ModuleList<>(features));
         List<String> stages = new ArrayList<>();
         // features.k for k = 1 .. residuals: a stage ends where the next block downsamples; the last conv ends the net.
         for (int k = 1; k <= strides.size(); k++) {
@@ -69,8 +73,11 @@ public final class MobileNetV2 extends FixedShapeLayer implements Backbone {
         stages.add("features." + (features.size() - 1));
         stageNames = Collections.unmodifiableList(stages);
         if (config.numClasses() > 0) {
-            head = new LinearLayer(last, config.numClasses(), new NormalInitializer(0.01f), Initializer.ZEROS);
-            classifier = addChildBlock("classifier", new IndexedSequence(List.of(
+            head = new Linear(last, config.numClasses(), true);
+            // torchvision initialises MobileNetV2's classifier with N(0, 0.01²) weights and zero bias.
+            head.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
+            head.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
+            classifier = addChildBlock("classifier", new ModuleList<>(List.of(
                     Dropout.builder().optRate(config.dropout()).build(), head)));
         } else {
             head = null;

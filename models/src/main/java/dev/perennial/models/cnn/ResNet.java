@@ -4,12 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.BackboneFeatures;
 import dev.perennial.models.ModelFamily;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Linear;
+import dev.perennial.models.nn.ModuleList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +30,14 @@ import java.util.Map;
  * global average pooling, and {@code fc} when {@code numClasses > 0}. {@link #forward} returns the logits
  * (or the pooled features without a head); {@link #features} also returns each stage's output.
  */
-public final class ResNet extends FixedShapeLayer implements Backbone {
+public final class ResNet extends FixedShapeBlock implements Backbone {
     private static final List<String> STAGES = List.of("layer1", "layer2", "layer3", "layer4");
 
     private final ResNetConfig config;
     private final Conv2dLayer conv1;
     private final BatchNorm2d bn1;
-    private final List<IndexedSequence> stages = new ArrayList<>();
-    private final LinearLayer fc;
+    private final List<ModuleList<Block>> stages = new ArrayList<>();
+    private final Linear fc;
 
     /**
      * Builds the network with fresh (torchvision-style) initial weights.
@@ -56,9 +60,9 @@ public final class ResNet extends FixedShapeLayer implements Backbone {
                 blocks.add(block);
                 in = block.outChannels();
             }
-            stages.add(addChildBlock(STAGES.get(s), new IndexedSequence(blocks)));
+            stages.add(addChildBlock(STAGES.get(s), new ModuleList<>(blocks)));
         }
-        fc = config.numClasses() > 0 ? addChildBlock("fc", new LinearLayer(in, config.numClasses())) : null;
+        fc = config.numClasses() > 0 ? addChildBlock("fc", new Linear(in, config.numClasses(), true)) : null;
     }
 
     /**

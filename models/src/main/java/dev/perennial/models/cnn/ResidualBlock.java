@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.ModuleList;
 import java.util.List;
 
 /**
@@ -13,10 +16,10 @@ import java.util.List;
  * is the identity or {@code downsample} (a strided 1×1 convolution and batch norm, children {@code 0} and
  * {@code 1}) when the stride or width changes (He et al. 2016, option B).
  */
-final class ResidualBlock extends FixedShapeLayer {
+final class ResidualBlock extends FixedShapeBlock {
     private final List<Conv2dLayer> convs;
     private final List<BatchNorm2d> norms;
-    private final IndexedSequence downsample;
+    private final ModuleList<Block> downsample;
     private final int stride;
     private final int outChannels;
 
@@ -51,7 +54,7 @@ final class ResidualBlock extends FixedShapeLayer {
             norms = List.of(b1, b2, b3);
         }
         downsample = stride != 1 || in != outChannels
-                ? addChildBlock("downsample", new IndexedSequence(List.of(
+                ? addChildBlock("downsample", new ModuleList<>(List.of(
                         new Conv2dLayer(in, outChannels, 1, stride, 0, 1, false), new BatchNorm2d(outChannels))))
                 : null;
     }

@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.perennial.models.cnn.FixedShapeLayer;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.LayerNorm;
 
 /**
  * One mixer layer (Tolstikhin et al. 2021, eq. 1): token mixing
@@ -13,16 +14,16 @@ import dev.perennial.models.cnn.FixedShapeLayer;
  * {@code Y = U + W4·GELU(W3·LayerNorm(U))} across the C channels; timm names {@code norm1},
  * {@code mlp_tokens.fc1/fc2}, {@code norm2}, {@code mlp_channels.fc1/fc2}.
  */
-final class MixerBlock extends FixedShapeLayer {
-    private final MixerLayerNorm norm1;
+final class MixerBlock extends FixedShapeBlock {
+    private final LayerNorm norm1;
     private final MixerMlp mlpTokens;
-    private final MixerLayerNorm norm2;
+    private final LayerNorm norm2;
     private final MixerMlp mlpChannels;
 
     MixerBlock(MlpMixerConfig c) {
-        norm1 = addChildBlock("norm1", new MixerLayerNorm(c.embedDim(), c.layerNormEps()));
+        norm1 = addChildBlock("norm1", new LayerNorm(c.embedDim(), c.layerNormEps()));
         mlpTokens = addChildBlock("mlp_tokens", new MixerMlp(c.numTokens(), c.tokenHidden()));
-        norm2 = addChildBlock("norm2", new MixerLayerNorm(c.embedDim(), c.layerNormEps()));
+        norm2 = addChildBlock("norm2", new LayerNorm(c.embedDim(), c.layerNormEps()));
         mlpChannels = addChildBlock("mlp_channels", new MixerMlp(c.embedDim(), c.channelHidden()));
     }
 

@@ -6,17 +6,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.perennial.models.cnn.FixedShapeLayer;
-import dev.perennial.models.cnn.LinearLayer;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Linear;
 
 /** timm's {@code Mlp}: {@code fc2(GELU(fc1(x)))} with the exact (erf) GELU; dropout rate 0 as in Mixer. */
-final class MixerMlp extends FixedShapeLayer {
-    private final LinearLayer fc1;
-    private final LinearLayer fc2;
+final class MixerMlp extends FixedShapeBlock {
+    private final Linear fc1;
+    private final Linear fc2;
 
     MixerMlp(int in, int hidden) {
-        fc1 = addChildBlock("fc1", new LinearLayer(in, hidden));
-        fc2 = addChildBlock("fc2", new LinearLayer(hidden, in));
+        fc1 = addChildBlock("fc1", new Linear(in, hidden, true));
+        fc2 = addChildBlock("fc2", new Linear(hidden, in, true));
     }
 
     NDArray forward(ParameterStore store, NDArray x, boolean training) {

@@ -8,9 +8,10 @@ import ai.djl.util.PairList;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.BackboneFeatures;
 import dev.perennial.models.ModelFamily;
-import dev.perennial.models.cnn.FixedShapeLayer;
-import dev.perennial.models.cnn.IndexedSequence;
-import dev.perennial.models.cnn.LinearLayer;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.LayerNorm;
+import dev.perennial.models.nn.Linear;
+import dev.perennial.models.nn.ModuleList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,13 +26,13 @@ import java.util.Map;
  * <p>Stages are the block outputs {@code blocks.0 …}, each {@code (N, S, C)}; the pooled features are the mean
  * over tokens after the final norm.
  */
-public final class MlpMixer extends FixedShapeLayer implements Backbone {
+public final class MlpMixer extends FixedShapeBlock implements Backbone {
     private final MlpMixerConfig config;
     private final PatchStem stem;
     private final List<MixerBlock> blocks = new ArrayList<>();
     private final List<String> stageNames;
-    private final MixerLayerNorm norm;
-    private final LinearLayer head;
+    private final LayerNorm norm;
+    private final Linear head;
 
     /**
      * Builds the network with fresh initial weights.
@@ -47,10 +48,10 @@ public final class MlpMixer extends FixedShapeLayer implements Backbone {
             names.add("blocks." + i);
         }
         stageNames = Collections.unmodifiableList(names);
-        addChildBlock("blocks", new IndexedSequence(blocks));
-        norm = addChildBlock("norm", new MixerLayerNorm(config.embedDim(), config.layerNormEps()));
-        head = config.numClasses() > 0 ? addChildBlock("head", new LinearLayer(config.embedDim(),
-                config.numClasses())) : null;
+        addChildBlock("blocks", new ModuleList<>(blocks));
+        norm = addChildBlock("norm", new LayerNorm(config.embedDim(), config.layerNormEps()));
+        head = config.numClasses() > 0 ? addChildBlock("head", new Linear(config.embedDim(),
+                config.numClasses(), true)) : null;
     }
 
     /**

@@ -6,13 +6,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.perennial.models.cnn.Conv2dLayer;
-import dev.perennial.models.cnn.FixedShapeLayer;
+import dev.perennial.models.nn.FixedShapeBlock;
 
 /**
  * timm's {@code PatchEmbed} as Mixer's {@code stem}: a P×P stride-P convolution ({@code proj}) whose output
  * {@code (N, C, H/P, W/P)} is flattened to tokens {@code (N, S, C)}.
  */
-final class PatchStem extends FixedShapeLayer {
+final class PatchStem extends FixedShapeBlock {
     private final Conv2dLayer proj;
     private final int embedDim;
 

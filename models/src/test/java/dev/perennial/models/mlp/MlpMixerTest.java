@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -14,9 +15,12 @@ import dev.perennial.models.BackboneFeatures;
 import dev.perennial.models.ModelFamily;
 import dev.perennial.models.ParameterNames;
 import dev.perennial.models.cnn.GoldenCheck;
+import dev.perennial.models.pet.LoraConfig;
+import dev.perennial.models.pet.LoraLayers;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MlpMixerTest {
@@ -64,6 +68,21 @@ class MlpMixerTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> net.forward(ps, new NDList(m.zeros(new Shape(1, 3, 32, 32))), false));
             assertTrue(e.getMessage().contains("number of patches"), e.getMessage());
+        }
+    }
+
+    @Test
+    void loraAttachesToTheMixerLinearLayersByModuleName() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MlpMixer net = new MlpMixer(TINY);
+            net.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 3, 16, 16));
+            NDArray before = net.forward(ps, new NDList(x), false).head();
+            LoraLayers lora = LoraLayers.inject(net, LoraConfig.of(2, 4f, "mlp_channels.fc1"));
+            assertEquals(Set.of("blocks.0.mlp_channels.fc1", "blocks.1.mlp_channels.fc1"), lora.moduleNames());
+            // lora_B starts at zero, so the output is unchanged until training moves it.
+            assertEquals(0f, before.sub(net.forward(ps, new NDList(x), false).head()).abs().max().getFloat());
         }
     }
 
