@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDManager;
  * them only as the right-hand operand of a product: every per-step result then belongs to the step's manager and
  * only the grown cache tensors belong to {@link #manager()} (old ones are closed when replaced). Close the cache (or
  * its manager) when the generation ends.
+ *
+ * <p>Meant for inference ({@code training = false}, outside a gradient collector); training uses full-sequence
+ * forwards without a cache.
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
