@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * A procedurally generated, labelled image data set that needs no download: each class is a shape or texture
- * (disk, ring, square, square outline, triangle, plus, horizontal stripes, vertical stripes, X, checkerboard),
- * drawn at a random position, scale (20–36 % of the image per half-extent) and rotation (±20°), in a random
+ * (disk, ring, square, triangle, plus, horizontal stripes, vertical stripes, X, checkerboard, L),
+ * drawn at a random position, scale (half-extent 24–38 % of the image side) and rotation (±20°), in a random
  * foreground brightness (or colour) on a random darker background, with Gaussian pixel noise.
  *
  * <p>Because scale and brightness vary within every class and the classes' areas differ by less than that
@@ -26,8 +26,8 @@ public final class GeneratedShapes implements DatasetSource {
     public static final int MAX_CLASSES = 10;
 
     /** The class names, indexed by class id. */
-    public static final List<String> SHAPE_NAMES = List.of("disk", "ring", "square", "square-outline", "triangle",
-            "plus", "horizontal-stripes", "vertical-stripes", "x-cross", "checkerboard");
+    public static final List<String> SHAPE_NAMES = List.of("disk", "ring", "square", "triangle", "plus",
+            "horizontal-stripes", "vertical-stripes", "x-cross", "checkerboard", "l-shape");
 
     private static final long TRAIN_STREAM = 0x5851F42D4C957F2DL;
     private static final long TEST_STREAM = 0x14057B7EF767814FL;
@@ -113,7 +113,7 @@ public final class GeneratedShapes implements DatasetSource {
         int shape = index % config.classes();
         int size = config.size();
         int channels = config.channels();
-        double radius = size * (0.20 + 0.16 * random.nextDouble());
+        double radius = size * (0.24 + 0.14 * random.nextDouble());
         double margin = radius * 0.9 + 0.5;
         double cx = margin + (size - 2 * margin) * random.nextDouble();
         double cy = margin + (size - 2 * margin) * random.nextDouble();
@@ -165,15 +165,16 @@ public final class GeneratedShapes implements DatasetSource {
         return switch (shape) {
             case 0 -> r2 < 0.81;
             case 1 -> r2 > 0.30 && r2 < 0.81;
-            case 2 -> box < 0.75;
-            case 3 -> box > 0.45 && box < 0.85;
-            case 4 -> v >= -0.8 && v <= 0.8 && Math.abs(u) <= 0.9 * (v + 0.8) / 1.6;
-            case 5 -> (Math.abs(u) < 0.25 && Math.abs(v) < 0.9) || (Math.abs(v) < 0.25 && Math.abs(u) < 0.9);
-            case 6 -> box < 0.85 && Math.floorMod((int) Math.floor((v + 0.85) / 0.34), 2) == 0;
-            case 7 -> box < 0.85 && Math.floorMod((int) Math.floor((u + 0.85) / 0.34), 2) == 0;
-            case 8 -> box < 0.85 && (Math.abs(u - v) < 0.3 || Math.abs(u + v) < 0.3);
-            case 9 -> box < 0.85 && Math.floorMod((int) Math.floor((u + 0.85) / 0.425)
+            case 2 -> box < 0.8;
+            case 3 -> v >= -0.8 && v <= 0.8 && Math.abs(u) <= 0.9 * (v + 0.8) / 1.6;
+            case 4 -> (Math.abs(u) < 0.25 && Math.abs(v) < 0.9) || (Math.abs(v) < 0.25 && Math.abs(u) < 0.9);
+            case 5 -> box < 0.85 && Math.floorMod((int) Math.floor((v + 0.85) / 0.34), 2) == 0;
+            case 6 -> box < 0.85 && Math.floorMod((int) Math.floor((u + 0.85) / 0.34), 2) == 0;
+            case 7 -> box < 0.85 && (Math.abs(u - v) < 0.3 || Math.abs(u + v) < 0.3);
+            case 8 -> box < 0.85 && Math.floorMod((int) Math.floor((u + 0.85) / 0.425)
                     + (int) Math.floor((v + 0.85) / 0.425), 2) == 0;
+            // An L: a vertical bar on the left joined to a horizontal bar at the bottom.
+            case 9 -> box < 0.85 && (u < -0.3 || v > 0.3);
             default -> throw new IllegalStateException("no shape " + shape);
         };
     }

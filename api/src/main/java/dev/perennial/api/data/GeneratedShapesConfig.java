@@ -16,16 +16,16 @@ import dev.perennial.spi.ConfigDoc;
 public record GeneratedShapesConfig(
         @ConfigDoc("Seed of the generator; the same seed gives the same images. Default 0.")
         long seed,
-        @ConfigDoc("Number of classes, 2 to " + GeneratedShapes.MAX_CLASSES + " (disk, ring, square, square "
-                + "outline, triangle, plus, horizontal stripes, vertical stripes, X, checkerboard). Default 10.")
+        @ConfigDoc("Number of classes, 2 to " + GeneratedShapes.MAX_CLASSES + " (disk, ring, square, triangle, "
+                + "plus, horizontal stripes, vertical stripes, X, checkerboard, L). Default 10.")
         int classes,
         @ConfigDoc("Channels: 1 (grey shapes on a grey background) or 3 (random colours). Default 1.")
         int channels,
         @ConfigDoc("Image height and width in pixels, 16 to 128 (e.g. 28 like MNIST, 32 like CIFAR). Default 28.")
         int size,
-        @ConfigDoc("Training examples per class, 1 to 100000. Default 200.")
+        @ConfigDoc("Training examples per class, 1 to 100000. Default 500.")
         int trainPerClass,
-        @ConfigDoc("Test examples per class, 1 to 100000. Default 50.")
+        @ConfigDoc("Test examples per class, 1 to 100000. Default 100.")
         int testPerClass,
         @ConfigDoc("Standard deviation of the Gaussian pixel noise, 0 to 0.5 (pixels are clipped to [0, 1]). "
                 + "Default 0.1.")
@@ -61,11 +61,11 @@ public record GeneratedShapesConfig(
     }
 
     /**
-     * Ten grey 28×28 classes, 200 training and 50 test images each, seed 0.
+     * Ten grey 28×28 classes, 500 training and 100 test images each, seed 0.
      *
      * @return the defaults
      */
     public static GeneratedShapesConfig defaults() {
-        return new GeneratedShapesConfig(0, 10, 1, 28, 200, 50, 0.1);
+        return new GeneratedShapesConfig(0, 10, 1, 28, 500, 100, 0.1);
     }
 }

@@ -28,7 +28,7 @@ class GeneratedShapesTest {
         GeneratedShapes data = new GeneratedShapes(config(3, 4, 3, 32, 5, 2));
         assertEquals(20, data.train().size());
         assertEquals(8, data.test().size());
-        assertEquals(List.of("disk", "ring", "square", "square-outline"), data.train().classNames());
+        assertEquals(List.of("disk", "ring", "square", "triangle"), data.train().classNames());
         assertArrayEquals(new int[] {0, 1, 2, 3, 0, 1, 2, 3}, data.test().labels());
         assertEquals(20 + 5, data.test().get(5).id());
         assertEquals(1, data.test().get(5).label().getAsInt());
@@ -121,6 +121,6 @@ class GeneratedShapesTest {
         GeneratedShapesProvider p = new GeneratedShapesProvider();
         assertEquals("generated-shapes", p.name());
         assertTrue(SpiVersion.isCompatible(p.spiVersion()));
-        assertEquals(2000, p.create(p.defaultConfig(), null).train().size());
+        assertEquals(5000, p.create(p.defaultConfig(), null).train().size());
     }
 }
