@@ -15,22 +15,22 @@ module dev.perennial.api {
     // javax.imageio decodes the image-folder data set's JPEG and PNG files.
     requires java.desktop;
 
-    // exports dev.perennial.api;  (enabled when the package has classes)
+    exports dev.perennial.api;
     exports dev.perennial.api.registry;
-    // exports dev.perennial.api.loop;  (enabled when the package has classes)
+    exports dev.perennial.api.loop;
     exports dev.perennial.api.data;
     exports dev.perennial.api.metrics;
-    // exports dev.perennial.api.checkpoint;  (enabled when the package has classes)
+    exports dev.perennial.api.checkpoint;
     exports dev.perennial.api.config;
-    // exports dev.perennial.api.events;  (enabled when the package has classes)
+    exports dev.perennial.api.events;
 
-    // opens dev.perennial.api.internal to com.google.guice;  (enabled when the package has classes)
+    opens dev.perennial.api.internal to com.google.guice;
     opens dev.perennial.api.config to com.fasterxml.jackson.databind;
-    // opens dev.perennial.api.checkpoint to com.fasterxml.jackson.databind;  (enabled when the package has classes)
+    opens dev.perennial.api.checkpoint to com.fasterxml.jackson.databind;
     opens dev.perennial.api.metrics to com.fasterxml.jackson.databind;
     // Data set and scenario config records are bound by Jackson.
     opens dev.perennial.api.data to com.fasterxml.jackson.databind;
-    // opens dev.perennial.api to com.fasterxml.jackson.databind;  (enabled when the package has classes)
+    opens dev.perennial.api to com.fasterxml.jackson.databind;
 
     uses dev.perennial.spi.LearnerProvider;
     uses dev.perennial.spi.AugmenterProvider;

@@ -2,7 +2,13 @@
 module dev.perennial.continual {
     requires dev.perennial.spi;
     requires dev.perennial.models;
+    requires com.fasterxml.jackson.annotation;
 
-    // exports dev.perennial.continual;  (enabled when the package has classes)
-    // exports dev.perennial.continual.baseline;  (enabled when the package has classes)
+    exports dev.perennial.continual.baseline;
+    exports dev.perennial.continual.net;
+
+    provides dev.perennial.spi.LearnerProvider with
+            dev.perennial.continual.baseline.FinetuneProvider,
+            dev.perennial.continual.baseline.LwfProvider,
+            dev.perennial.continual.baseline.EwcProvider;
 }

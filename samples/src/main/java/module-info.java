@@ -2,5 +2,5 @@
 module dev.perennial.samples {
     requires dev.perennial.api;
 
-    // exports dev.perennial.samples;  (enabled when the package has classes)
+    exports dev.perennial.samples;
 }

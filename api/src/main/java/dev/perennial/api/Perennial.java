@@ -1,0 +1,304 @@
+package dev.perennial.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.api.config.ConfigBinder;
+import dev.perennial.api.config.ExperimentConfig;
+import dev.perennial.api.config.ExperimentFiles;
+import dev.perennial.api.config.PluginRef;
+import dev.perennial.api.config.TrainingConfig;
+import dev.perennial.api.events.RunListener;
+import dev.perennial.api.registry.PluginRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry point for applications.
+ *
+ * <pre>{@code
+ * RunReport report = Perennial.builder()
+ *     .name("shapes-finetune")
+ *     .dataset("generated-shapes", Map.of("classes", 10))
+ *     .scenario("class-incremental", Map.of("increment", 2))
+ *     .learner("finetune", Map.of())
+ *     .training(Map.of("epochs", 2, "learningRate", 0.05))
+ *     .build()
+ *     .run(new ProgressBar());
+ * }</pre>
+ */
+public final class Perennial {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Perennial() {}
+
+    /**
+     * Starts a fluent experiment.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads an experiment file (YAML or JSON).
+     *
+     * @param file the file
+     * @return the experiment
+     * @throws dev.perennial.api.config.ConfigException naming the file and field when it is invalid
+     */
+    public static Experiment load(Path file) {
+        return new Experiment(ExperimentFiles.read(file), file.getFileName().toString());
+    }
+
+    /**
+     * Wraps a configuration.
+     *
+     * @param config the configuration
+     * @return the experiment
+     */
+    public static Experiment of(ExperimentConfig config) {
+        return new Experiment(config, "experiment '" + config.name() + "'");
+    }
+
+    /**
+     * Continues a run from its newest checkpoint.
+     *
+     * @param runDirectory the run's folder
+     * @param listeners observers
+     * @return the report of the whole run
+     */
+    public static RunReport resume(Path runDirectory, RunListener... listeners) {
+        return Experiment.resume(runDirectory, listeners);
+    }
+
+    /**
+     * The plugins available to an application with these plugin folders.
+     *
+     * @param pluginDirectories folders of plugin jars
+     * @return the registry
+     */
+    public static PluginRegistry plugins(List<Path> pluginDirectories) {
+        return PluginRegistry.load(pluginDirectories);
+    }
+
+    /** Builds an experiment in Java; the same fields as the file form. */
+    public static final class Builder {
+        private final ObjectNode node = JSON.createObjectNode();
+        private final List<PluginRef> augmenters = new ArrayList<>();
+        private final List<PluginRef> distillers = new ArrayList<>();
+        private final List<PluginRef> metrics = new ArrayList<>();
+        private final List<String> pluginDirectories = new ArrayList<>();
+        private TrainingConfig training = TrainingConfig.defaults();
+
+        private Builder() {
+            node.put("name", "experiment");
+        }
+
+        /**
+         * The experiment's name (names the run folder).
+         *
+         * @param name the name
+         * @return this
+         */
+        public Builder name(String name) {
+            node.put("name", name);
+            return this;
+        }
+
+        /**
+         * The run seed.
+         *
+         * @param seed the seed
+         * @return this
+         */
+        public Builder seed(long seed) {
+            node.put("seed", seed);
+            return this;
+        }
+
+        /**
+         * The dataset source.
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder dataset(String name, Map<String, ?> config) {
+            node.set("dataset", JSON.valueToTree(ref(name, config)));
+            return this;
+        }
+
+        /**
+         * The scenario.
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder scenario(String name, Map<String, ?> config) {
+            node.set("scenario", JSON.valueToTree(ref(name, config)));
+            return this;
+        }
+
+        /**
+         * The learner.
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder learner(String name, Map<String, ?> config) {
+            node.set("learner", JSON.valueToTree(ref(name, config)));
+            return this;
+        }
+
+        /**
+         * Adds an augmenter (applied in the order added).
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder augmenter(String name, Map<String, ?> config) {
+            augmenters.add(ref(name, config));
+            return this;
+        }
+
+        /**
+         * Adds a distiller.
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder distiller(String name, Map<String, ?> config) {
+            distillers.add(ref(name, config));
+            return this;
+        }
+
+        /**
+         * The sampler.
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder sampler(String name, Map<String, ?> config) {
+            node.set("sampler", JSON.valueToTree(ref(name, config)));
+            return this;
+        }
+
+        /**
+         * Adds a metric; the first added fills the accuracy matrix.
+         *
+         * @param name its plugin name
+         * @param config its configuration fields
+         * @return this
+         */
+        public Builder metric(String name, Map<String, ?> config) {
+            metrics.add(ref(name, config));
+            return this;
+        }
+
+        /**
+         * Training settings, laid over {@link TrainingConfig#defaults()}.
+         *
+         * @param fields e.g. {@code Map.of("epochs", 2, "optimizer", "adamw")}
+         * @return this
+         */
+        public Builder training(Map<String, ?> fields) {
+            training = ConfigBinder.bind(JSON.valueToTree(fields), TrainingConfig.class, TrainingConfig.defaults(),
+                    "builder: training");
+            return this;
+        }
+
+        /**
+         * Training settings.
+         *
+         * @param config the settings
+         * @return this
+         */
+        public Builder training(TrainingConfig config) {
+            training = config;
+            return this;
+        }
+
+        /**
+         * The device: auto, cpu or gpu.
+         *
+         * @param device the setting
+         * @return this
+         */
+        public Builder device(String device) {
+            node.put("device", device);
+            return this;
+        }
+
+        /**
+         * Where run folders are made.
+         *
+         * @param directory the folder
+         * @return this
+         */
+        public Builder runDirectory(Path directory) {
+            node.put("runDirectory", directory.toString());
+            return this;
+        }
+
+        /**
+         * Checkpoint every N optimizer steps as well as at task boundaries.
+         *
+         * @param steps N, 0 for task boundaries only
+         * @return this
+         */
+        public Builder checkpointEverySteps(int steps) {
+            node.put("checkpointEverySteps", steps);
+            return this;
+        }
+
+        /**
+         * Evaluate tasks not yet trained too (for forward transfer).
+         *
+         * @param evaluate whether to
+         * @return this
+         */
+        public Builder evaluateFutureTasks(boolean evaluate) {
+            node.put("evaluateFutureTasks", evaluate);
+            return this;
+        }
+
+        /**
+         * Adds a folder of plugin jars.
+         *
+         * @param directory the folder
+         * @return this
+         */
+        public Builder pluginDirectory(Path directory) {
+            pluginDirectories.add(directory.toString());
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the experiment
+         * @throws dev.perennial.api.config.ConfigException naming the field when something is invalid
+         */
+        public Experiment build() {
+            ObjectNode copy = node.deepCopy();
+            copy.set("augmenters", JSON.valueToTree(augmenters));
+            copy.set("distillers", JSON.valueToTree(distillers));
+            copy.set("metrics", JSON.valueToTree(metrics));
+            copy.set("pluginDirectories", JSON.valueToTree(pluginDirectories));
+            copy.set("training", JSON.valueToTree(training));
+            return new Experiment(ExperimentFiles.bind(copy, "builder"), "builder");
+        }
+
+        private static PluginRef ref(String name, Map<String, ?> config) {
+            return PluginRef.of(name, JSON.valueToTree(config == null ? Map.of() : config));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.perennial.api.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.ConfigDoc;
+import java.util.List;
+
+/**
+ * A whole experiment, as a YAML or JSON file gives it or {@code Perennial.builder()} builds it.
+ *
+ * <pre>{@code
+ * name: fashion-finetune
+ * seed: 42
+ * dataset: {name: idx, config: {directory: /usr/share/datasets/fashion-mnist}}
+ * scenario: {name: class-incremental, config: {increment: 2}}
+ * learner: {name: finetune}
+ * augmenters: [mixup]
+ * training: {optimizer: sgd, learningRate: 0.05, epochs: 1, batchSize: 64}
+ * }</pre>
+ *
+ * @param name the experiment's name, used for the run folder
+ * @param seed the run seed; every plugin and step seed is derived from it
+ * @param dataset the dataset source
+ * @param scenario how the data set is cut into tasks
+ * @param learner the continual-learning method
+ * @param augmenters augmenters, applied in order
+ * @param distillers distillers, whose loss terms are added to the learner's
+ * @param sampler the sampler (null: uniform shuffling)
+ * @param metrics metrics; the first fills the accuracy matrix (default: accuracy)
+ * @param training how the loop trains
+ * @param device auto (GPU when present, else CPU), cpu or gpu
+ * @param runDirectory where runs are written (a folder per run inside)
+ * @param checkpointEverySteps also checkpoint every N optimizer steps within a task (0: task boundaries only)
+ * @param evaluateFutureTasks also evaluate tasks not yet trained (needed for forward transfer)
+ * @param pluginDirectories folders of plugin jars, each loaded into its own module layer
+ */
+public record ExperimentConfig(
+        @ConfigDoc("Experiment name, used for the run folder.") @JsonProperty("name") String name,
+        @ConfigDoc("Run seed; plugin and step seeds derive from it.") @JsonProperty("seed") long seed,
+        @ConfigDoc("Dataset source plugin.") @JsonProperty("dataset") PluginRef dataset,
+        @ConfigDoc("Scenario plugin that cuts the dataset into tasks.") @JsonProperty("scenario") PluginRef scenario,
+        @ConfigDoc("Learner plugin.") @JsonProperty("learner") PluginRef learner,
+        @ConfigDoc("Augmenter plugins, applied in order.") @JsonProperty("augmenters") List<PluginRef> augmenters,
+        @ConfigDoc("Distiller plugins.") @JsonProperty("distillers") List<PluginRef> distillers,
+        @ConfigDoc("Sampler plugin; null shuffles uniformly.") @JsonProperty("sampler") PluginRef sampler,
+        @ConfigDoc("Metric plugins; the first fills the accuracy matrix.") @JsonProperty("metrics") List<PluginRef> metrics,
+        @ConfigDoc("Training settings.") @JsonProperty("training") TrainingConfig training,
+        @ConfigDoc("Device: auto, cpu or gpu.") @JsonProperty("device") String device,
+        @ConfigDoc("Folder that holds run folders.") @JsonProperty("runDirectory") String runDirectory,
+        @ConfigDoc("Checkpoint every N optimizer steps within a task; 0 = task boundaries only.") @JsonProperty("checkpointEverySteps") int checkpointEverySteps,
+        @ConfigDoc("Also evaluate tasks not yet trained (for forward transfer).") @JsonProperty("evaluateFutureTasks") boolean evaluateFutureTasks,
+        @ConfigDoc("Folders of plugin jars.") @JsonProperty("pluginDirectories") List<String> pluginDirectories) {
+
+    /** Validates; messages name the field. */
+    public ExperimentConfig {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,79}")) {
+            throw new IllegalArgumentException("name '" + name
+                    + "' must be 1-80 letters, digits, '.', '_' or '-' (it names the run folder)");
+        }
+        if (dataset == null) {
+            throw new IllegalArgumentException("dataset is required, e.g. dataset: generated-shapes");
+        }
+        if (scenario == null) {
+            throw new IllegalArgumentException("scenario is required, e.g. scenario: {name: class-incremental,"
+                    + " config: {increment: 2}}");
+        }
+        if (learner == null) {
+            throw new IllegalArgumentException("learner is required, e.g. learner: finetune");
+        }
+        augmenters = augmenters == null ? List.of() : List.copyOf(augmenters);
+        distillers = distillers == null ? List.of() : List.copyOf(distillers);
+        metrics = metrics == null || metrics.isEmpty() ? List.of(PluginRef.of("accuracy")) : List.copyOf(metrics);
+        training = training == null ? TrainingConfig.defaults() : training;
+        device = device == null ? "auto" : device;
+        if (!List.of("auto", "cpu", "gpu").contains(device)) {
+            throw new IllegalArgumentException("device '" + device + "' is not one of auto, cpu, gpu");
+        }
+        runDirectory = runDirectory == null ? "runs" : runDirectory;
+        if (checkpointEverySteps < 0) {
+            throw new IllegalArgumentException("checkpointEverySteps must be >= 0 (0 = task boundaries only), was "
+                    + checkpointEverySteps);
+        }
+        pluginDirectories = pluginDirectories == null ? List.of() : List.copyOf(pluginDirectories);
+    }
+
+    /**
+     * The defaults a file's fields are laid over: everything optional filled, the required plugins absent.
+     *
+     * @return a template holding the default values, not a valid experiment on its own
+     */
+    static java.util.Map<String, Object> defaultFields() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("seed", 42L);
+        m.put("device", "auto");
+        m.put("runDirectory", "runs");
+        m.put("checkpointEverySteps", 0);
+        m.put("evaluateFutureTasks", false);
+        return m;
+    }
+}

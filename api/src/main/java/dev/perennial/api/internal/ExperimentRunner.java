@@ -1,0 +1,174 @@
+package dev.perennial.api.internal;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.api.RunReport;
+import dev.perennial.api.checkpoint.CheckpointException;
+import dev.perennial.api.checkpoint.CheckpointStore;
+import dev.perennial.api.config.ExperimentConfig;
+import dev.perennial.api.config.ExperimentFiles;
+import dev.perennial.api.config.PluginRef;
+import dev.perennial.api.events.JsonLinesLog;
+import dev.perennial.api.events.RunListener;
+import dev.perennial.api.loop.PluginInstance;
+import dev.perennial.api.loop.TrainingLoop;
+import dev.perennial.api.registry.PluginRegistry;
+import dev.perennial.spi.Augmenter;
+import dev.perennial.spi.DatasetSource;
+import dev.perennial.spi.Distiller;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.Metric;
+import dev.perennial.spi.PluginKind;
+import dev.perennial.spi.Sampler;
+import dev.perennial.spi.Scenario;
+import dev.perennial.spi.ScenarioInfo;
+import dev.perennial.spi.TaskSplitter;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a run from an experiment: plugins from the registry, the scenario, the run folder, the device; then
+ * hands everything to the {@link TrainingLoop}. Wired by Guice ({@link RuntimeModule}).
+ */
+public final class ExperimentRunner {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final PluginRegistry registry;
+    private final Device device;
+
+    @Inject
+    ExperimentRunner(PluginRegistry registry, Device device) {
+        this.registry = registry;
+        this.device = device;
+    }
+
+    /**
+     * Runs an experiment in a new run folder.
+     *
+     * @param config the experiment
+     * @param source where the experiment came from, for messages
+     * @param listeners observers
+     * @return the report
+     */
+    public RunReport run(ExperimentConfig config, String source, List<RunListener> listeners) {
+        Path runDir = newRunDirectory(config);
+        ExperimentFiles.writeJson(config, runDir.resolve("experiment.json"));
+        return execute(config, source, runDir, listeners, Optional.empty());
+    }
+
+    /**
+     * Continues a run from its newest checkpoint.
+     *
+     * @param runDirectory the run's folder (with {@code experiment.json} and {@code checkpoints/})
+     * @param listeners observers
+     * @return the report
+     */
+    public RunReport resume(Path runDirectory, List<RunListener> listeners) {
+        Path file = runDirectory.resolve("experiment.json");
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(runDirectory + " is not a run folder: it has no experiment.json");
+        }
+        ExperimentConfig config = ExperimentFiles.read(file);
+        Path checkpoint = new CheckpointStore(runDirectory).latest().orElseThrow(() -> new CheckpointException(
+                runDirectory + " has no checkpoint yet (checkpoints/LATEST is missing); start it again with run"));
+        return execute(config, file.toString(), runDirectory, listeners, Optional.of(checkpoint));
+    }
+
+    private RunReport execute(ExperimentConfig config, String source, Path runDir, List<RunListener> listeners,
+                              Optional<Path> resume) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            long seed = config.seed();
+            DatasetSource data = registry.create(PluginKind.DATASET_SOURCE, config.dataset().name(),
+                    config.dataset().config(), new RunContext("dataset", config.dataset().name(), manager, seed,
+                            runDir, null), source + ": dataset");
+            TaskSplitter splitter = registry.create(PluginKind.SCENARIO, config.scenario().name(),
+                    config.scenario().config(), new RunContext("scenario", config.scenario().name(), manager, seed,
+                            runDir, null), source + ": scenario");
+            Scenario scenario = splitter.split(data);
+            ScenarioInfo info = scenario.info();
+            PluginInstance<Learner> learner = instance(PluginKind.LEARNER, "learner", config.learner(), manager,
+                    seed, runDir, info, source);
+            List<PluginInstance<Augmenter>> augmenters = new ArrayList<>();
+            for (int i = 0; i < config.augmenters().size(); i++) {
+                augmenters.add(instance(PluginKind.AUGMENTER, "augmenter-" + i, config.augmenters().get(i), manager,
+                        seed, runDir, info, source));
+            }
+            List<PluginInstance<Distiller>> distillers = new ArrayList<>();
+            for (int i = 0; i < config.distillers().size(); i++) {
+                distillers.add(instance(PluginKind.DISTILLER, "distiller-" + i, config.distillers().get(i), manager,
+                        seed, runDir, info, source));
+            }
+            Optional<PluginInstance<Sampler>> sampler = config.sampler() == null ? Optional.empty()
+                    : Optional.of(instance(PluginKind.SAMPLER, "sampler", config.sampler(), manager, seed, runDir,
+                    info, source));
+            List<PluginInstance<Metric>> metrics = new ArrayList<>();
+            for (int i = 0; i < config.metrics().size(); i++) {
+                metrics.add(instance(PluginKind.METRIC, "metric-" + i, config.metrics().get(i), manager, seed,
+                        runDir, info, source));
+            }
+            List<RunListener> all = new ArrayList<>(listeners);
+            all.add(new JsonLinesLog(runDir.resolve("metrics.jsonl"), resume.isPresent()));
+            TrainingLoop loop = new TrainingLoop(new TrainingLoop.Plan(config, scenario, learner, augmenters,
+                    distillers, sampler, metrics, runDir, manager), all);
+            RunReport report = loop.run(resume);
+            writeReport(report, runDir.resolve("report.json"));
+            all.forEach(l -> l.onRunEnd(report));
+            return report;
+        }
+    }
+
+    private <P> PluginInstance<P> instance(PluginKind kind, String slot, PluginRef ref, NDManager manager, long seed,
+                                           Path runDir, ScenarioInfo info, String source) {
+        P plugin = registry.create(kind, ref.name(), ref.config(),
+                new RunContext(slot, ref.name(), manager, seed, runDir, info), source + ": " + slot);
+        String version = registry.provider(kind, ref.name()).version();
+        return new PluginInstance<>(slot, ref.name(), version, plugin);
+    }
+
+    private static void writeReport(RunReport report, Path file) {
+        try {
+            JSON.writeValue(file.toFile(), report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+
+    private static Path newRunDirectory(ExperimentConfig config) {
+        Path base = Path.of(config.runDirectory());
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        try {
+            Files.createDirectories(base);
+            for (int i = 0; ; i++) {
+                Path dir = base.resolve(config.name() + "-" + stamp + (i == 0 ? "" : "-" + i));
+                try {
+                    return Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // another run started in the same second: take the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run folder under " + base + " (runDirectory)", e);
+        }
+    }
+
+    /**
+     * The JSON form of a tree, for messages.
+     *
+     * @param node the tree
+     * @return compact JSON
+     */
+    static String compact(JsonNode node) {
+        return node == null ? "{}" : node.toString();
+    }
+}

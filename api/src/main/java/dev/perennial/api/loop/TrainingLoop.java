@@ -1,0 +1,756 @@
+package dev.perennial.api.loop;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+import dev.perennial.api.RunReport;
+import dev.perennial.api.checkpoint.CheckpointException;
+import dev.perennial.api.checkpoint.CheckpointManifest;
+import dev.perennial.api.checkpoint.CheckpointStore;
+import dev.perennial.api.checkpoint.PluginRecord;
+import dev.perennial.api.config.ExperimentConfig;
+import dev.perennial.api.config.TrainingConfig;
+import dev.perennial.api.events.EvaluationEvent;
+import dev.perennial.api.events.RunListener;
+import dev.perennial.api.events.RunStarted;
+import dev.perennial.api.events.StepEvent;
+import dev.perennial.api.metrics.AccuracyMatrix;
+import dev.perennial.spi.Augmenter;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.DatasetSplit;
+import dev.perennial.spi.Distiller;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.Metric;
+import dev.perennial.spi.ParameterGroup;
+import dev.perennial.spi.PluginState;
+import dev.perennial.spi.Predictions;
+import dev.perennial.spi.Sampler;
+import dev.perennial.spi.Scenario;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.Task;
+import dev.perennial.spi.TaskData;
+import dev.perennial.spi.TaskInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The one training loop every experiment runs (DESIGN §3). Per task: learner {@code beforeTask}; per batch:
+ * sampler order → decode off-thread → augmenters → one gradient collector → learner and distiller loss terms,
+ * weighted and summed → backward → learner {@code afterBackward} → NaN/Inf guard, clipping, optimizer step →
+ * learner {@code afterStep} → gradients cleared; then {@code afterTask}, evaluation of every task seen so far
+ * (one row of the accuracy matrix) and a checkpoint.
+ *
+ * <p>Memory: every step runs inside an {@link NDScope} and a child manager of the run's manager, so every array
+ * made during the step is freed when it ends. A plugin that keeps an array beyond the step must create it in its
+ * own manager outside the step, or call {@code NDScope.unregister(array)} and attach it to its manager.
+ *
+ * <p>Determinism: the order of each epoch, the seed of each step (set as the engine's seed before the step, so
+ * dropout repeats) and each plugin's seed derive from the run seed; with the same seed, configuration and CPU a
+ * run gives the same metrics, also when it is resumed from a checkpoint.
+ */
+public final class TrainingLoop {
+
+    /**
+     * What a run trains.
+     *
+     * @param config the experiment
+     * @param scenario the tasks
+     * @param learner the learner
+     * @param augmenters augmenters, in order
+     * @param distillers distillers
+     * @param sampler the sampler, if any
+     * @param metrics the metrics; the first is primary
+     * @param runDirectory the run's folder
+     * @param manager the run's manager, on the training device
+     */
+    public record Plan(ExperimentConfig config, Scenario scenario, PluginInstance<Learner> learner,
+                       List<PluginInstance<Augmenter>> augmenters, List<PluginInstance<Distiller>> distillers,
+                       Optional<PluginInstance<Sampler>> sampler, List<PluginInstance<Metric>> metrics,
+                       Path runDirectory, NDManager manager) {}
+
+    private final Plan plan;
+    private final TrainingConfig training;
+    private final List<RunListener> listeners;
+    private final CheckpointStore store;
+    private final Engine engine = Engine.getInstance();
+
+    private final List<double[]> matrixRows = new ArrayList<>();
+    private final Map<String, List<double[]>> otherRows = new LinkedHashMap<>();
+    private double[] beforeTraining = new double[0];
+    private final List<List<Double>> lossCurves = new ArrayList<>();
+    private long globalStep;
+    private long nanSkips;
+    private int nanRun;
+    private double trainSeconds;
+    private double evalSeconds;
+    private double checkpointSeconds;
+
+    /**
+     * Creates the loop.
+     *
+     * @param plan what to train
+     * @param listeners observers
+     */
+    public TrainingLoop(Plan plan, List<RunListener> listeners) {
+        this.plan = plan;
+        this.training = plan.config().training();
+        this.listeners = List.copyOf(listeners);
+        this.store = new CheckpointStore(plan.runDirectory());
+    }
+
+    /**
+     * Runs the experiment from the start, or from a checkpoint.
+     *
+     * @param resumeFrom a checkpoint folder to continue from
+     * @return the report
+     */
+    public RunReport run(Optional<Path> resumeFrom) {
+        long started = System.nanoTime();
+        Scenario scenario = plan.scenario();
+        Learner learner = plan.learner().plugin();
+        int startTask = 0;
+        int startEpoch = 0;
+        int startBatch = 0;
+        long startTaskStep = 0;
+        ExecutorService workers = Executors.newFixedThreadPool(training.dataWorkers(), daemonThreads());
+        try (ParameterOptimizer optimizer = newOptimizer()) {
+            if (resumeFrom.isPresent()) {
+                CheckpointManifest m = restore(resumeFrom.get(), optimizer);
+                startTask = m.nextTask();
+                startEpoch = m.nextEpoch();
+                startBatch = m.nextBatch();
+                startTaskStep = m.taskStep();
+            }
+            for (RunListener l : listeners) {
+                l.onRunStart(new RunStarted(plan.config().name(), plan.runDirectory(),
+                        plan.manager().getDevice().toString(),
+                        scenario.tasks().stream().map(t -> t.info().name()).toList(), startTask));
+            }
+            for (int t = startTask; t < scenario.tasks().size(); t++) {
+                Task task = scenario.tasks().get(t);
+                boolean midTask = t == startTask && (startEpoch > 0 || startBatch > 0 || startTaskStep > 0);
+                trainTask(task, learner, optimizer, workers, midTask ? startEpoch : 0, midTask ? startBatch : 0,
+                        midTask ? startTaskStep : 0, midTask);
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        double total = (System.nanoTime() - started) / 1e9;
+        return report(total);
+    }
+
+    private void trainTask(Task task, Learner learner, ParameterOptimizer optimizer, ExecutorService workers,
+                           int firstEpoch, int firstBatch, long firstTaskStep, boolean midTask) {
+        TaskInfo info = task.info();
+        int t = info.index();
+        long seed = plan.config().seed();
+        TaskData data = new LoopTaskData(task, workers);
+        while (lossCurves.size() <= t) {
+            lossCurves.add(new ArrayList<>());
+        }
+        if (!midTask) {
+            engine.setRandomSeed((int) Seeds.derive(seed, "before-task", t));
+            learner.beforeTask(info, data);
+            plan.augmenters().forEach(a -> a.plugin().beforeTask(info));
+            plan.distillers().forEach(d -> d.plugin().beforeTask(info));
+            if (training.resetOptimizerEachTask()) {
+                optimizer.reset();
+            }
+            if (t == 0 && plan.config().evaluateFutureTasks()) {
+                beforeTraining = evaluateAll(learner, -1, workers).get(0);
+            }
+        }
+        List<TrainableParameter> params = trainableParameters(learner);
+        if (params.isEmpty()) {
+            throw new IllegalStateException("learner '" + plan.learner().name() + "' has no trainable parameters"
+                    + " for task " + info.name() + " (all frozen or model() is empty)");
+        }
+        int batches = BatchLoader.batchCount(task.train().size(), training.batchSize());
+        long stepsPerEpoch = (batches + training.accumulationSteps() - 1) / training.accumulationSteps();
+        long taskSteps = stepsPerEpoch * training.epochs();
+        LearningRateSchedule schedule = new LearningRateSchedule(training, taskSteps);
+        listeners.forEach(l -> l.onTaskStart(info, taskSteps));
+        long taskStep = firstTaskStep;
+        long samples = 0;
+        long trainStart = System.nanoTime();
+        for (int epoch = firstEpoch; epoch < training.epochs(); epoch++) {
+            int[] order = epochOrder(task, epoch);
+            int startAt = epoch == firstEpoch ? firstBatch : 0;
+            int epochBatches = BatchLoader.batchCount(order.length, training.batchSize());
+            int micro = 0;
+            try (BatchLoader loader = new BatchLoader(task.train(), order, training.batchSize(), startAt, t,
+                    "task " + info.name() + " training data", workers, training.prefetchBatches())) {
+                int b = startAt;
+                while (loader.hasNext()) {
+                    HostBatch host = loader.next();
+                    boolean last = !loader.hasNext();
+                    double lr = schedule.at(taskStep);
+                    try (NDScope scope = new NDScope(); NDManager stepManager = plan.manager().newSubManager()) {
+                        LoopStepContext ctx = new LoopStepContext(stepManager, t, epoch, globalStep, true,
+                                Seeds.derive(seed, "step", globalStep, micro), lr);
+                        engine.setRandomSeed((int) ctx.seed());
+                        boolean logs = (taskStep + 1) % training.logEverySteps() == 0 || taskStep + 1 == taskSteps;
+                        StepResult r = forwardBackward(host.toBatch(stepManager), learner, ctx, logs);
+                        micro++;
+                        samples += host.size();
+                        if (micro == training.accumulationSteps() || last) {
+                            micro = 0;
+                            boolean skipped = optimizerStep(params, lr, r, info);
+                            if (!skipped) {
+                                learner.afterStep(ctx);
+                            }
+                            clearGradients(params);
+                            globalStep++;
+                            taskStep++;
+                            lossCurves.get(t).add(r.loss);
+                            if (taskStep % training.logEverySteps() == 0 || taskStep == taskSteps) {
+                                double sps = samples / Math.max(1e-9, (System.nanoTime() - trainStart) / 1e9);
+                                StepEvent ev = new StepEvent(t, epoch, taskStep, taskSteps, globalStep, r.loss,
+                                        r.terms, lr, sps, skipped);
+                                listeners.forEach(l -> l.onStep(ev));
+                            }
+                            int every = plan.config().checkpointEverySteps();
+                            if (every > 0 && globalStep % every == 0 && !(last && epoch == training.epochs() - 1)) {
+                                int nextEpoch = last ? epoch + 1 : epoch;
+                                int nextBatch = last ? 0 : b + 1;
+                                checkpoint("step-" + globalStep, t, nextEpoch, nextBatch, taskStep);
+                            }
+                        }
+                    }
+                    b++;
+                }
+                if (b != epochBatches) {
+                    throw new IllegalStateException("task " + info.name() + " epoch " + epoch + " visited " + b
+                            + " of " + epochBatches + " batches");
+                }
+            }
+        }
+        trainSeconds += (System.nanoTime() - trainStart) / 1e9;
+        engine.setRandomSeed((int) Seeds.derive(seed, "after-task", t));
+        learner.afterTask(info, data);
+        List<double[]> rows = evaluateAll(learner, t, workers);
+        matrixRows.add(rows.get(0));
+        for (int k = 1; k < plan.metrics().size(); k++) {
+            otherRows.computeIfAbsent(plan.metrics().get(k).name(), n -> new ArrayList<>()).add(rows.get(k));
+        }
+        EvaluationEvent ev = new EvaluationEvent(t, rows.get(0).clone(), plan.metrics().get(0).name());
+        listeners.forEach(l -> l.onEvaluation(ev));
+        checkpoint("task-" + t, t + 1, 0, 0, 0);
+    }
+
+    private record StepResult(double loss, Map<String, Double> terms) {}
+
+    private StepResult forwardBackward(Batch batch, Learner learner, LoopStepContext ctx, boolean logTerms) {
+        for (PluginInstance<Augmenter> a : plan.augmenters()) {
+            Batch next = a.plugin().apply(batch, ctx);
+            if (next == null) {
+                throw new IllegalStateException("augmenter '" + a.name() + "' returned no batch");
+            }
+            batch = next;
+        }
+        NDArray total;
+        LossTerms student;
+        Map<String, NDArray> all = new LinkedHashMap<>();
+        try (GradientCollector collector = engine.newGradientCollector()) {
+            student = learner.loss(batch, ctx);
+            if (student == null || student.terms().isEmpty()) {
+                throw new IllegalStateException("learner '" + plan.learner().name() + "' returned no loss terms");
+            }
+            all.putAll(student.terms());
+            for (PluginInstance<Distiller> d : plan.distillers()) {
+                LossTerms extra = d.plugin().loss(batch, student, ctx);
+                for (Map.Entry<String, NDArray> e : extra.terms().entrySet()) {
+                    if (all.containsKey(e.getKey())) {
+                        throw new IllegalStateException("distiller '" + d.name() + "' returned loss term '"
+                                + e.getKey() + "', which another plugin already returned; rename one");
+                    }
+                    all.put(e.getKey(), e.getValue());
+                }
+            }
+            total = null;
+            for (Map.Entry<String, NDArray> e : all.entrySet()) {
+                double w = training.weightOf(e.getKey());
+                if (w == 0) {
+                    continue;
+                }
+                // No toType here: DJL's cast detaches from the autograd graph; mixed dtypes promote instead.
+                NDArray term = e.getValue().reshape();
+                NDArray weighted = w == 1 ? term : term.mul((float) w);
+                total = total == null ? weighted : total.add(weighted);
+            }
+            if (total == null) {
+                throw new IllegalStateException("every loss term has weight 0 in training.lossWeights: "
+                        + all.keySet());
+            }
+            if (training.accumulationSteps() > 1) {
+                total = total.div((float) training.accumulationSteps());
+            }
+            collector.backward(total);
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : logTerms ? all.entrySet() : Map.<String, NDArray>of().entrySet()) {
+            values.put(e.getKey(), e.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+        }
+        double loss = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble()
+                * training.accumulationSteps();
+        learner.afterBackward(ctx);
+        Batch seen = batch;
+        plan.sampler().ifPresent(s -> student.perSampleLoss().ifPresent(p ->
+                s.plugin().observe(seen.sampleIds(), p.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray())));
+        return new StepResult(loss, values);
+    }
+
+    /** Guards against NaN/Inf, clips, and updates; returns whether the step was skipped. */
+    private boolean optimizerStep(List<TrainableParameter> params, double lr, StepResult r, TaskInfo task) {
+        List<NDArray> grads = new ArrayList<>(params.size());
+        NDArray sumSquares = null;
+        for (TrainableParameter p : params) {
+            NDArray g = p.parameter().getArray().getGradient();
+            grads.add(g);
+            NDArray s = g.square().sum();
+            sumSquares = sumSquares == null ? s : sumSquares.add(s);
+        }
+        double norm = Math.sqrt(sumSquares.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+        if (!Double.isFinite(norm) || !Double.isFinite(r.loss)) {
+            nanSkips++;
+            nanRun++;
+            String what = "task " + task.name() + " step " + globalStep + ": loss " + r.loss + ", gradient norm "
+                    + norm + ", terms " + r.terms;
+            if (training.nanPolicy() == TrainingConfig.NanPolicy.FAIL) {
+                throw new NonFiniteLossException(what + " (training.nanPolicy = fail)");
+            }
+            if (nanRun >= training.maxNanSkips()) {
+                throw new NonFiniteLossException(what + ": " + nanRun + " non-finite steps in a row"
+                        + " (training.maxNanSkips = " + training.maxNanSkips() + "); lower the learning rate");
+            }
+            return true;
+        }
+        nanRun = 0;
+        double scale = 1.0;
+        if (training.gradientClipNorm() > 0 && norm > training.gradientClipNorm()) {
+            scale = training.gradientClipNorm() / (norm + 1e-6);
+        }
+        for (int i = 0; i < params.size(); i++) {
+            TrainableParameter p = params.get(i);
+            NDArray g = scale == 1.0 ? grads.get(i) : grads.get(i).mul((float) scale);
+            optimizer.update(p, g, lr * p.learningRateScale());
+        }
+        optimizer.endStep();
+        return false;
+    }
+
+    private ParameterOptimizer optimizer;
+
+    private ParameterOptimizer newOptimizer() {
+        optimizer = switch (training.optimizer()) {
+            case SGD -> new SgdMomentum(plan.manager(), training.momentum(), training.nesterov());
+            case ADAMW -> new AdamW(plan.manager(), training.beta1(), training.beta2(), training.epsilon());
+        };
+        return optimizer;
+    }
+
+    private static void clearGradients(List<TrainableParameter> params) {
+        NDIndex all = new NDIndex("...");
+        for (TrainableParameter p : params) {
+            p.parameter().getArray().getGradient().set(all, 0f);
+        }
+    }
+
+    private int[] epochOrder(Task task, int epoch) {
+        long seed = Seeds.derive(plan.config().seed(), "epoch-order", task.info().index(), epoch);
+        if (plan.sampler().isPresent()) {
+            PluginInstance<Sampler> s = plan.sampler().get();
+            int[] order = s.plugin().order(task.info(), task.train().labels(), epoch, seed);
+            int n = task.train().size();
+            for (int i : order) {
+                if (i < 0 || i >= n) {
+                    throw new IllegalStateException("sampler '" + s.name() + "' returned index " + i
+                            + " outside the task's " + n + " training examples");
+                }
+            }
+            if (order.length == 0) {
+                throw new IllegalStateException("sampler '" + s.name() + "' returned an empty order for task "
+                        + task.info().name());
+            }
+            return order;
+        }
+        int n = task.train().size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
+    /** Evaluates every task seen (and future ones when asked); one row per metric. */
+    private List<double[]> evaluateAll(Learner learner, int trainedTask, ExecutorService workers) {
+        long start = System.nanoTime();
+        int n = plan.scenario().tasks().size();
+        List<double[]> rows = new ArrayList<>();
+        for (int k = 0; k < plan.metrics().size(); k++) {
+            double[] row = new double[n];
+            Arrays.fill(row, Double.NaN);
+            rows.add(row);
+        }
+        for (int j = 0; j < n; j++) {
+            if (j > trainedTask && !plan.config().evaluateFutureTasks()) {
+                continue;
+            }
+            Task task = plan.scenario().tasks().get(j);
+            List<Metric.Accumulator> acc = plan.metrics().stream().map(m -> m.plugin().newAccumulator()).toList();
+            DatasetSplit test = task.test();
+            int[] order = identity(test.size());
+            try (BatchLoader loader = new BatchLoader(test, order, training.evalBatchSize(), 0, j,
+                    "task " + task.info().name() + " evaluation data", workers, training.prefetchBatches())) {
+                while (loader.hasNext()) {
+                    HostBatch host = loader.next();
+                    try (NDScope scope = new NDScope(); NDManager m = plan.manager().newSubManager()) {
+                        Batch batch = host.toBatch(m);
+                        StepContext ctx = new LoopStepContext(m, Math.max(0, trainedTask), 0, globalStep, false,
+                                Seeds.derive(plan.config().seed(), "eval", trainedTask, j), 0);
+                        Predictions p = learner.predict(batch, ctx);
+                        if (p == null || p.size() != batch.size()) {
+                            throw new IllegalStateException("learner '" + plan.learner().name() + "' returned "
+                                    + (p == null ? "no predictions" : p.size() + " predictions") + " for a batch of "
+                                    + batch.size());
+                        }
+                        acc.forEach(a -> a.add(batch, p));
+                    }
+                }
+            }
+            for (int k = 0; k < acc.size(); k++) {
+                rows.get(k)[j] = acc.get(k).result();
+            }
+        }
+        evalSeconds += (System.nanoTime() - start) / 1e9;
+        return rows;
+    }
+
+    private static int[] identity(int n) {
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        return o;
+    }
+
+    /** Parameters with gradients enabled, grouped: experiment groups first, then the learner's. */
+    private List<TrainableParameter> trainableParameters(Learner learner) {
+        List<ParameterGroup> groups = new ArrayList<>(training.parameterGroups());
+        groups.addAll(learner.parameterGroups());
+        List<TrainableParameter> out = new ArrayList<>();
+        addParameters("learner", learner.model(), groups, out);
+        for (PluginInstance<Distiller> d : plan.distillers()) {
+            d.plugin().trainable().ifPresent(b -> addParameters("distiller-" + d.name(), b, groups, out));
+        }
+        return out;
+    }
+
+    private void addParameters(String owner, Block block, List<ParameterGroup> groups, List<TrainableParameter> out) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            Parameter param = p.getValue();
+            if (!param.requiresGradient()) {
+                continue;
+            }
+            if (!param.isInitialized()) {
+                throw new IllegalStateException(owner + " parameter '" + p.getKey() + "' is not initialized;"
+                        + " the plugin must initialize its block in beforeTask");
+            }
+            String group = "default";
+            double scale = 1.0;
+            double decay = training.weightDecay();
+            for (ParameterGroup g : groups) {
+                if (g.matches(p.getKey())) {
+                    group = g.name();
+                    scale = g.learningRateScale();
+                    decay = Double.isNaN(g.weightDecay()) ? decay : g.weightDecay();
+                    break;
+                }
+            }
+            out.add(new TrainableParameter(owner + "/" + p.getKey(), param, group, scale, decay));
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private void checkpoint(String tag, int nextTask, int nextEpoch, int nextBatch, long taskStep) {
+        long start = System.nanoTime();
+        try (NDScope scope = new NDScope(); NDManager m = plan.manager().newSubManager()) {
+            StepContext ctx = new LoopStepContext(m, nextTask, nextEpoch, globalStep, false, 0, 0);
+            Map<String, Map<String, NDArray>> files = new LinkedHashMap<>();
+            Map<String, NDArray> model = new LinkedHashMap<>();
+            putParameters("learner", plan.learner().plugin().model(), model);
+            for (PluginInstance<Distiller> d : plan.distillers()) {
+                d.plugin().trainable().ifPresent(b -> putParameters("distiller-" + d.name(), b, model));
+            }
+            files.put("model.safetensors", model);
+            files.put("optimizer.safetensors", optimizer.state());
+            List<PluginRecord> records = new ArrayList<>();
+            records.add(record(plan.learner(), plan.learner().plugin().saveState(ctx), files));
+            for (PluginInstance<Augmenter> a : plan.augmenters()) {
+                records.add(record(a, a.plugin().saveState(ctx), files));
+            }
+            plan.sampler().ifPresent(s -> records.add(record(s, s.plugin().saveState(), files)));
+            CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT, plan.config().seed(),
+                    nextTask, nextEpoch, nextBatch, globalStep, taskStep, List.copyOf(matrixRows), beforeTraining,
+                    copyCurves(), nanSkips, records, "model.safetensors", "optimizer.safetensors",
+                    Map.of("experiment", plan.config().name(), "otherMetrics", otherRows));
+            Path dir = store.write(tag, manifest, files);
+            listeners.forEach(l -> l.onCheckpoint(dir));
+        }
+        checkpointSeconds += (System.nanoTime() - start) / 1e9;
+    }
+
+    private List<List<Double>> copyCurves() {
+        List<List<Double>> out = new ArrayList<>();
+        lossCurves.forEach(c -> out.add(List.copyOf(c)));
+        return out;
+    }
+
+    private static PluginRecord record(PluginInstance<?> p, PluginState state,
+                                       Map<String, Map<String, NDArray>> files) {
+        String file = null;
+        if (!state.tensors().isEmpty()) {
+            file = p.slot() + ".safetensors";
+            files.put(file, state.tensors());
+        }
+        return new PluginRecord(p.slot(), p.name(), p.version(), state.schemaVersion(), file, state.values());
+    }
+
+    private static void putParameters(String owner, Block block, Map<String, NDArray> out) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().isInitialized()) {
+                out.put(owner + "/" + p.getKey(), p.getValue().getArray());
+            }
+        }
+    }
+
+    private CheckpointManifest restore(Path dir, ParameterOptimizer optimizer) {
+        CheckpointManifest m = store.readManifest(dir);
+        if (m.runSeed() != plan.config().seed()) {
+            throw new CheckpointException(dir + " was written by a run with seed " + m.runSeed()
+                    + " but this experiment has seed " + plan.config().seed());
+        }
+        Map<String, PluginRecord> bySlot = new LinkedHashMap<>();
+        m.plugins().forEach(r -> bySlot.put(r.slot(), r));
+        NDManager manager = plan.manager();
+        loadPlugin(dir, bySlot, plan.learner(), plan.learner().plugin()::loadState, manager);
+        for (PluginInstance<Augmenter> a : plan.augmenters()) {
+            loadPlugin(dir, bySlot, a, a.plugin()::loadState, manager);
+        }
+        plan.sampler().ifPresent(s -> loadPlugin(dir, bySlot, s, s.plugin()::loadState, manager));
+        try (NDScope scope = new NDScope(); NDManager temp = manager.newSubManager()) {
+            Map<String, NDArray> model = CheckpointStore.readTensors(dir.resolve(m.modelFile()), temp);
+            List<String> problems = new ArrayList<>();
+            Map<String, NDArray> expected = new LinkedHashMap<>();
+            putParameters("learner", plan.learner().plugin().model(), expected);
+            for (PluginInstance<Distiller> d : plan.distillers()) {
+                d.plugin().trainable().ifPresent(b -> putParameters("distiller-" + d.name(), b, expected));
+            }
+            for (Map.Entry<String, NDArray> e : expected.entrySet()) {
+                NDArray saved = model.get(e.getKey());
+                if (saved == null) {
+                    problems.add("missing " + e.getKey());
+                } else if (!saved.getShape().equals(e.getValue().getShape())) {
+                    problems.add(e.getKey() + " has shape " + saved.getShape() + " in the checkpoint, "
+                            + e.getValue().getShape() + " in the model");
+                }
+            }
+            model.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> problems.add("unexpected " + k));
+            if (!problems.isEmpty()) {
+                throw new CheckpointException(dir.resolve(m.modelFile()) + " does not fit the learner's model "
+                        + "(did loadState rebuild its structure?): " + problems);
+            }
+            for (Map.Entry<String, NDArray> e : expected.entrySet()) {
+                model.get(e.getKey()).copyTo(e.getValue());
+            }
+            optimizer.load(CheckpointStore.readTensors(dir.resolve(m.optimizerFile()), temp));
+        }
+        matrixRows.addAll(m.matrixRows());
+        beforeTraining = m.beforeTraining() == null ? new double[0] : m.beforeTraining();
+        m.lossHistory().forEach(c -> lossCurves.add(new ArrayList<>(c)));
+        globalStep = m.globalStep();
+        nanSkips = m.nanSkips();
+        Object other = m.extra() == null ? null : m.extra().get("otherMetrics");
+        if (other instanceof Map<?, ?> om) {
+            om.forEach((k, v) -> {
+                List<double[]> rows = new ArrayList<>();
+                for (Object row : (List<?>) v) {
+                    rows.add(((List<?>) row).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray());
+                }
+                otherRows.put((String) k, rows);
+            });
+        }
+        return m;
+    }
+
+    private static void loadPlugin(Path dir, Map<String, PluginRecord> bySlot, PluginInstance<?> p,
+                                   java.util.function.Consumer<PluginState> loader, NDManager manager) {
+        PluginRecord r = bySlot.get(p.slot());
+        if (r == null) {
+            throw new CheckpointException(dir + " has no state for " + p.slot() + " '" + p.name() + "'");
+        }
+        if (!r.name().equals(p.name())) {
+            throw new CheckpointException(dir + ": " + p.slot() + " was '" + r.name() + "' when checkpointed, the"
+                    + " experiment now has '" + p.name() + "'");
+        }
+        Map<String, NDArray> tensors = r.tensorFile() == null ? Map.of()
+                : CheckpointStore.readTensors(dir.resolve(r.tensorFile()), manager);
+        try {
+            loader.accept(new PluginState(r.stateSchemaVersion(), tensors, r.values() == null ? Map.of() : r.values()));
+        } catch (RuntimeException e) {
+            throw new CheckpointException(dir + ": " + p.slot() + " '" + p.name() + "' " + p.version()
+                    + " could not load state written by version " + r.version() + " (schema "
+                    + r.stateSchemaVersion() + "): " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- report
+
+    private RunReport report(double totalSeconds) {
+        int n = plan.scenario().tasks().size();
+        double[][] matrix = matrixRows.toArray(new double[0][]);
+        Map<String, double[][]> others = new LinkedHashMap<>();
+        otherRows.forEach((k, v) -> others.put(k, v.toArray(new double[0][])));
+        List<Map<String, String>> plugins = new ArrayList<>();
+        Map<String, Map<String, Object>> values = new LinkedHashMap<>();
+        List<PluginInstance<?>> all = new ArrayList<>();
+        all.add(plan.learner());
+        all.addAll(plan.augmenters());
+        all.addAll(plan.distillers());
+        plan.sampler().ifPresent(all::add);
+        all.addAll(plan.metrics());
+        for (PluginInstance<?> p : all) {
+            plugins.add(Map.of("slot", p.slot(), "name", p.name(), "version", p.version()));
+        }
+        try (NDScope scope = new NDScope(); NDManager m = plan.manager().newSubManager()) {
+            StepContext ctx = new LoopStepContext(m, n - 1, 0, globalStep, false, 0, 0);
+            values.put("learner", plan.learner().plugin().saveState(ctx).values());
+        }
+        Map<String, Double> timings = new LinkedHashMap<>();
+        timings.put("total", totalSeconds);
+        timings.put("train", trainSeconds);
+        timings.put("evaluate", evalSeconds);
+        timings.put("checkpoint", checkpointSeconds);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("java", System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        env.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        env.put("djl", Engine.getDjlVersion());
+        return new RunReport(plan.config().name(), plan.runDirectory().toString(),
+                plan.manager().getDevice().toString(), plugins,
+                plan.scenario().tasks().stream().map(t -> t.info().name()).toList(), plan.metrics().get(0).name(),
+                matrix, beforeTraining, AccuracyMatrix.fromRows(n, matrix, beforeTraining).summary(), others, copyCurves(),
+                nanSkips, timings, values, env);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread th = new Thread(r, "perennial-data-" + n.incrementAndGet());
+            th.setDaemon(true);
+            return th;
+        };
+    }
+
+    // ---------------------------------------------------------------- task data for learners
+
+    /** A task's training data for the learner's before/after-task passes. */
+    private final class LoopTaskData implements TaskData {
+        private final Task task;
+        private final ExecutorService workers;
+
+        LoopTaskData(Task task, ExecutorService workers) {
+            this.task = task;
+            this.workers = workers;
+        }
+
+        @Override
+        public TaskInfo task() {
+            return task.info();
+        }
+
+        @Override
+        public void forEachBatch(int batchSize, BiConsumer<Batch, StepContext> visitor) {
+            visit(batchSize, (batch, ctx) -> {
+                visitor.accept(batch, ctx);
+                return null;
+            }, null);
+        }
+
+        @Override
+        public void gradients(int batchSize, BiFunction<Batch, StepContext, NDArray> loss,
+                              BiConsumer<Batch, StepContext> afterBackward) {
+            visit(batchSize, loss, afterBackward);
+        }
+
+        private void visit(int batchSize, BiFunction<Batch, StepContext, NDArray> loss,
+                           BiConsumer<Batch, StepContext> afterBackward) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
+            }
+            int t = task.info().index();
+            List<Parameter> params = new ArrayList<>();
+            if (afterBackward != null) {
+                for (Pair<String, Parameter> p : plan.learner().plugin().model().getParameters()) {
+                    if (p.getValue().requiresGradient() && p.getValue().isInitialized()) {
+                        params.add(p.getValue());
+                    }
+                }
+            }
+            try (BatchLoader loader = new BatchLoader(task.train(), identity(task.train().size()), batchSize, 0, t,
+                    "task " + task.info().name() + " training data", workers, training.prefetchBatches())) {
+                int b = 0;
+                while (loader.hasNext()) {
+                    HostBatch host = loader.next();
+                    try (NDScope scope = new NDScope(); NDManager m = plan.manager().newSubManager()) {
+                        LoopStepContext ctx = new LoopStepContext(m, t, 0, globalStep, false,
+                                Seeds.derive(plan.config().seed(), "task-data", t, b), 0);
+                        Batch batch = host.toBatch(m);
+                        if (afterBackward == null) {
+                            loss.apply(batch, ctx);
+                        } else {
+                            try (GradientCollector c = engine.newGradientCollector()) {
+                                NDArray l = loss.apply(batch, ctx);
+                                c.backward(l);
+                            }
+                            afterBackward.accept(batch, ctx);
+                            NDIndex all = new NDIndex("...");
+                            for (Parameter p : params) {
+                                p.getArray().getGradient().set(all, 0f);
+                            }
+                        }
+                    }
+                    b++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.perennial.continual.baseline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.continual.net.BackboneConfig;
+import dev.perennial.continual.net.ClassifierNet;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.ConfigDoc;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LearnerProvider;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.PluginState;
+import dev.perennial.spi.SpiVersion;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskData;
+import dev.perennial.spi.TaskInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code lwf}: Learning without Forgetting (Li and Hoiem, ECCV 2016 / TPAMI 2017), in its class-incremental
+ * form. Before each task after the first, the current network is frozen as the old model; training adds the
+ * distillation term over the old classes,
+ * {@code L_lwf = −T² · mean_i Σ_{c ∈ old} softmax(z_old,i / T)_c · log softmax(z_i / T)_c},
+ * where both softmaxes run over the old classes only and T is the temperature (2 in the paper). The new task's
+ * cross-entropy spans the task's own classes by default ({@code crossEntropyOver: current}), as the paper trains
+ * a new-task head beside the old heads; {@code seen} spans every class seen so far. The loop weighs
+ * the term by {@code training.lossWeights.lwf}, default {@code alpha} here (λ₀ = 1 in the paper).
+ */
+@PluginName("lwf")
+public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
+
+    /**
+     * Configuration.
+     *
+     * @param backbone the network
+     * @param temperature the distillation temperature T
+     * @param alpha the weight of the distillation term relative to cross-entropy
+     * @param crossEntropyOver which classes the cross-entropy's softmax spans
+     */
+    public record Config(@ConfigDoc("The backbone network.") @JsonProperty("backbone") BackboneConfig backbone,
+                         @ConfigDoc("Distillation temperature T > 0 (paper: 2).") @JsonProperty("temperature") double temperature,
+                         @ConfigDoc("Weight of the distillation term, >= 0 (paper: 1).") @JsonProperty("alpha") double alpha,
+                         @ConfigDoc("Classes the cross-entropy spans: 'current' (the task's own classes, as the paper's new-task head) or 'seen' (every class seen so far).") @JsonProperty("crossEntropyOver") String crossEntropyOver) {
+        /** Validates. */
+        public Config {
+            backbone = backbone == null ? BackboneConfig.defaults() : backbone;
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("temperature must be a finite number > 0, was " + temperature);
+            }
+            if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+                throw new IllegalArgumentException("alpha must be a finite number >= 0, was " + alpha);
+            }
+            if (!"current".equals(crossEntropyOver) && !"seen".equals(crossEntropyOver)) {
+                throw new IllegalArgumentException("crossEntropyOver must be 'current' or 'seen', was '"
+                        + crossEntropyOver + "'");
+            }
+        }
+    }
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Config defaultConfig() {
+        return new Config(BackboneConfig.defaults(), 2.0, 1.0, "current");
+    }
+
+    @Override
+    public String description() {
+        return "Learning without Forgetting: distils the previous model's outputs on old classes.";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL, Capability.STATEFUL);
+    }
+
+    @Override
+    public Learner create(Config config, PluginContext context) {
+        return new LwfLearner(context, config);
+    }
+
+    /** The learner. */
+    static final class LwfLearner extends ClassIncrementalLearner {
+        private final Config config;
+        private ClassifierNet old;
+        private boolean[] oldClasses;
+        private final ParameterStore oldParameters;
+
+        LwfLearner(PluginContext context, Config config) {
+            super(context, config.backbone(), "lwf");
+            this.config = config;
+            this.oldParameters = new ParameterStore(context.manager(), false);
+        }
+
+        @Override
+        protected void onBeforeTask(TaskInfo task, TaskData data) {
+            boolean[] seenSoFar = seenClasses();
+            boolean any = false;
+            for (boolean b : seenSoFar) {
+                any |= b;
+            }
+            if (!any) {
+                return;
+            }
+            if (old != null) {
+                old.getParameters().forEach(p -> p.getValue().close());
+            }
+            old = snapshot();
+            oldClasses = seenSoFar;
+        }
+
+        @Override
+        protected boolean[] crossEntropyClasses() {
+            return "current".equals(config.crossEntropyOver()) ? currentClasses() : super.crossEntropyClasses();
+        }
+
+        @Override
+        protected LossTerms regularisation(Batch batch, NDArray logits, StepContext step) {
+            if (old == null) {
+                return LossTerms.none();
+            }
+            NDArray oldLogits = old.featuresAndLogits(oldParameters, batch.input("image"), false).get(1)
+                    .stopGradient();
+            return LossTerms.of("lwf", distillation(logits, oldLogits, oldClasses, config.temperature())
+                    .mul((float) config.alpha()));
+        }
+
+        /**
+         * The LwF distillation term over the old classes.
+         *
+         * @param logits current logits (B, K)
+         * @param oldLogits the old model's logits (B, K)
+         * @param oldClasses which classes are old
+         * @param temperature T
+         * @return the scalar term, T²-scaled
+         */
+        static NDArray distillation(NDArray logits, NDArray oldLogits, boolean[] oldClasses, double temperature) {
+            NDArray target = masked(oldLogits, oldClasses).div((float) temperature).softmax(1);
+            NDArray logp = masked(logits, oldClasses).div((float) temperature).logSoftmax(1);
+            // Masked columns have target 0; zero their (huge negative) log-probabilities so 0·(−1e9) stays exact.
+            NDArray keep = logits.getManager().create(toFloats(oldClasses));
+            NDArray cross = target.mul(logp.mul(keep)).sum(new int[] {1}).neg();
+            return cross.mean().mul((float) (temperature * temperature));
+        }
+
+        private static float[] toFloats(boolean[] b) {
+            float[] f = new float[b.length];
+            for (int i = 0; i < b.length; i++) {
+                f[i] = b[i] ? 1f : 0f;
+            }
+            return f;
+        }
+
+        @Override
+        protected void saveExtra(Map<String, Object> values, Map<String, NDArray> tensors) {
+            if (old == null) {
+                return;
+            }
+            List<Integer> cls = new ArrayList<>();
+            for (int i = 0; i < oldClasses.length; i++) {
+                if (oldClasses[i]) {
+                    cls.add(i);
+                }
+            }
+            values.put("oldClasses", cls);
+            old.getParameters().forEach(p -> tensors.put("old/" + p.getKey(), p.getValue().getArray()));
+        }
+
+        @Override
+        protected void loadExtra(PluginState state) {
+            Object cls = state.values().get("oldClasses");
+            if (!(cls instanceof List<?> list)) {
+                old = null;
+                return;
+            }
+            oldClasses = new boolean[scenario.classCount()];
+            for (Object o : list) {
+                oldClasses[((Number) o).intValue()] = true;
+            }
+            old = snapshot();
+            old.getParameters().forEach(p -> state.tensor("old/" + p.getKey()).copyTo(p.getValue().getArray()));
+        }
+    }
+
+}

@@ -1,2 +1,0 @@
-/** Continual-learning methods. */
-package dev.perennial.continual;

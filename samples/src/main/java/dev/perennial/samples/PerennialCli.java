@@ -1,0 +1,173 @@
+package dev.perennial.samples;
+
+import dev.perennial.api.Perennial;
+import dev.perennial.api.RunReport;
+import dev.perennial.api.config.ConfigException;
+import dev.perennial.api.config.ExperimentConfig;
+import dev.perennial.api.config.ExperimentFiles;
+import dev.perennial.api.events.AccuracyTable;
+import dev.perennial.api.events.ProgressBar;
+import dev.perennial.api.registry.PluginDescriptor;
+import dev.perennial.api.registry.PluginException;
+import dev.perennial.api.registry.PluginRegistry;
+import dev.perennial.spi.PluginKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code perennial} command.
+ *
+ * <pre>
+ * perennial run [experiment.yaml|json]   run an experiment (no file: the embedded default)
+ * perennial resume &lt;run-dir&gt;             continue a run from its newest checkpoint
+ * perennial plugins [--plugin-dir DIR]    list plugin kinds, names, versions and capabilities
+ * </pre>
+ */
+public final class PerennialCli {
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "usage: perennial run [EXPERIMENT.yaml|.json] [--run-dir DIR]",
+            "       perennial resume RUN_DIR",
+            "       perennial plugins [--plugin-dir DIR]...",
+            "With no experiment file, run uses the embedded default (" + "default-experiment.yaml" + ").");
+
+    private PerennialCli() {}
+
+    /**
+     * Entry point; exits with 0 on success, 1 on a run error, 2 on a usage or configuration error.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param args the command line
+     * @param out standard output
+     * @param err standard error
+     * @return the exit status
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        try {
+            switch (args[0]) {
+                case "run" -> {
+                    return runCommand(args, out);
+                }
+                case "resume" -> {
+                    if (args.length != 2) {
+                        err.println(USAGE);
+                        return 2;
+                    }
+                    RunReport report = Perennial.resume(Path.of(args[1]), new ProgressBar());
+                    printEnd(report, out);
+                    return 0;
+                }
+                case "plugins" -> {
+                    return plugins(args, out);
+                }
+                case "-h", "--help", "help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    err.println("unknown command '" + args[0] + "'");
+                    err.println(USAGE);
+                    return 2;
+                }
+            }
+        } catch (ConfigException | PluginException | IllegalArgumentException e) {
+            err.println("perennial: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("perennial: run failed: " + e.getMessage());
+            if (Boolean.getBoolean("perennial.debug")) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with -Dperennial.debug=true for the stack trace)");
+            }
+            return 1;
+        }
+    }
+
+    private static int runCommand(String[] args, PrintStream out) {
+        String file = null;
+        String runDir = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--run-dir") && i + 1 < args.length) {
+                runDir = args[++i];
+            } else if (file == null && !args[i].startsWith("--")) {
+                file = args[i];
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
+            }
+        }
+        ExperimentConfig config = file == null ? defaultExperiment() : ExperimentFiles.read(Path.of(file));
+        if (runDir != null) {
+            var tree = ExperimentFiles.toTree(config);
+            tree.put("runDirectory", runDir);
+            config = ExperimentFiles.bind(tree, file == null ? "default-experiment.yaml" : file);
+        }
+        RunReport report = Perennial.of(config).run(new ProgressBar());
+        printEnd(report, out);
+        return 0;
+    }
+
+    /**
+     * The embedded default experiment.
+     *
+     * @return the experiment
+     */
+    static ExperimentConfig defaultExperiment() {
+        try (InputStream in = PerennialCli.class.getResourceAsStream("default-experiment.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("default-experiment.yaml is missing from the samples jar");
+            }
+            return ExperimentFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    "default-experiment.yaml");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the embedded default experiment", e);
+        }
+    }
+
+    private static void printEnd(RunReport report, PrintStream out) {
+        out.println();
+        out.print(AccuracyTable.format(report));
+        out.printf(Locale.ROOT, "run folder: %s (report.json, metrics.jsonl, checkpoints/)%n",
+                report.runDirectory());
+    }
+
+    private static int plugins(String[] args, PrintStream out) {
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--plugin-dir") && i + 1 < args.length) {
+                dirs.add(Path.of(args[++i]));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
+            }
+        }
+        PluginRegistry registry = Perennial.plugins(dirs);
+        for (PluginKind kind : PluginKind.values()) {
+            List<PluginDescriptor> list = registry.list(kind);
+            out.printf(Locale.ROOT, "%s (%d)%n", kind.label(), list.size());
+            for (PluginDescriptor d : list) {
+                out.printf(Locale.ROOT, "  %-22s %-8s spi %-4s %-40s %s%n", d.name(), d.version(), d.spiVersion(),
+                        d.capabilities().stream().map(Object::toString).sorted().collect(Collectors.joining(",")),
+                        d.source());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,2 +1,0 @@
-/** The perennial command and sample experiments. */
-package dev.perennial.samples;
