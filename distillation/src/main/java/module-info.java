@@ -1,0 +1,6 @@
+/** Cross-architecture knowledge distillation, registered as distillers through the SPI. */
+module dev.perennial.distillation {
+    requires dev.perennial.spi;
+    requires dev.perennial.models;
+    requires com.fasterxml.jackson.annotation;
+}

@@ -1,0 +1,7 @@
+/** LLaVA-1.5 on DJL: model, checkpoint loading, tokenizer, chat template, generation and LoRA training. */
+module dev.perennial.llava {
+    requires transitive dev.perennial.models;
+    requires ai.djl.tokenizers;
+    requires com.google.gson;
+    requires com.fasterxml.jackson.annotation;
+}
