@@ -26,7 +26,8 @@ import java.util.stream.IntStream;
  * exactly the examples whose labels are the task's classes, in the data set's order.
  *
  * <p>Labels are not remapped: a task's examples keep their data set class ids, and {@link TaskInfo#classes()}
- * lists them in the scenario's class order.
+ * lists them in the scenario's class order. {@link Scenario#classNames()} lists every class of the data set, also
+ * those of tasks dropped by {@code maxTasks}, so a single-head learner can size its head once.
  */
 public final class ClassIncrementalSplitter implements TaskSplitter {
     private final ClassIncrementalConfig config;

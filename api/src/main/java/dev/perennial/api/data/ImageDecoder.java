@@ -96,6 +96,7 @@ final class ImageDecoder {
                 }
             }
         } else {
+            // getRGB converts any colour model (indexed, RGB, ARGB) to sRGB; an alpha channel is dropped.
             int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
             for (int i = 0; i < plane; i++) {
                 float r = ((rgb[i] >> 16) & 0xFF) / 255f;

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -277,7 +278,7 @@ public final class ImageFolder implements DatasetSource, AutoCloseable {
                 return files.filter(Files::isRegularFile)
                         .filter(p -> !isHidden(p.getFileName().toString()) && isImage(p.getFileName().toString()))
                         .map(p -> root.relativize(p).toString())
-                        .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                        .collect(Collectors.toCollection(ArrayList::new));
             }
         }
 
