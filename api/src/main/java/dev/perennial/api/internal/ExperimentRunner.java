@@ -16,6 +16,7 @@ import dev.perennial.api.events.RunListener;
 import dev.perennial.api.loop.PluginInstance;
 import dev.perennial.api.loop.TrainingLoop;
 import dev.perennial.api.registry.PluginRegistry;
+import dev.perennial.api.report.HtmlReport;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.Distiller;
@@ -123,6 +124,7 @@ public final class ExperimentRunner {
                     distillers, sampler, metrics, runDir, manager), all);
             RunReport report = loop.run(resume);
             writeReport(report, runDir.resolve("report.json"));
+            HtmlReport.write(report, config, runDir.resolve(HtmlReport.FILE_NAME));
             all.forEach(l -> l.onRunEnd(report));
             return report;
         }
