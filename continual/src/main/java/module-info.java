@@ -6,9 +6,12 @@ module dev.perennial.continual {
 
     exports dev.perennial.continual.baseline;
     exports dev.perennial.continual.net;
+    exports dev.perennial.continual.ptm;
+    exports dev.perennial.continual.safe;
 
     provides dev.perennial.spi.LearnerProvider with
             dev.perennial.continual.baseline.FinetuneProvider,
             dev.perennial.continual.baseline.LwfProvider,
-            dev.perennial.continual.baseline.EwcProvider;
+            dev.perennial.continual.baseline.EwcProvider,
+            dev.perennial.continual.safe.SafeProvider;
 }

@@ -122,11 +122,26 @@ public final class ExperimentRunner {
             all.add(new JsonLinesLog(runDir.resolve("metrics.jsonl"), resume.isPresent()));
             TrainingLoop loop = new TrainingLoop(new TrainingLoop.Plan(config, scenario, learner, augmenters,
                     distillers, sampler, metrics, runDir, manager), all);
-            RunReport report = loop.run(resume);
+            RunReport report;
+            try {
+                report = loop.run(resume);
+            } finally {
+                closeIfNeeded(data);
+            }
             writeReport(report, runDir.resolve("report.json"));
             HtmlReport.write(report, config, runDir.resolve(HtmlReport.FILE_NAME));
             all.forEach(l -> l.onRunEnd(report));
             return report;
+        }
+    }
+
+    private static void closeIfNeeded(Object resource) {
+        if (resource instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a read-only data source cannot lose data; the run's result stands
+            }
         }
     }
 

@@ -1,0 +1,302 @@
+package dev.perennial.continual.ptm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * The analytic (RanPAC) classifier on randomly projected features (safe.md §2.5):
+ *
+ * <pre>
+ * G ← G + HᵀH        (M×M, accumulated over all tasks)
+ * Q ← Q + HᵀY        (M×C, Y one-hot)
+ * W_o = ((G + λI)⁻¹ Q)ᵀ
+ * </pre>
+ *
+ * λ comes from {@link #selectLambda}, which sees only the features it is given: the learners pass the current
+ * task's training features, never evaluation data. The solve runs in float32 or float64
+ * ({@code ridgeSolvePrecision}, safe.md §4); the solution is kept in float32.
+ */
+public final class RidgeHead implements AutoCloseable {
+
+    /** The grid of RanPAC and SAFE: {10³, 10⁴, …, 10⁸}. */
+    public static final double[] DEFAULT_LAMBDAS = {1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    /** The fraction of the current task's samples the candidate solutions are fitted on (the rest scores them). */
+    public static final double FIT_FRACTION = 0.8;
+
+    /** The precision of the accumulated statistics and the solve. */
+    public enum Precision {
+        /** float32, as the reference code. */
+        FLOAT32,
+        /** float64, for wide projections where float32 loses digits. */
+        FLOAT64;
+
+        DataType dataType() {
+            return this == FLOAT32 ? DataType.FLOAT32 : DataType.FLOAT64;
+        }
+    }
+
+    private final NDManager manager;
+    private final int width;
+    private final int classes;
+    private final Precision precision;
+    private NDArray gram;
+    private NDArray targets;
+    private NDArray solution;
+    private double lambda = Double.NaN;
+
+    /**
+     * Creates empty statistics.
+     *
+     * @param parent where G, Q and the solution live (a sub-manager is made)
+     * @param width M
+     * @param classes C, every class of the scenario (columns of unseen classes stay zero)
+     * @param precision the solve precision
+     */
+    public RidgeHead(NDManager parent, int width, int classes, Precision precision) {
+        if (width <= 0 || classes <= 0) {
+            throw new IllegalArgumentException("ridge head: M and C must be positive, were " + width + " and "
+                    + classes);
+        }
+        this.manager = parent.newSubManager();
+        this.width = width;
+        this.classes = classes;
+        this.precision = precision;
+        this.gram = manager.zeros(new Shape(width, width), precision.dataType());
+        this.targets = manager.zeros(new Shape(width, classes), precision.dataType());
+    }
+
+    /** @return M */
+    public int width() {
+        return width;
+    }
+
+    /** @return C */
+    public int classes() {
+        return classes;
+    }
+
+    /** @return G, (M, M) */
+    public NDArray gram() {
+        return gram;
+    }
+
+    /** @return Q, (M, C) */
+    public NDArray targets() {
+        return targets;
+    }
+
+    /** @return the λ of the last solve, NaN before */
+    public double lambda() {
+        return lambda;
+    }
+
+    /** @return whether {@link #solve} has run */
+    public boolean isSolved() {
+        return solution != null;
+    }
+
+    /** @return W_o, (C, M) float32 */
+    public NDArray solution() {
+        if (solution == null) {
+            throw new IllegalStateException("the ridge head has not been solved yet");
+        }
+        return solution;
+    }
+
+    /**
+     * Adds a block of projected features to G and Q.
+     *
+     * @param projected H, (N, M)
+     * @param labels (N) class ids
+     */
+    public void accumulate(NDArray projected, NDArray labels) {
+        checkWidth(projected);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray h = projected.toType(precision.dataType(), true);
+            h.attach(scope);
+            NDArray y = oneHot(labels, classes, precision.dataType());
+            y.attach(scope);
+            NDArray g = gram.add(h.transpose().matMul(h));
+            NDArray q = targets.add(h.transpose().matMul(y));
+            g.attach(manager);
+            q.attach(manager);
+            gram.close();
+            targets.close();
+            gram = g;
+            targets = q;
+        }
+    }
+
+    /**
+     * Replaces the statistics (checkpoint restore).
+     *
+     * @param g (M, M)
+     * @param q (M, C)
+     */
+    public void restore(NDArray g, NDArray q) {
+        if (!g.getShape().equals(gram.getShape()) || !q.getShape().equals(targets.getShape())) {
+            throw new IllegalStateException("ridge head state has shapes " + g.getShape() + " and " + q.getShape()
+                    + "; expected " + gram.getShape() + " and " + targets.getShape());
+        }
+        NDArray g2 = g.toType(precision.dataType(), true);
+        NDArray q2 = q.toType(precision.dataType(), true);
+        g2.attach(manager);
+        q2.attach(manager);
+        gram.close();
+        targets.close();
+        gram = g2;
+        targets = q2;
+    }
+
+    /**
+     * Solves {@code W_o = ((G + λI)⁻¹ Q)ᵀ} from the accumulated statistics.
+     *
+     * @param newLambda λ &gt; 0
+     */
+    public void solve(double newLambda) {
+        NDArray w = solve(gram, targets, newLambda, manager);
+        if (solution != null) {
+            solution.close();
+        }
+        solution = w;
+        lambda = newLambda;
+    }
+
+    /**
+     * The analytic logits {@code r · W_oᵀ} (the caller multiplies by σ).
+     *
+     * @param projected (B, M)
+     * @return (B, C)
+     */
+    public NDArray logits(NDArray projected) {
+        checkWidth(projected);
+        return projected.matMul(solution().toDevice(projected.getDevice(), false).transpose());
+    }
+
+    /**
+     * Chooses λ from a grid as RanPAC does: fit on a random {@value #FIT_FRACTION} of the given samples, score the
+     * mean squared error of the one-hot targets on the rest, keep the λ with the lowest error (the first on ties).
+     * Only the arrays given are read.
+     *
+     * @param projected H of the current task's training samples, (N, M), N ≥ 2
+     * @param labels (N)
+     * @param classes C
+     * @param grid candidate λ values
+     * @param seed the seed of the random split
+     * @param precision the solve precision
+     * @return the chosen λ
+     */
+    public static double selectLambda(NDArray projected, NDArray labels, int classes, double[] grid, long seed,
+                                      Precision precision) {
+        int n = (int) projected.getShape().get(0);
+        if (n < 2) {
+            throw new IllegalArgumentException("ridge λ selection needs at least 2 samples, got " + n);
+        }
+        if (grid.length == 0) {
+            throw new IllegalArgumentException("ridge λ grid is empty");
+        }
+        boolean[] fit = splitMask(n, seed);
+        try (NDManager scope = projected.getManager().newSubManager()) {
+            NDArray h = projected.toType(precision.dataType(), true);
+            h.attach(scope);
+            NDArray y = oneHot(labels, classes, precision.dataType());
+            y.attach(scope);
+            NDArray fitMask = scope.create(fit);
+            NDArray scoreMask = fitMask.logicalNot();
+            NDArray ha = h.booleanMask(fitMask);
+            NDArray ya = y.booleanMask(fitMask);
+            NDArray hb = h.booleanMask(scoreMask);
+            NDArray yb = y.booleanMask(scoreMask);
+            NDArray g = ha.transpose().matMul(ha);
+            NDArray q = ha.transpose().matMul(ya);
+            double best = grid[0];
+            double bestError = Double.POSITIVE_INFINITY;
+            for (double candidate : grid) {
+                NDArray w = solve(g, q, candidate, scope);
+                NDArray pred = hb.toType(DataType.FLOAT32, false).matMul(w.transpose());
+                double error = pred.sub(yb.toType(DataType.FLOAT32, false)).square().mean().getFloat();
+                if (error < bestError) {
+                    bestError = error;
+                    best = candidate;
+                }
+            }
+            return best;
+        }
+    }
+
+    /**
+     * The random fit/score split of {@link #selectLambda}: exactly ⌊0.8·N⌋ samples fit (at least 1, at most N−1).
+     *
+     * @param n samples
+     * @param seed the seed
+     * @return true for the fitting samples
+     */
+    static boolean[] splitMask(int n, long seed) {
+        int fitCount = Math.max(1, Math.min(n - 1, (int) Math.floor(FIT_FRACTION * n)));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        boolean[] fit = new boolean[n];
+        for (int i = 0; i < fitCount; i++) {
+            fit[order[i]] = true;
+        }
+        return fit;
+    }
+
+    private static NDArray solve(NDArray g, NDArray q, double lambda, NDManager into) {
+        if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("ridge λ must be a finite number > 0, was " + lambda);
+        }
+        try (NDManager scope = into.newSubManager()) {
+            NDArray a = g.duplicate();
+            a.attach(scope);
+            int m = (int) g.getShape().get(0);
+            NDArray eye = scope.eye(m, m, 0, g.getDataType()).mul(g.getDataType() == DataType.FLOAT64
+                    ? (Number) lambda : (Number) (float) lambda);
+            NDArray w = a.add(eye).inverse().matMul(q).transpose().toType(DataType.FLOAT32, true);
+            w.attach(into);
+            return w;
+        }
+    }
+
+    private static NDArray oneHot(NDArray labels, int classes, DataType type) {
+        long[] ids = labels.toType(DataType.INT64, false).toLongArray();
+        for (long id : ids) {
+            if (id < 0 || id >= classes) {
+                throw new IllegalArgumentException("label " + id + " outside 0.." + (classes - 1));
+            }
+        }
+        return labels.toType(DataType.INT64, false).oneHot(classes, 1f, 0f, type);
+    }
+
+    private void checkWidth(NDArray projected) {
+        if (projected.getShape().dimension() != 2 || projected.getShape().get(1) != width) {
+            throw new IllegalArgumentException("ridge head: projected features must be (N, " + width + "), got "
+                    + projected.getShape());
+        }
+    }
+
+    /** Frees G, Q and the solution. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RidgeHead[M=" + width + " C=" + classes + " λ=" + lambda + " " + precision + " grid="
+                + Arrays.toString(DEFAULT_LAMBDAS) + "]";
+    }
+}

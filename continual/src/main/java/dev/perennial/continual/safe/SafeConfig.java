@@ -1,0 +1,177 @@
+package dev.perennial.continual.safe;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.continual.ptm.PtmBackboneConfig;
+import dev.perennial.continual.ptm.RidgeHead;
+import dev.perennial.spi.ConfigDoc;
+import java.util.List;
+
+/**
+ * Configuration of the {@code safe} learner. Defaults are the released CIFAR-100 configuration
+ * ({@code cifar224_publish.csv}, safe.md §4) and the code-faithful flags of safe.md §4; {@link #imagenetA()}
+ * gives the ImageNet-A row.
+ *
+ * @param backbone the PTM and PET module
+ * @param lambdaDiag λ_diag, weight of L_diag in task 1
+ * @param lambdaRdn λ_rdn, weight of L_rdn in task 1
+ * @param lambdaCos λ_cos, weight of the fast learner's cosine alignment
+ * @param lambdaCc λ_cc, weight of the cross-classification loss (0 turns it off, as on ImageNet-A)
+ * @param gamma γ, the temperature of the entropy aggregation
+ * @param inference how predictions combine the learners: entropy, slow, fast
+ * @param projectionWidth M, the random projection width
+ * @param ridgeLambdas the λ grid of the ridge heads
+ * @param sharedRandomProjection one W_rand for both learners (code) or one each
+ * @param sharedRidgeStatistics pooled G, Q for both learners (code) or one pair each
+ * @param imprintSlowHeadNewClasses write class means of slow features into the slow head's rows of classes of
+ *     tasks ≥ 2 (paper figure) instead of leaving them zero (code)
+ * @param cosLossReduction sum (code) or mean over the batch
+ * @param ridgeSolvePrecision float32 (code) or float64
+ * @param featureBatchSize batch size of the no-gradient feature passes after each task
+ */
+public record SafeConfig(
+        @ConfigDoc("The pre-trained ViT and its PET module (adapter, ssf, vpt).") @JsonProperty("backbone")
+        PtmBackboneConfig backbone,
+        @ConfigDoc("λ_diag: weight of the transfer loss's diagonal term in task 1, >= 0. Default 5e-10 (CIFAR).")
+        @JsonProperty("lambdaDiag") double lambdaDiag,
+        @ConfigDoc("λ_rdn: weight of the transfer loss's redundancy term in task 1, >= 0. Default 5e-9 (CIFAR).")
+        @JsonProperty("lambdaRdn") double lambdaRdn,
+        @ConfigDoc("λ_cos: weight of the fast learner's cosine alignment, >= 0. Default 0.5 (CIFAR; multiplies a "
+                + "sum over the batch unless cosLossReduction is mean).") @JsonProperty("lambdaCos") double lambdaCos,
+        @ConfigDoc("λ_cc: weight of the cross-classification loss, >= 0; 0 turns it off. Default 1 (CIFAR).")
+        @JsonProperty("lambdaCc") double lambdaCc,
+        @ConfigDoc("γ: temperature of the entropy aggregation, >= 0 (0 = plain average). Default 1 (CIFAR).")
+        @JsonProperty("gamma") double gamma,
+        @ConfigDoc("Prediction from task 2 on: entropy (aggregate slow and fast), slow, fast. Default entropy.")
+        @JsonProperty("inference") String inference,
+        @ConfigDoc("M, width of the random projection, >= 1. Default 10000 (G is M×M: 400 MB in float32).")
+        @JsonProperty("projectionWidth") int projectionWidth,
+        @ConfigDoc("Candidate ridge λ values (> 0), chosen on an 80/20 split of the current task's training "
+                + "features. Default 1e3..1e8.") @JsonProperty("ridgeLambdas") List<Double> ridgeLambdas,
+        @ConfigDoc("One random projection for both learners (reference code, default) or one each.")
+        @JsonProperty("sharedRandomProjection") boolean sharedRandomProjection,
+        @ConfigDoc("Pool both learners' ridge statistics G, Q (reference code, default) or keep one pair each. "
+                + "Pooling needs sharedRandomProjection.") @JsonProperty("sharedRidgeStatistics")
+        boolean sharedRidgeStatistics,
+        @ConfigDoc("Imprint class means into the slow head's rows of classes from task 2 on (paper figure); "
+                + "default false keeps them zero (reference code).") @JsonProperty("imprintSlowHeadNewClasses")
+        boolean imprintSlowHeadNewClasses,
+        @ConfigDoc("Reduction of the cosine alignment over the batch: sum (reference code, default) or mean.")
+        @JsonProperty("cosLossReduction") String cosLossReduction,
+        @ConfigDoc("Precision of the ridge statistics and solve: float32 (default) or float64.")
+        @JsonProperty("ridgeSolvePrecision") String ridgeSolvePrecision,
+        @ConfigDoc("Batch size of the feature passes after each task, >= 1. Default 64.")
+        @JsonProperty("featureBatchSize") int featureBatchSize) {
+
+    /** The accepted {@code inference} values. */
+    public static final List<String> INFERENCES = List.of("entropy", "slow", "fast");
+
+    /** Validates every field; messages name it and what is accepted. */
+    public SafeConfig {
+        backbone = backbone == null ? PtmBackboneConfig.defaults() : backbone;
+        inference = inference == null ? "entropy" : inference;
+        cosLossReduction = cosLossReduction == null ? "sum" : cosLossReduction;
+        ridgeSolvePrecision = ridgeSolvePrecision == null ? "float32" : ridgeSolvePrecision;
+        ridgeLambdas = ridgeLambdas == null ? defaultLambdas() : List.copyOf(ridgeLambdas);
+        nonNegative("lambdaDiag", lambdaDiag);
+        nonNegative("lambdaRdn", lambdaRdn);
+        nonNegative("lambdaCos", lambdaCos);
+        nonNegative("lambdaCc", lambdaCc);
+        nonNegative("gamma", gamma);
+        if (!INFERENCES.contains(inference)) {
+            throw new IllegalArgumentException("safe: 'inference' must be one of " + INFERENCES + ", was '"
+                    + inference + "'");
+        }
+        if (!List.of("sum", "mean").contains(cosLossReduction)) {
+            throw new IllegalArgumentException("safe: 'cosLossReduction' must be sum or mean, was '"
+                    + cosLossReduction + "'");
+        }
+        if (!List.of("float32", "float64").contains(ridgeSolvePrecision)) {
+            throw new IllegalArgumentException("safe: 'ridgeSolvePrecision' must be float32 or float64, was '"
+                    + ridgeSolvePrecision + "'");
+        }
+        if (projectionWidth < 1) {
+            throw new IllegalArgumentException("safe: 'projectionWidth' must be >= 1, was " + projectionWidth);
+        }
+        if (featureBatchSize < 1) {
+            throw new IllegalArgumentException("safe: 'featureBatchSize' must be >= 1, was " + featureBatchSize);
+        }
+        if (ridgeLambdas.isEmpty() || ridgeLambdas.stream().anyMatch(l -> l == null || !(l > 0) || l.isInfinite())) {
+            throw new IllegalArgumentException("safe: 'ridgeLambdas' must be a non-empty list of finite numbers > 0,"
+                    + " was " + ridgeLambdas);
+        }
+        if (sharedRidgeStatistics && !sharedRandomProjection) {
+            throw new IllegalArgumentException("safe: 'sharedRidgeStatistics' pools features of one projection; set "
+                    + "'sharedRandomProjection' to true or 'sharedRidgeStatistics' to false");
+        }
+    }
+
+    private static void nonNegative(String field, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("safe: '" + field + "' must be a finite number >= 0, was " + value);
+        }
+    }
+
+    private static List<Double> defaultLambdas() {
+        return java.util.Arrays.stream(RidgeHead.DEFAULT_LAMBDAS).boxed().toList();
+    }
+
+    /**
+     * The released CIFAR-100 B0-Inc10 configuration (safe.md §4), ViT-B/16 with the adapter.
+     *
+     * @return the defaults
+     */
+    public static SafeConfig defaults() {
+        return new SafeConfig(PtmBackboneConfig.defaults(), 5e-10, 5e-9, 0.5, 1.0, 1.0, "entropy", 10000,
+                defaultLambdas(), true, true, false, "sum", "float32", 64);
+    }
+
+    /**
+     * The released ImageNet-A B0-Inc20 configuration (safe.md §4): SSF, λ_diag 0.01, λ_rdn 10, λ_cos 1, no
+     * cross-classification, γ 100.
+     *
+     * @return the config
+     */
+    public static SafeConfig imagenetA() {
+        return new SafeConfig(PtmBackboneConfig.defaults().withPet("ssf"), 0.01, 10.0, 1.0, 0.0, 100.0, "entropy",
+                10000, defaultLambdas(), true, true, false, "sum", "float32", 64);
+    }
+
+    /**
+     * A copy with another backbone.
+     *
+     * @param newBackbone the backbone
+     * @return the copy
+     */
+    public SafeConfig withBackbone(PtmBackboneConfig newBackbone) {
+        return new SafeConfig(newBackbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
+                projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
+                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize);
+    }
+
+    /**
+     * A copy with another projection width.
+     *
+     * @param width M
+     * @return the copy
+     */
+    public SafeConfig withProjectionWidth(int width) {
+        return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference, width,
+                ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, imprintSlowHeadNewClasses,
+                cosLossReduction, ridgeSolvePrecision, featureBatchSize);
+    }
+
+    /** @return the λ grid as an array */
+    double[] lambdaGrid() {
+        return ridgeLambdas.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** @return the reduction of L_cos */
+    SlowFastLosses.Reduction reduction() {
+        return cosLossReduction.equals("sum") ? SlowFastLosses.Reduction.SUM : SlowFastLosses.Reduction.MEAN;
+    }
+
+    /** @return the ridge precision */
+    RidgeHead.Precision precision() {
+        return ridgeSolvePrecision.equals("float32") ? RidgeHead.Precision.FLOAT32 : RidgeHead.Precision.FLOAT64;
+    }
+}

@@ -1,0 +1,424 @@
+package dev.perennial.continual.safe;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.perennial.continual.ptm.CosineHead;
+import dev.perennial.continual.ptm.FeatureTable;
+import dev.perennial.continual.ptm.MaskedCrossEntropy;
+import dev.perennial.continual.ptm.PtmBackboneConfig;
+import dev.perennial.continual.ptm.RandomProjection;
+import dev.perennial.continual.ptm.RidgeHead;
+import dev.perennial.models.pet.ParameterFreezer;
+import dev.perennial.models.vit.VisionTransformer;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginState;
+import dev.perennial.spi.Predictions;
+import dev.perennial.spi.ScenarioInfo;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskData;
+import dev.perennial.spi.TaskInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SAFE, slow and fast parameter-efficient tuning (Zhao et al., NeurIPS 2024; safe.md).
+ *
+ * <ul>
+ *   <li>Task 1: the slow learner's PET module and cosine head train with
+ *       {@code CE + λ_diag L_diag + λ_rdn L_rdn} against the frozen PTM (§2.3). After it, the fast learner becomes
+ *       an exact copy of the slow one and the slow learner is frozen for good.</li>
+ *   <li>Tasks ≥ 2: only the fast PET module and head train, with
+ *       {@code CE + λ_cos Σ(1 − cos(f_F, f_S)) + λ_cc (L_s2f + L_f2s)} (§2.4).</li>
+ *   <li>After every task, each learner's RanPAC head (random projection, ReLU, ridge regression with λ chosen on
+ *       the task's training features) is re-solved (§2.5); predictions come from these heads, combined by
+ *       entropy from task 2 on (§2.6).</li>
+ * </ul>
+ *
+ * Loss terms are returned already multiplied by their λ: {@code ce}, {@code diag}, {@code rdn} (task 1);
+ * {@code ce}, {@code cos}, {@code cc} (later tasks).
+ */
+public final class SafeLearner implements Learner {
+    private static final int STATE_SCHEMA = 1;
+
+    private final SafeConfig config;
+    private final PluginContext context;
+    private final String name;
+    private final ScenarioInfo scenario;
+    private final Shape inputShape;
+    private final SafeNet net;
+    private final ParameterStore store;
+    private final boolean[] seen;
+    private final boolean[] seenBefore;
+    private boolean initialized;
+    private int tasksTrained;
+    private RandomProjection slowProjection;
+    private RandomProjection fastProjection;
+    private RidgeHead slowRidge;
+    private RidgeHead fastRidge;
+
+    /**
+     * Creates the learner (the network is initialized at the first task).
+     *
+     * @param config the configuration
+     * @param context what the runtime lends
+     * @param name the plugin name, for messages
+     */
+    public SafeLearner(SafeConfig config, PluginContext context, String name) {
+        this.config = config;
+        this.context = context;
+        this.name = name;
+        this.scenario = context.scenario().orElseThrow(() -> new IllegalStateException(name
+                + " needs a scenario: create it inside a run"));
+        this.inputShape = config.backbone().inputShape(scenario, name);
+        this.net = new SafeNet(config.backbone(), scenario.classCount());
+        this.store = new ParameterStore(context.manager(), false);
+        this.seen = new boolean[scenario.classCount()];
+        this.seenBefore = new boolean[scenario.classCount()];
+    }
+
+    /** @return the network (for tests and tools) */
+    public SafeNet net() {
+        return net;
+    }
+
+    /** @return tasks finished ({@link #afterTask} calls) */
+    public int tasksTrained() {
+        return tasksTrained;
+    }
+
+    /** @return the slow learner's ridge head, once solved after task 1 */
+    public java.util.Optional<RidgeHead> slowRidge() {
+        return java.util.Optional.ofNullable(slowRidge);
+    }
+
+    /** @return the fast learner's ridge head (the same object as the slow one with pooled statistics) */
+    public java.util.Optional<RidgeHead> fastRidge() {
+        return java.util.Optional.ofNullable(fastRidge);
+    }
+
+    private void ensureInitialized() {
+        if (initialized) {
+            return;
+        }
+        net.initialize(context.manager(), DataType.FLOAT32, inputShape);
+        config.backbone().loadPretrained(net.ptm(), name);
+        // Slow and fast start from the PTM's weights; their PET modules keep their own initialisation.
+        PtmBackboneConfig.copyShared(net.ptm(), net.slow());
+        PtmBackboneConfig.copyShared(net.ptm(), net.fast());
+        initialized = true;
+    }
+
+    @Override
+    public void beforeTask(TaskInfo task, TaskData data) {
+        ensureInitialized();
+        System.arraycopy(seen, 0, seenBefore, 0, seen.length);
+        int[] classes = task.classes();
+        if (classes.length == 0) {
+            throw new IllegalArgumentException(name + ": task " + task.name() + " has no classes; SAFE needs a "
+                    + "class-incremental scenario");
+        }
+        for (int c : classes) {
+            if (c < 0 || c >= seen.length) {
+                throw new IllegalArgumentException(name + ": task " + task.name() + " has class " + c
+                        + " outside 0.." + (seen.length - 1));
+            }
+            seen[c] = true;
+        }
+        if (tasksTrained == 0) {
+            // The first head is created for the first task's classes only; every later class gets a zero row
+            // when it arrives (update_fc, safe.md §2.2).
+            List<Integer> others = new ArrayList<>();
+            for (int c = 0; c < seen.length; c++) {
+                if (!seen[c]) {
+                    others.add(c);
+                }
+            }
+            net.slowHead().zeroRows(others.stream().mapToInt(Integer::intValue).toArray());
+        }
+        applyFreezing();
+    }
+
+    /** Freezes what safe.md §3.2 freezes in the current phase. */
+    private void applyFreezing() {
+        net.ptm().freezeParameters(true);
+        boolean first = tasksTrained == 0;
+        VisionTransformer trained = first ? net.slow() : net.fast();
+        VisionTransformer frozen = first ? net.fast() : net.slow();
+        frozen.freezeParameters(true);
+        ParameterFreezer.trainOnlyMatching(trained, config.backbone().petPatterns());
+        (first ? net.fastHead() : net.slowHead()).freezeParameters(true);
+        (first ? net.slowHead() : net.fastHead()).freezeParameters(false);
+    }
+
+    @Override
+    public Block model() {
+        return net;
+    }
+
+    @Override
+    public LossTerms loss(Batch batch, StepContext step) {
+        NDArray x = batch.input("image");
+        return tasksTrained == 0 ? slowLoss(batch, x) : fastLoss(batch, x);
+    }
+
+    /** Task 1: {@code L = CE(h_{W_slow}(φ_S(x)), y) + λ_diag L_diag + λ_rdn L_rdn} (safe.md §2.3). */
+    private LossTerms slowLoss(Batch batch, NDArray x) {
+        NDArray fs = net.slow().features(store, x, true).pooled();
+        NDArray f0 = net.ptm().features(store, x, false).pooled().stopGradient();
+        NDArray logits = net.slowHead().logits(store, fs, true);
+        NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
+        SlowFastLosses.Transfer transfer = SlowFastLosses.transfer(fs, f0);
+        return LossTerms.of("ce", perSample.mean())
+                .and("diag", transfer.diagonal().mul((float) config.lambdaDiag()))
+                .and("rdn", transfer.redundancy().mul((float) config.lambdaRdn()))
+                .withOutput("features", fs)
+                .withOutput("logits", logits)
+                .withPerSampleLoss(perSample);
+    }
+
+    /** Tasks ≥ 2: {@code L = CE(h_{W_fast}(f_F), y) + λ_cos L_cos + λ_cc (L_s2f + L_f2s)} (safe.md §2.4). */
+    private LossTerms fastLoss(Batch batch, NDArray x) {
+        NDArray ff = net.fast().features(store, x, true).pooled();
+        NDArray fs = net.slow().features(store, x, false).pooled().stopGradient();
+        NDArray logits = net.fastHead().logits(store, ff, true);
+        NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
+        LossTerms terms = LossTerms.of("ce", perSample.mean())
+                .and("cos", SlowFastLosses.cosineAlignment(ff, fs, config.reduction())
+                        .mul((float) config.lambdaCos()));
+        int[] old = indices(seenBefore);
+        if (old.length > 0 && config.lambdaCc() > 0) {
+            terms = terms.and("cc", crossClassification(batch, ff, fs, old).mul((float) config.lambdaCc()));
+        }
+        return terms.withOutput("features", ff).withOutput("logits", logits).withPerSampleLoss(perSample);
+    }
+
+    /**
+     * {@code L_s2f + L_f2s}: slow prototypes and features through the fast head, fast prototypes and features
+     * through the frozen slow head, labels {@code [old classes ; y]} (safe.md §2.4). Prototypes are the other
+     * learner's head rows of the classes seen before this task.
+     */
+    private NDArray crossClassification(Batch batch, NDArray ff, NDArray fs, int[] old) {
+        NDManager m = ff.getManager();
+        NDArray select = m.create(Arrays.stream(old).asLongStream().toArray())
+                .oneHot(scenario.classCount(), 1f, 0f, DataType.FLOAT32);
+        NDArray wSlow = net.slowHead().weightValue(store, ff, false).stopGradient();
+        NDArray sigmaSlow = net.slowHead().sigmaValue(store, ff, false).stopGradient();
+        NDArray wFast = net.fastHead().weightValue(store, ff, true);
+        NDArray prototypesSlow = select.matMul(wSlow);
+        NDArray prototypesFast = select.matMul(wFast);
+        NDArray labels = m.create(Arrays.stream(old).asLongStream().toArray())
+                .concat(batch.requireLabels().toType(DataType.INT64, false), 0);
+        NDArray s2f = net.fastHead().logits(store, prototypesSlow.concat(fs, 0), true);
+        NDArray f2s = CosineHead.logits(wSlow, sigmaSlow, prototypesFast.concat(ff, 0));
+        return MaskedCrossEntropy.mean(MaskedCrossEntropy.mask(s2f, seen), labels)
+                .add(MaskedCrossEntropy.mean(MaskedCrossEntropy.mask(f2s, seen), labels));
+    }
+
+    @Override
+    public void afterTask(TaskInfo task, TaskData data) {
+        boolean first = tasksTrained == 0;
+        if (first) {
+            // End of task 1: the fast learner starts as an exact copy of the slow one (safe.md §3.2).
+            PtmBackboneConfig.copyShared(net.slow(), net.fast());
+            PtmBackboneConfig.copyShared(net.slowHead(), net.fastHead());
+            long seed = context.seed() ^ 0x5AFE_0001L;
+            slowProjection = RandomProjection.sample(context.manager(), config.backbone().embedDim(),
+                    config.projectionWidth(), seed);
+            fastProjection = config.sharedRandomProjection() ? slowProjection : RandomProjection.sample(
+                    context.manager(), config.backbone().embedDim(), config.projectionWidth(), seed + 1);
+            slowRidge = new RidgeHead(context.manager(), config.projectionWidth(), scenario.classCount(),
+                    config.precision());
+            fastRidge = config.sharedRidgeStatistics() ? slowRidge : new RidgeHead(context.manager(),
+                    config.projectionWidth(), scenario.classCount(), config.precision());
+        }
+        try (NDManager scope = context.manager().newSubManager()) {
+            FeatureTable slowFeatures = FeatureTable.collect(data, config.featureBatchSize(), scope,
+                    (b, s) -> net.slow().features(store, b.input("image"), false).pooled());
+            // In task 1 the two learners are one model, so its features serve both.
+            FeatureTable fastFeatures = first ? slowFeatures : FeatureTable.collect(data, config.featureBatchSize(),
+                    scope, (b, s) -> net.fast().features(store, b.input("image"), false).pooled());
+            if (!first && config.imprintSlowHeadNewClasses()) {
+                imprintSlowHead(task, slowFeatures);
+            }
+            long seed = context.seed() ^ (0x5AFEL << 20) ^ task.index();
+            NDArray hs = slowProjection.project(slowFeatures.features());
+            NDArray hf = fastProjection.project(fastFeatures.features());
+            if (config.sharedRidgeStatistics()) {
+                // Code behaviour: both learners accumulate into one G, Q (once in task 1, where they coincide).
+                NDArray h = first ? hs : hs.concat(hf, 0);
+                NDArray y = first ? slowFeatures.labels() : slowFeatures.labels().concat(fastFeatures.labels(), 0);
+                slowRidge.accumulate(h, y);
+                slowRidge.solve(RidgeHead.selectLambda(h, y, scenario.classCount(), config.lambdaGrid(), seed,
+                        config.precision()));
+            } else {
+                slowRidge.accumulate(hs, slowFeatures.labels());
+                slowRidge.solve(RidgeHead.selectLambda(hs, slowFeatures.labels(), scenario.classCount(),
+                        config.lambdaGrid(), seed, config.precision()));
+                fastRidge.accumulate(hf, fastFeatures.labels());
+                fastRidge.solve(RidgeHead.selectLambda(hf, fastFeatures.labels(), scenario.classCount(),
+                        config.lambdaGrid(), seed + 1, config.precision()));
+            }
+        }
+        tasksTrained++;
+    }
+
+    /** The paper's reading of the figure: slow-head rows of the new classes become class means (flag, §7.4). */
+    private void imprintSlowHead(TaskInfo task, FeatureTable slowFeatures) {
+        dev.perennial.continual.ptm.ClassPrototypes prototypes =
+                new dev.perennial.continual.ptm.ClassPrototypes(scenario.classCount(), config.backbone().embedDim());
+        prototypes.add(slowFeatures.features(), slowFeatures.labels());
+        int[] classes = task.classes();
+        net.slowHead().setRows(classes, prototypes.means(classes));
+    }
+
+    @Override
+    public Predictions predict(Batch batch, StepContext step) {
+        NDArray x = batch.input("image");
+        NDArray z;
+        if (slowRidge == null) {
+            // Before the first task is finished there is no analytic head: the slow learner's cosine head answers.
+            z = net.slowHead().logits(store, net.slow().features(store, x, false).pooled(), false);
+        } else {
+            NDArray zf = ridgeLogits(net.fast(), net.fastHead(), fastProjection, fastRidge, x);
+            if (tasksTrained <= 1 || config.inference().equals("fast")) {
+                z = zf;
+            } else {
+                NDArray zs = ridgeLogits(net.slow(), net.slowHead(), slowProjection, slowRidge, x);
+                z = config.inference().equals("slow") ? zs
+                        : EntropyAggregation.combine(MaskedCrossEntropy.mask(zf, seen),
+                                MaskedCrossEntropy.mask(zs, seen), (float) config.gamma());
+            }
+        }
+        NDArray probabilities = MaskedCrossEntropy.mask(z, seen).softmax(1);
+        return Predictions.ofScores(toRows(probabilities));
+    }
+
+    /** {@code z = σ · ReLU(φ(x) W_rand) · W_oᵀ} (safe.md §2.5). */
+    private NDArray ridgeLogits(VisionTransformer backbone, CosineHead head, RandomProjection projection,
+                                RidgeHead ridge, NDArray x) {
+        NDArray f = backbone.features(store, x, false).pooled();
+        return ridge.logits(projection.project(f)).mul(head.sigmaValue(store, x, false));
+    }
+
+    private static float[][] toRows(NDArray a) {
+        int rows = (int) a.getShape().get(0);
+        int cols = (int) a.getShape().get(1);
+        float[] flat = a.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return out;
+    }
+
+    private static int[] indices(boolean[] flags) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < flags.length; i++) {
+            if (flags[i]) {
+                out.add(i);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override
+    public PluginState saveState(StepContext step) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("tasksTrained", tasksTrained);
+        values.put("seen", toList(indices(seen)));
+        values.put("seenBefore", toList(indices(seenBefore)));
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        if (slowRidge != null) {
+            values.put("slowLambda", slowRidge.lambda());
+            values.put("fastLambda", fastRidge.lambda());
+            tensors.put("slow_w_rand", slowProjection.weights());
+            tensors.put("slow_gram", slowRidge.gram());
+            tensors.put("slow_targets", slowRidge.targets());
+            if (!config.sharedRandomProjection()) {
+                tensors.put("fast_w_rand", fastProjection.weights());
+            }
+            if (!config.sharedRidgeStatistics()) {
+                tensors.put("fast_gram", fastRidge.gram());
+                tensors.put("fast_targets", fastRidge.targets());
+            }
+        }
+        return new PluginState(STATE_SCHEMA, tensors, values);
+    }
+
+    @Override
+    public void loadState(PluginState state) {
+        if (state.schemaVersion() != STATE_SCHEMA) {
+            throw new IllegalStateException(name + ": checkpoint state schema " + state.schemaVersion() + " is not "
+                    + STATE_SCHEMA);
+        }
+        ensureInitialized();
+        tasksTrained = state.number("tasksTrained").intValue();
+        fill(seen, state.values().get("seen"));
+        fill(seenBefore, state.values().get("seenBefore"));
+        if (tasksTrained > 0) {
+            NDArray wRand = state.tensor("slow_w_rand").duplicate();
+            wRand.attach(context.manager());
+            slowProjection = RandomProjection.of(wRand);
+            if (config.sharedRandomProjection()) {
+                fastProjection = slowProjection;
+            } else {
+                NDArray w2 = state.tensor("fast_w_rand").duplicate();
+                w2.attach(context.manager());
+                fastProjection = RandomProjection.of(w2);
+            }
+            slowRidge = new RidgeHead(context.manager(), config.projectionWidth(), scenario.classCount(),
+                    config.precision());
+            slowRidge.restore(state.tensor("slow_gram"), state.tensor("slow_targets"));
+            slowRidge.solve(state.number("slowLambda").doubleValue());
+            if (config.sharedRidgeStatistics()) {
+                fastRidge = slowRidge;
+            } else {
+                fastRidge = new RidgeHead(context.manager(), config.projectionWidth(), scenario.classCount(),
+                        config.precision());
+                fastRidge.restore(state.tensor("fast_gram"), state.tensor("fast_targets"));
+                fastRidge.solve(state.number("fastLambda").doubleValue());
+            }
+        }
+        applyFreezing();
+    }
+
+    private static List<Integer> toList(int[] a) {
+        return Arrays.stream(a).boxed().toList();
+    }
+
+    private static void fill(boolean[] flags, Object list) {
+        Arrays.fill(flags, false);
+        if (list instanceof List<?> l) {
+            for (Object o : l) {
+                flags[((Number) o).intValue()] = true;
+            }
+        }
+    }
+
+    /** @return the plugin's input shape (1, C, H, W) */
+    Shape inputShape() {
+        return inputShape;
+    }
+
+    /** @return the configuration */
+    public SafeConfig config() {
+        return config;
+    }
+
+    /** @return the classes seen so far */
+    public boolean[] seenClasses() {
+        return seen.clone();
+    }
+
+}
