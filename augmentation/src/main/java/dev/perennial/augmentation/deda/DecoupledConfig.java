@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * @param editFlipProbability chance of a horizontal mirror
  * @param holeFill {@code harmonic} or {@code mean}
  * @param holeDilation growth of the hole in pixels
- * @param fillIterations Gauss–Seidel sweeps of the harmonic fill
+ * @param fillIterations Gauss–Seidel sweeps of the harmonic fill after its onion-peel start
  * @param blend {@code alpha}, {@code feather} or {@code pyramid}
  * @param featherSigma σ of the feathered mask in pixels
  * @param pyramidLevels levels of the Laplacian pyramid
@@ -72,7 +72,8 @@ public record DecoupledConfig(
                 + "or 'mean' (per-channel mean of the background).") String holeFill,
         @ConfigDoc("Pixels (0 to 16) by which the object's hole is grown before filling, so its rim goes too; "
                 + "default 1.") int holeDilation,
-        @ConfigDoc("Gauss-Seidel sweeps of the harmonic fill, 0 to 10000; default 100.") int fillIterations,
+        @ConfigDoc("Gauss-Seidel sweeps of the harmonic fill after its onion-peel start, 0 to 10000; default 20.")
+                int fillIterations,
         @ConfigDoc("Compositing: 'alpha' (default), 'feather' (Gaussian-softened mask) or 'pyramid' "
                 + "(Laplacian-pyramid blend).") String blend,
         @ConfigDoc("Feather sigma in pixels, in [0, 16]; default 1.") double featherSigma,
@@ -151,7 +152,7 @@ public record DecoupledConfig(
     public static DecoupledConfig defaults() {
         return new DecoupledConfig(0.5, true, "pool", "auto", "mask", 0.5, 0.125, 3.0,
                 "photometric-geometric", 0.1, 0.1, 0.1, 10, 0.1, 0.05, 0.0,
-                "harmonic", 1, 100, "alpha", 1.0, 3, 16, false, "image");
+                "harmonic", 1, 20, "alpha", 1.0, 3, 16, false, "image");
     }
 
     /**

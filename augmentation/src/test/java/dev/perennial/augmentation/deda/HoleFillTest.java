@@ -42,6 +42,30 @@ class HoleFillTest {
     }
 
     @Test
+    void aFewSweepsFromTheOnionPeelAreCloseToTheHarmonicSolution() {
+        int n = 32;
+        float[] img = new float[n * n];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                img[y * n + x] = 0.02f * x + 0.01f * y;
+            }
+        }
+        boolean[] hole = square(n, 5, 27, 6, 26);
+        double[] errors = new double[3];
+        int[] sweeps = {0, 20, 200};
+        for (int s = 0; s < sweeps.length; s++) {
+            float[] holed = img.clone();
+            HoleFill.HARMONIC.fill(holed, 1, n, n, hole, sweeps[s]);
+            for (int i = 0; i < img.length; i++) {
+                errors[s] = Math.max(errors[s], Math.abs(img[i] - holed[i]));
+            }
+        }
+        assertTrue(errors[1] < errors[0] && errors[2] < errors[1], java.util.Arrays.toString(errors));
+        assertTrue(errors[1] < 0.05, "20 sweeps: " + errors[1]);
+        assertTrue(errors[2] < 1e-3, "200 sweeps: " + errors[2]);
+    }
+
+    @Test
     void meanFillUsesTheBackgroundMeanPerChannel() {
         int n = 4;
         float[] img = new float[2 * n * n];
