@@ -67,6 +67,7 @@ def main():
     p.add_argument("--json", default="")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(1)
     results = []
     for name, batch, make in cases(a.batch224, a.batch32):
         if a.only and a.only not in name:

@@ -39,7 +39,8 @@ import java.util.function.Function;
  * from {@code dev.perennial.models}, next to the same architectures in PyTorch
  * ({@code benchmarks/python/transformer_benchmark.py}, whose JSON this program reads to print the ratio).
  *
- * <p>One step: forward, loss = mean(output²), backward (the one {@link GradientCollector}), all inside a per-step
+ * <p>Set the engine's intra-op threads with {@code -Dai.djl.pytorch.num_threads=N} (the Python side: {@code --threads N}).
+ * One step: forward, loss = mean(output²), backward (the one {@link GradientCollector}), all inside a per-step
  * sub-manager; no optimizer update, as on the Python side. fp32. Timings are wall-clock per step after warm-up.
  *
  * <pre>
@@ -110,7 +111,8 @@ public final class TransformerTrainingThroughput {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
             JsonObject root = new JsonObject();
-            root.addProperty("threads", Runtime.getRuntime().availableProcessors());
+            root.addProperty("threads", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+            root.addProperty("cores", Runtime.getRuntime().availableProcessors());
             root.add("results", gson.toJsonTree(results));
             Files.writeString(out, gson.toJson(root), StandardCharsets.UTF_8);
         }
