@@ -1,0 +1,347 @@
+package dev.perennial.distillation.cakd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dev.perennial.distillation.CrossEntropy;
+import dev.perennial.distillation.FrozenTeacher;
+import dev.perennial.distillation.InfoNce;
+import dev.perennial.distillation.Knowledge;
+import dev.perennial.distillation.ModelSpec;
+import dev.perennial.distillation.OfaLoss;
+import dev.perennial.distillation.SpatialPooling;
+import dev.perennial.distillation.StudentOutputs;
+import dev.perennial.distillation.TargetMask;
+import dev.perennial.distillation.assistant.FusionLayout;
+import dev.perennial.distillation.assistant.FusionModel;
+import dev.perennial.distillation.assistant.LocalToGlobalProjector;
+import dev.perennial.distillation.assistant.StageSplit;
+import dev.perennial.models.Backbone;
+import dev.perennial.models.ModelFamily;
+import dev.perennial.models.mlp.MlpMixer;
+import dev.perennial.models.vit.VisionTransformer;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Distiller;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskInfo;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code cakd} distiller (cakd.md §2, §4). Per batch:
+ * <pre>
+ *   K_T = {f_T, p_T}   frozen teacher, evaluation mode, detached
+ *   K_S = {f_S, p_S}   the learner's outputs 'features' and 'logits'
+ *   K_F = {f_F, p_F}   fusion model on stage 3 (student's output 'stage3', or the teacher's front)
+ *   L(K_i, K_j) = w_nce · L_NCE(g_i f_i, g_j f_j; τ_ij) + w_ofa · L_OFA(p_j | p_i, y; ε, T)
+ *   terms: w_ts·L(K_T,K_S), w_tf·L(K_T,K_F), w_fs·L(K_F,K_S) as six named terms (+ fusion CE if enabled)
+ * </pre>
+ * The student's cross-entropy {@code w_gt · CE(p_S, y)} is the learner's own term (e.g. {@code ce}); the loop
+ * weighs every term again by {@code training.lossWeights}.
+ *
+ * <p>Learner outputs this distiller reads: {@code logits} (B, K) and {@code features} (B, C_S, the student's
+ * globally pooled final feature; a map or token sequence is pooled here) always; and, when the student supplies
+ * stages 1–3 of the fusion model (CNN student, or a homogeneous pair), the output named by
+ * {@code studentStageOutput} (default {@code stage3}): the student's stage-3 map (B, C, H, W) or tokens
+ * (B, T, D). A missing output fails with a message naming it.
+ *
+ * <p>Weight sharing: the fusion model reads the student's own stage-3 output, so its stages 1–3 are the student's
+ * modules; the teacher's stage 4 + head inside it are the teacher's own frozen instances (or, with
+ * {@code freezeTeacherPartsInFusion = false}, a trained copy). When the student supplies stage 4 + head (CNN
+ * teacher, attention/MLP student), a distiller created through the SPI cannot reach the learner's blocks, so it
+ * trains a private copy built from {@code student}; {@link #CakdDistiller(CakdConfig, NDManager, Optional)} with
+ * the student's backbone shares the real instances instead.
+ */
+public final class CakdDistiller implements Distiller {
+    /** The plugin's name. */
+    public static final String NAME = "cakd";
+
+    private final CakdConfig config;
+    private final NDManager manager;
+    private final Optional<Backbone> studentModel;
+    private final ParameterStore store;
+    private FrozenTeacher teacher;
+    private CakdModules modules;
+    private FusionLayout layout;
+
+    /**
+     * Creates the distiller; the networks are built at the first {@link #beforeTask} (or {@link #initialize}).
+     *
+     * @param config the configuration
+     * @param manager the plugin-lifetime manager
+     * @param studentModel the student's own backbone when the caller has it (shares its stage-4 instances with the
+     *     fusion model); empty through the SPI
+     */
+    public CakdDistiller(CakdConfig config, NDManager manager, Optional<Backbone> studentModel) {
+        this.config = config;
+        this.manager = manager;
+        this.studentModel = studentModel;
+        this.store = new ParameterStore(manager, false);
+        studentModel.ifPresent(s -> {
+            ModelFamily described = config.student().build().family();
+            if (s.family() != described) {
+                throw new IllegalArgumentException("cakd: the student backbone is " + s.family() + " but config "
+                        + "'student' describes " + config.student().architecture() + " (" + described + ")");
+            }
+        });
+    }
+
+    @Override
+    public void beforeTask(TaskInfo task) {
+        initialize();
+    }
+
+    /** Builds the teacher, the fusion model and the heads, once. */
+    public void initialize() {
+        if (modules != null) {
+            return;
+        }
+        teacher = new FrozenTeacher(config.teacher(), manager, config.pooling(), NAME);
+        Shape input = FrozenTeacher.inputShape(config.teacher());
+        try (NDManager probe = manager.newSubManager()) {
+            Backbone studentShapes = studentModel.orElseGet(() -> {
+                Backbone b = config.student().build();
+                b.initialize(probe, DataType.FLOAT32, input);
+                return b;
+            });
+            layout = FusionLayout.of(studentShapes.family(), teacher.model().family());
+            ParameterStore probeStore = new ParameterStore(probe, false);
+            NDArray dummy = probe.zeros(input);
+            StageSplit frontSide = StageSplit.of(layout.front() == FusionLayout.Side.STUDENT ? studentShapes
+                    : teacher.model(), config.pooling());
+            Shape stage3 = FusionModel.toMap(frontSide.front(probeStore, dummy, false)).getShape();
+
+            boolean backIsTeacher = layout.back() == FusionLayout.Side.TEACHER;
+            Backbone backReference = backIsTeacher ? teacher.model() : studentShapes;
+            StageSplit back;
+            boolean ownsBack;
+            boolean backTrains;
+            if (backIsTeacher && config.freezeTeacherPartsInFusion()) {
+                back = teacher.split();
+                ownsBack = false;
+                backTrains = false;
+            } else if (!backIsTeacher && studentModel.isPresent()) {
+                back = StageSplit.of(studentModel.get(), config.pooling());
+                ownsBack = false;
+                backTrains = true;
+            } else {
+                // A private copy: a trained copy of the teacher's stage 4, or of a student the SPI does not show us.
+                back = StageSplit.of((backIsTeacher ? config.teacher() : config.student()).build(), config.pooling());
+                ownsBack = true;
+                backTrains = true;
+            }
+            LocalToGlobalProjector l2g = projector(backReference, stage3, probeStore, dummy);
+            FusionModel fusion = new FusionModel(l2g, back, backTrains, ownsBack);
+            int studentDim = studentShapes.featureDim();
+            modules = new CakdModules(fusion, teacher.model().featureDim(), studentDim, backReference.featureDim(),
+                    config.projectionDim(), config.initialTemperature());
+            modules.initialize(manager, DataType.FLOAT32, input);
+            if (ownsBack) {
+                back.model().freezeParameters(true);
+                if (backIsTeacher) {
+                    copyParameters(teacher.model(), back.model());
+                }
+                back.backParameters().forEach(p -> p.freeze(false));
+            }
+            if (!config.learnableTemperature()) {
+                modules.logTauTeacherStudent().freeze(true);
+                modules.logTauTeacherFusion().freeze(true);
+                modules.logTauFusionStudent().freeze(true);
+            }
+        }
+    }
+
+    private LocalToGlobalProjector projector(Backbone backModel, Shape stage3, ParameterStore probeStore,
+            NDArray dummy) {
+        int inChannels = (int) stage3.get(1);
+        int inGrid = (int) stage3.get(2);
+        if (stage3.get(2) != stage3.get(3)) {
+            throw new IllegalArgumentException("cakd: the stage-3 map " + stage3 + " is not square");
+        }
+        if (backModel instanceof VisionTransformer v) {
+            int heads = config.l2gHeads() > 0 ? config.l2gHeads() : v.config().numHeads();
+            return LocalToGlobalProjector.tokenProjector(inChannels, inGrid, v.config().embedDim(),
+                    v.config().gridSize(), heads);
+        }
+        if (backModel instanceof MlpMixer m) {
+            int width = m.config().embedDim();
+            int heads = config.l2gHeads() > 0 ? config.l2gHeads() : automaticHeads(width);
+            return LocalToGlobalProjector.tokenProjector(inChannels, inGrid, width,
+                    m.config().imageSize() / m.config().patchSize(), heads);
+        }
+        // Homogeneous CNN pair: map to the teacher's own stage-3 channels and grid.
+        Shape target = StageSplit.of(backModel, config.pooling()).front(probeStore, dummy, false).getShape();
+        return LocalToGlobalProjector.mapProjector(inChannels, inGrid, (int) target.get(1), (int) target.get(2));
+    }
+
+    private static int automaticHeads(int width) {
+        for (int h : new int[] {8, 4, 2}) {
+            if (width % h == 0) {
+                return h;
+            }
+        }
+        return 1;
+    }
+
+    private static void copyParameters(Block from, Block to) {
+        List<Parameter> a = from.getParameters().values();
+        List<Parameter> b = to.getParameters().values();
+        for (int i = 0; i < a.size(); i++) {
+            a.get(i).getArray().copyTo(b.get(i).getArray());
+        }
+    }
+
+    @Override
+    public Optional<Block> trainable() {
+        initialize();
+        return Optional.of(modules);
+    }
+
+    /**
+     * The trainable modules (fusion model parts, heads, temperatures).
+     *
+     * @return the modules
+     */
+    public CakdModules modules() {
+        initialize();
+        return modules;
+    }
+
+    /**
+     * The frozen teacher.
+     *
+     * @return the teacher
+     */
+    public FrozenTeacher teacher() {
+        initialize();
+        return teacher;
+    }
+
+    /**
+     * Which side supplies which part of the fusion model.
+     *
+     * @return the layout
+     */
+    public FusionLayout layout() {
+        initialize();
+        return layout;
+    }
+
+    /**
+     * The fusion model's knowledge for a batch.
+     *
+     * @param images the images
+     * @param student the learner's terms (for its stage-3 output, when the student supplies stages 1–3)
+     * @param training training mode
+     * @return pooled feature and logits of the fusion model
+     */
+    public Knowledge fusionKnowledge(NDArray images, LossTerms student, boolean training) {
+        initialize();
+        NDArray stage3 = layout.front() == FusionLayout.Side.STUDENT
+                ? StudentOutputs.require(student, config.studentStageOutput(), NAME,
+                        "the student's stage-3 output that feeds the fusion model; set studentStageOutput")
+                : teacher.split().front(store, images, false).stopGradient();
+        return modules.fusion().forward(store, stage3, training);
+    }
+
+    @Override
+    public LossTerms loss(Batch batch, LossTerms student, StepContext step) {
+        initialize();
+        NDArray images = batch.input(config.imageInput());
+        teacher.checkImages(images);
+        NDArray studentLogits = StudentOutputs.require(student, "logits", NAME, "the student's logits p_S");
+        NDArray studentFeatures = SpatialPooling.globalAverage(
+                StudentOutputs.require(student, "features", NAME, "the student's pooled final feature f_S"),
+                "learner output 'features'");
+        int classes = config.teacher().numClasses();
+        if (studentLogits.getShape().dimension() != 2 || studentLogits.getShape().get(1) != classes) {
+            throw new IllegalArgumentException("cakd: learner output 'logits' has shape " + studentLogits.getShape()
+                    + " but the teacher has " + classes + " classes (teacher.numClasses)");
+        }
+        long studentDim = modules.projStudent().inFeatures();
+        if (studentFeatures.getShape().get(1) != studentDim) {
+            throw new IllegalArgumentException("cakd: learner output 'features' has width "
+                    + studentFeatures.getShape().get(1) + " but config 'student' (" + config.student().architecture()
+                    + ") has feature width " + studentDim);
+        }
+        Knowledge kt = teacher.knowledge(store, images);
+        Knowledge kf = fusionKnowledge(images, student, step.training());
+        NDArray mask = TargetMask.of(batch, classes, NAME);
+
+        NDArray zt = InfoNce.normalize(modules.projTeacher().forward(store, kt.features(), step.training()));
+        NDArray zs = InfoNce.normalize(modules.projStudent().forward(store, studentFeatures, step.training()));
+        NDArray zf = InfoNce.normalize(modules.projFusion().forward(store, kf.features(), step.training()));
+        boolean fusionDetached = config.fusionToStudentGradient().equals("student-only");
+        NDArray zfAnchor = fusionDetached ? zf.stopGradient() : zf;
+
+        LossTerms terms = LossTerms.none();
+        terms = pair(terms, "ts", config.teacherStudentWeight(), zt, zs, kt.logits(), studentLogits,
+                modules.logTauTeacherStudent(), mask, images);
+        if (!config.ablateTeacherFusionPair()) {
+            terms = pair(terms, "tf", config.teacherFusionWeight(), zt, zf, kt.logits(), kf.logits(),
+                    modules.logTauTeacherFusion(), mask, images);
+        }
+        terms = pair(terms, "fs", config.fusionStudentWeight(), zfAnchor, zs, kf.logits(), studentLogits,
+                modules.logTauFusionStudent(), mask, images);
+        if (config.fusionCe()) {
+            terms = terms.and("cakd-fusion-ce",
+                    CrossEntropy.mean(kf.logits(), batch, NAME).mul((float) config.fusionCeWeight()));
+        }
+        return terms.withOutput("fusion-logits", kf.logits());
+    }
+
+    /** Adds L(K_i, K_j): InfoNCE with i as anchor and OFA with i's logits as the (detached) teacher side. */
+    private LossTerms pair(LossTerms terms, String tag, double pairWeight, NDArray zi, NDArray zj, NDArray logitsI,
+            NDArray logitsJ, Parameter logTau, NDArray mask, NDArray like) {
+        LossTerms out = terms;
+        if (!config.ablateInfoNce()) {
+            NDArray tau = store.getValue(logTau, like.getDevice(), true);
+            NDArray nce = InfoNce.loss(zi, zj, tau, config.infoNceSymmetric());
+            out = out.and("cakd-nce-" + tag, nce.mul((float) (pairWeight * config.infoNceWeight())));
+        }
+        if (!config.ablateOfa()) {
+            NDArray ofa = OfaLoss.loss(logitsJ, logitsI, mask, (float) config.ofaEps(), (float) config.ofaTemperature());
+            out = out.and("cakd-ofa-" + tag, ofa.mul((float) (pairWeight * config.ofaWeight())));
+        }
+        return out;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return the configuration
+     */
+    public CakdConfig config() {
+        return config;
+    }
+
+    /**
+     * The names of the terms a configuration produces, in order.
+     *
+     * @param config the configuration
+     * @return term names
+     */
+    public static List<String> termNames(CakdConfig config) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String tag : List.of("ts", "tf", "fs")) {
+            if (tag.equals("tf") && config.ablateTeacherFusionPair()) {
+                continue;
+            }
+            if (!config.ablateInfoNce()) {
+                names.add("cakd-nce-" + tag);
+            }
+            if (!config.ablateOfa()) {
+                names.add("cakd-ofa-" + tag);
+            }
+        }
+        if (config.fusionCe()) {
+            names.add("cakd-fusion-ce");
+        }
+        return List.copyOf(names);
+    }
+}

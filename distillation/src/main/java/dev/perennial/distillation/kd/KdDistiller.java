@@ -1,0 +1,61 @@
+package dev.perennial.distillation.kd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.perennial.distillation.FrozenTeacher;
+import dev.perennial.distillation.LogitKd;
+import dev.perennial.distillation.StudentOutputs;
+import dev.perennial.distillation.TokenPooling;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Distiller;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskInfo;
+
+/** {@code kd}: one term {@code kd} = weight · {@link LogitKd}; reads the learner output {@code logits}. */
+public final class KdDistiller implements Distiller {
+    /** The plugin's name. */
+    public static final String NAME = "kd";
+
+    private final KdConfig config;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private FrozenTeacher teacher;
+
+    /**
+     * Creates the distiller; the teacher is built at the first task.
+     *
+     * @param config the configuration
+     * @param manager the plugin-lifetime manager
+     */
+    public KdDistiller(KdConfig config, NDManager manager) {
+        this.config = config;
+        this.manager = manager;
+        this.store = new ParameterStore(manager, false);
+    }
+
+    @Override
+    public void beforeTask(TaskInfo task) {
+        teacher();
+    }
+
+    /**
+     * The frozen teacher, built on first use.
+     *
+     * @return the teacher
+     */
+    public FrozenTeacher teacher() {
+        if (teacher == null) {
+            teacher = new FrozenTeacher(config.teacher(), manager, TokenPooling.CLS, NAME);
+        }
+        return teacher;
+    }
+
+    @Override
+    public LossTerms loss(Batch batch, LossTerms student, StepContext step) {
+        NDArray logits = StudentOutputs.require(student, "logits", NAME, "the student's logits");
+        NDArray t = teacher().knowledge(store, batch.input(config.imageInput())).logits();
+        return LossTerms.of(NAME, LogitKd.loss(logits, t, (float) config.temperature()).mul((float) config.weight()));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.perennial.distillation.ofa;
+
+import dev.perennial.distillation.ModelSpec;
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.Distiller;
+import dev.perennial.spi.DistillerProvider;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/** Registers {@code ofa} (the OFA logit loss alone). */
+@PluginName(OfaDistiller.NAME)
+public final class OfaProvider implements DistillerProvider<OfaConfig> {
+
+    /** Does no work. */
+    public OfaProvider() {}
+
+    @Override
+    public String version() {
+        return "0.1.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<OfaConfig> configType() {
+        return OfaConfig.class;
+    }
+
+    @Override
+    public OfaConfig defaultConfig() {
+        return OfaConfig.of(ModelSpec.of("vit", 10, 32));
+    }
+
+    @Override
+    public String description() {
+        return "OFA logit loss: soft-target cross-entropy with the target class modulated by (p_t + 1)^eps.";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.NEEDS_TEACHER, Capability.CLASS_INCREMENTAL);
+    }
+
+    @Override
+    public Distiller create(OfaConfig config, PluginContext context) {
+        return new OfaDistiller(config, context.manager());
+    }
+}
