@@ -207,10 +207,10 @@ public final class RidgeHead implements AutoCloseable {
             y.attach(scope);
             NDArray fitMask = scope.create(fit);
             NDArray scoreMask = fitMask.logicalNot();
-            NDArray ha = h.booleanMask(fitMask);
-            NDArray ya = y.booleanMask(fitMask);
-            NDArray hb = h.booleanMask(scoreMask);
-            NDArray yb = y.booleanMask(scoreMask);
+            NDArray ha = rows(h, fitMask);
+            NDArray ya = rows(y, fitMask);
+            NDArray hb = rows(h, scoreMask);
+            NDArray yb = rows(y, scoreMask);
             NDArray g = ha.transpose().matMul(ha);
             NDArray q = ha.transpose().matMul(ya);
             double best = grid[0];
@@ -255,6 +255,13 @@ public final class RidgeHead implements AutoCloseable {
         return fit;
     }
 
+    /** The rows where the mask is true (the mask is broadcast over the row, as the engine masks element-wise). */
+    private static NDArray rows(NDArray a, NDArray mask) {
+        long n = a.getShape().get(0);
+        long w = a.getShape().get(1);
+        return a.booleanMask(mask.reshape(n, 1).broadcast(n, w)).reshape(-1, w);
+    }
+
     private static NDArray solve(NDArray g, NDArray q, double lambda, NDManager into) {
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("ridge λ must be a finite number > 0, was " + lambda);
@@ -272,13 +279,29 @@ public final class RidgeHead implements AutoCloseable {
     }
 
     private static NDArray oneHot(NDArray labels, int classes, DataType type) {
-        long[] ids = labels.toType(DataType.INT64, false).toLongArray();
-        for (long id : ids) {
-            if (id < 0 || id >= classes) {
-                throw new IllegalArgumentException("label " + id + " outside 0.." + (classes - 1));
+        return oneHot(labels.getManager(), labels.toType(DataType.INT64, false).toLongArray(), classes, type);
+    }
+
+    /**
+     * One-hot rows built on the Java side (the PyTorch engine does not implement DJL's valued {@code oneHot}).
+     *
+     * @param manager where the array is made
+     * @param ids class ids
+     * @param classes C
+     * @param type float32 or float64
+     * @return (ids.length, C)
+     * @throws IllegalArgumentException for an id outside 0..C−1
+     */
+    public static NDArray oneHot(NDManager manager, long[] ids, int classes, DataType type) {
+        float[] v = new float[ids.length * classes];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= classes) {
+                throw new IllegalArgumentException("label " + ids[i] + " outside 0.." + (classes - 1));
             }
+            v[i * classes + (int) ids[i]] = 1f;
         }
-        return labels.toType(DataType.INT64, false).oneHot(classes, 1f, 0f, type);
+        NDArray out = manager.create(v, new Shape(ids.length, classes));
+        return type == DataType.FLOAT32 ? out : out.toType(type, false);
     }
 
     private void checkWidth(NDArray projected) {

@@ -210,8 +210,8 @@ public final class SafeLearner implements Learner {
      */
     private NDArray crossClassification(Batch batch, NDArray ff, NDArray fs, int[] old) {
         NDManager m = ff.getManager();
-        NDArray select = m.create(Arrays.stream(old).asLongStream().toArray())
-                .oneHot(scenario.classCount(), 1f, 0f, DataType.FLOAT32);
+        NDArray select = RidgeHead.oneHot(m, Arrays.stream(old).asLongStream().toArray(), scenario.classCount(),
+                DataType.FLOAT32);
         NDArray wSlow = net.slowHead().weightValue(store, ff, false).stopGradient();
         NDArray sigmaSlow = net.slowHead().sigmaValue(store, ff, false).stopGradient();
         NDArray wFast = net.fastHead().weightValue(store, ff, true);

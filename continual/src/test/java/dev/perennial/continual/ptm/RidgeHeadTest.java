@@ -1,0 +1,146 @@
+package dev.perennial.continual.ptm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** safe.md §2.5 and §6, S12: the analytic head. */
+class RidgeHeadTest {
+
+    private static NDArray randomFeatures(NDManager m, int n, int width, long seed) {
+        Random r = new Random(seed);
+        float[] h = new float[n * width];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = (float) Math.abs(r.nextGaussian());
+        }
+        return m.create(h, new Shape(n, width));
+    }
+
+    /** Solves (HᵀH + λI) W = HᵀY in double precision by Gauss-Jordan elimination: the reference. */
+    private static double[][] closedForm(float[] h, long[] y, int n, int width, int classes, double lambda) {
+        double[][] a = new double[width][width + classes];
+        for (int i = 0; i < width; i++) {
+            for (int j = 0; j < width; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += (double) h[k * width + i] * h[k * width + j];
+                }
+                a[i][j] = s + (i == j ? lambda : 0);
+            }
+            for (int k = 0; k < n; k++) {
+                a[i][width + (int) y[k]] += h[k * width + i];
+            }
+        }
+        for (int col = 0; col < width; col++) {
+            double pivot = a[col][col];
+            for (int j = 0; j < width + classes; j++) {
+                a[col][j] /= pivot;
+            }
+            for (int row = 0; row < width; row++) {
+                if (row != col) {
+                    double f = a[row][col];
+                    for (int j = 0; j < width + classes; j++) {
+                        a[row][j] -= f * a[col][j];
+                    }
+                }
+            }
+        }
+        double[][] w = new double[classes][width];
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < width; i++) {
+                w[c][i] = a[i][width + c];
+            }
+        }
+        return w;
+    }
+
+    @Test
+    void solutionMatchesTheClosedFormAndSmallLambdaIsLeastSquares() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 12;
+            int width = 4;
+            int classes = 3;
+            NDArray h = randomFeatures(m, n, width, 1);
+            long[] y = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2};
+            for (double lambda : new double[] {1e-6, 0.5, 10}) {
+                try (RidgeHead head = new RidgeHead(m, width, classes, RidgeHead.Precision.FLOAT64)) {
+                    head.accumulate(h, m.create(y));
+                    head.solve(lambda);
+                    double[][] expected = closedForm(h.toFloatArray(), y, n, width, classes, lambda);
+                    float[] got = head.solution().toFloatArray();
+                    for (int c = 0; c < classes; c++) {
+                        for (int i = 0; i < width; i++) {
+                            assertEquals(expected[c][i], got[c * width + i], 1e-4 * (1 + Math.abs(expected[c][i])),
+                                    "λ=" + lambda + " W[" + c + "][" + i + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void accumulatingTwoBatchesEqualsTheConcatenation() {
+        try (NDManager m = NDManager.newBaseManager();
+             RidgeHead split = new RidgeHead(m, 5, 3, RidgeHead.Precision.FLOAT32);
+             RidgeHead whole = new RidgeHead(m, 5, 3, RidgeHead.Precision.FLOAT32)) {
+            NDArray a = randomFeatures(m, 6, 5, 2);
+            NDArray b = randomFeatures(m, 4, 5, 3);
+            NDArray ya = m.create(new long[] {0, 1, 2, 0, 1, 2});
+            NDArray yb = m.create(new long[] {2, 2, 1, 0});
+            split.accumulate(a, ya);
+            split.accumulate(b, yb);
+            whole.accumulate(a.concat(b, 0), ya.concat(yb, 0));
+            assertArrayEquals(whole.gram().toFloatArray(), split.gram().toFloatArray(), 1e-4f);
+            assertArrayEquals(whole.targets().toFloatArray(), split.targets().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void lambdaSelectionReadsOnlyItsInputAndPrefersTheBetterFit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Noise-free targets that are a linear function of the features: the smallest λ fits best.
+            int n = 40;
+            NDArray h = randomFeatures(m, n, 3, 5);
+            float[] hv = h.toFloatArray();
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = hv[3 * i] > hv[3 * i + 1] ? 0 : 1;
+            }
+            double[] grid = {1e-3, 1e3, 1e8};
+            double chosen = RidgeHead.selectLambda(h, m.create(y), 2, grid, 9, RidgeHead.Precision.FLOAT64);
+            assertEquals(1e-3, chosen);
+            // The same inputs and seed always give the same choice; nothing else is read.
+            assertEquals(chosen, RidgeHead.selectLambda(h, m.create(y), 2, grid, 9, RidgeHead.Precision.FLOAT64));
+        }
+    }
+
+    @Test
+    void theSplitFitsEightyPercent() {
+        boolean[] fit = RidgeHead.splitMask(50, 4);
+        int count = 0;
+        for (boolean f : fit) {
+            count += f ? 1 : 0;
+        }
+        assertEquals(40, count);
+    }
+
+    @Test
+    void badInputIsRefusedWithTheExpectedShape() {
+        try (NDManager m = NDManager.newBaseManager(); RidgeHead head = new RidgeHead(m, 4, 2,
+                RidgeHead.Precision.FLOAT32)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> head.accumulate(m.ones(new Shape(3, 5)), m.create(new long[] {0, 1, 0})));
+            assertEquals("ridge head: projected features must be (N, 4), got (3, 5)", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> head.solve(0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> head.accumulate(m.ones(new Shape(1, 4)), m.create(new long[] {5})));
+        }
+    }
+}
