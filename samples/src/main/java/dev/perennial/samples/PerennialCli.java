@@ -10,6 +10,7 @@ import dev.perennial.api.events.ProgressBar;
 import dev.perennial.api.registry.PluginDescriptor;
 import dev.perennial.api.registry.PluginException;
 import dev.perennial.api.registry.PluginRegistry;
+import dev.perennial.api.report.HtmlReport;
 import dev.perennial.spi.PluginKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  * perennial run [experiment.yaml|json]   run an experiment (no file: the embedded default)
  * perennial resume &lt;run-dir&gt;             continue a run from its newest checkpoint
  * perennial plugins [--plugin-dir DIR]    list plugin kinds, names, versions and capabilities
+ * perennial plugins check JAR|DIR          load a plugin as a run would and report what is wrong with it
  * </pre>
  */
 public final class PerennialCli {
@@ -35,6 +37,7 @@ public final class PerennialCli {
             "usage: perennial run [EXPERIMENT.yaml|.json] [--run-dir DIR]",
             "       perennial resume RUN_DIR",
             "       perennial plugins [--plugin-dir DIR]...",
+            "       perennial plugins check PLUGIN.jar|PLUGIN_DIR",
             "With no experiment file, run uses the embedded default (" + "default-experiment.yaml" + ").");
 
     private PerennialCli() {}
@@ -147,9 +150,16 @@ public final class PerennialCli {
         out.print(AccuracyTable.format(report));
         out.printf(Locale.ROOT, "run folder: %s (report.json, metrics.jsonl, checkpoints/)%n",
                 report.runDirectory());
+        out.printf(Locale.ROOT, "report: %s%n", Path.of(report.runDirectory()).resolve(HtmlReport.FILE_NAME));
     }
 
     private static int plugins(String[] args, PrintStream out) {
+        if (args.length > 1 && args[1].equals("check")) {
+            if (args.length != 3) {
+                throw new IllegalArgumentException("plugins check takes one plugin jar or directory\n" + USAGE);
+            }
+            return PluginCheck.run(Path.of(args[2]), out);
+        }
         List<Path> dirs = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--plugin-dir") && i + 1 < args.length) {
@@ -159,14 +169,29 @@ public final class PerennialCli {
             }
         }
         PluginRegistry registry = Perennial.plugins(dirs);
+        int broken = 0;
         for (PluginKind kind : PluginKind.values()) {
-            List<PluginDescriptor> list = registry.list(kind);
-            out.printf(Locale.ROOT, "%s (%d)%n", kind.label(), list.size());
-            for (PluginDescriptor d : list) {
+            out.printf(Locale.ROOT, "%s (%d)%n", kind.label(), registry.names(kind).size());
+            // One provider at a time: a plugin whose constructor throws (or that is invalid) is listed with its
+            // error, and the others are still shown.
+            for (String name : registry.names(kind)) {
+                PluginDescriptor d;
+                try {
+                    d = registry.describe(kind, name);
+                } catch (PluginException e) {
+                    broken++;
+                    out.printf(Locale.ROOT, "  %-22s BROKEN: %s%n", name, e.getMessage());
+                    continue;
+                }
                 out.printf(Locale.ROOT, "  %-22s %-8s spi %-4s %-40s %s%n", d.name(), d.version(), d.spiVersion(),
                         d.capabilities().stream().map(Object::toString).sorted().collect(Collectors.joining(",")),
                         d.source());
             }
+        }
+        if (broken > 0) {
+            out.printf(Locale.ROOT, "%d plugin%s cannot be used; `perennial plugins check JAR` says more%n", broken,
+                    broken == 1 ? "" : "s");
+            return 1;
         }
         return 0;
     }
