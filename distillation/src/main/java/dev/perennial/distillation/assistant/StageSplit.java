@@ -119,7 +119,12 @@ public interface StageSplit {
      * @return the child
      */
     static Block child(Block parent, String name) {
-        Block b = parent.getChildren().get(name);
+        // DJL keys children as "<index digits><name>" (djl-notes §1.3).
+        Block b = parent.getChildren().stream()
+                .filter(p -> p.getKey().equals(name) || p.getKey().replaceFirst("^\\d+", "").equals(name))
+                .map(ai.djl.util.Pair::getValue)
+                .findFirst()
+                .orElse(null);
         if (b == null) {
             throw new IllegalStateException(parent.getClass().getSimpleName() + " has no child '" + name
                     + "'; children: " + parent.getChildren().keys());
