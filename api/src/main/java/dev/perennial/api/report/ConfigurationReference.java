@@ -109,7 +109,9 @@ public final class ConfigurationReference {
             md.append("; capabilities: ").append(d.capabilities().stream().map(Capability::id).sorted()
                     .map(c -> "`" + c + "`").collect(Collectors.joining(", ")));
         }
-        md.append(". Configuration record `").append(d.configType().getSimpleName()).append("`.\n\n");
+        String record = d.configType().getName().substring(d.configType().getPackageName().length() + 1)
+                .replace('$', '.');
+        md.append(". Configuration record `").append(record).append("`.\n\n");
         List<ConfigField> fields = ConfigField.of(d.configType(), provider.defaultConfig(), Set.of());
         if (fields.isEmpty()) {
             md.append("No configuration fields.\n\n");
@@ -132,8 +134,8 @@ public final class ConfigurationReference {
             } else {
                 value = f.defaultText().map(t -> "`" + t + "`").orElse("none");
             }
-            md.append("| `").append(f.name()).append("` | ").append(cell(f.type())).append(" | ").append(cell(value))
-                    .append(" | ").append(cell(f.doc().orElse("(undocumented)"))).append(" |\n");
+            md.append("| `").append(f.name()).append("` | `").append(f.type().replace("|", "\\|")).append("` | ")
+                    .append(cell(value)).append(" | ").append(cell(f.doc().orElse("(undocumented)"))).append(" |\n");
         }
         md.append('\n');
     }
