@@ -3,6 +3,7 @@ module dev.perennial.benchmarks {
     requires dev.perennial.api;
     requires dev.perennial.models;
     requires com.fasterxml.jackson.databind;
+    requires java.management;
 
     exports dev.perennial.benchmarks.augmentation;
 
@@ -13,4 +14,5 @@ module dev.perennial.benchmarks {
     requires com.google.gson;
 
     exports dev.perennial.benchmarks;
+    exports dev.perennial.benchmarks.memory;
 }
