@@ -13,5 +13,9 @@ module dev.perennial.continual {
             dev.perennial.continual.baseline.FinetuneProvider,
             dev.perennial.continual.baseline.LwfProvider,
             dev.perennial.continual.baseline.EwcProvider,
-            dev.perennial.continual.safe.SafeProvider;
+            dev.perennial.continual.safe.SafeProvider,
+            dev.perennial.continual.ptm.SimpleCilProvider,
+            dev.perennial.continual.ptm.AperProvider,
+            dev.perennial.continual.ptm.RanPacProvider,
+            dev.perennial.continual.ptm.PtmFinetuneProvider;
 }

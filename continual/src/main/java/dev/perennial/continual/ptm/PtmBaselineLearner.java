@@ -1,0 +1,374 @@
+package dev.perennial.continual.ptm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.pet.ParameterFreezer;
+import dev.perennial.models.vit.VisionTransformer;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginState;
+import dev.perennial.spi.Predictions;
+import dev.perennial.spi.ScenarioInfo;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskData;
+import dev.perennial.spi.TaskInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PTM-based class-incremental baselines of LAMDA-PILOT, sharing SAFE's pieces:
+ *
+ * <ul>
+ *   <li>{@link Method#SIMPLECIL}: prototypes (class means of frozen PTM features) in a cosine classifier
+ *       (Zhou et al. 2023, "Revisiting class-incremental learning with pre-trained models").</li>
+ *   <li>{@link Method#APER}: the PET module and a cosine head are tuned on the first task only; then prototypes of
+ *       the concatenated PTM and adapted features (APER/ADAM, same paper).</li>
+ *   <li>{@link Method#RANPAC}: optional first-task PET tuning, then random projection + ReLU + ridge regression,
+ *       λ from the task's training features (McDonnell et al. 2023).</li>
+ *   <li>{@link Method#FINETUNE}: sequential fine-tuning of the PTM (all weights, or the PET module only) with a
+ *       cosine head; the lower bound.</li>
+ * </ul>
+ *
+ * <p>Sessions in which these methods train nothing. The shared loop refuses a task without trainable parameters,
+ * so in those sessions (every SimpleCIL session, APER and RanPAC after task 1) the only trainable parameter is the
+ * scale σ of the classifier (the prototype cosine head's σ, or the σ that multiplies RanPAC's analytic logits as in
+ * PILOT's {@code CosineLinear}). It is trained with cross-entropy over the seen classes on frozen features; it sets
+ * the temperature of the reported scores and never changes their arg-max. The class statistics it needs are
+ * computed in {@link #beforeTask} from the task's training data: the backbone is frozen in those sessions, so they
+ * equal what the reference computes after the session.
+ */
+public final class PtmBaselineLearner implements Learner {
+    private static final int STATE_SCHEMA = 1;
+
+    /** Which baseline. */
+    public enum Method {
+        /** Prototypes on the frozen PTM. */
+        SIMPLECIL,
+        /** First-session adaptation, then prototypes of [PTM; adapted] features. */
+        APER,
+        /** (First-session adaptation,) then random projection + ridge. */
+        RANPAC,
+        /** Sequential fine-tuning. */
+        FINETUNE
+    }
+
+    /**
+     * What the four providers configure.
+     *
+     * @param backbone the PTM and PET module
+     * @param firstSessionAdaptation whether the PET module is tuned on the first task (APER, RanPAC)
+     * @param fullFineTune FINETUNE: all weights (true) or the PET module only
+     * @param projectionWidth RanPAC's M
+     * @param ridgeLambdas RanPAC's λ grid
+     * @param precision RanPAC's solve precision
+     * @param featureBatchSize batch size of feature passes
+     */
+    public record Settings(PtmBackboneConfig backbone, boolean firstSessionAdaptation, boolean fullFineTune,
+                           int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
+                           int featureBatchSize) {}
+
+    private final Method method;
+    private final Settings settings;
+    private final PluginContext context;
+    private final String name;
+    private final ScenarioInfo scenario;
+    private final Shape inputShape;
+    private final Net net;
+    private final ParameterStore store;
+    private final boolean[] seen;
+    private boolean initialized;
+    private int tasksTrained;
+    private RandomProjection projection;
+    private RidgeHead ridge;
+
+    /** The learner's parameters: PTM, adapted copy, the tuning head and the prediction head. */
+    static final class Net extends FixedShapeBlock {
+        final VisionTransformer ptm;
+        final VisionTransformer adapted;
+        final CosineHead head;
+        final CosineHead scores;
+
+        Net(PtmBackboneConfig backbone, int classes, Method method, boolean fullFineTune) {
+            int d = backbone.embedDim();
+            boolean pet = !(method == Method.FINETUNE && fullFineTune);
+            this.ptm = method == Method.FINETUNE ? null : addChildBlock("ptm",
+                    new VisionTransformer(backbone.vitConfig(false)));
+            this.adapted = method == Method.SIMPLECIL ? null : addChildBlock("adapted",
+                    new VisionTransformer(backbone.vitConfig(pet)));
+            this.head = method == Method.SIMPLECIL ? null : addChildBlock("head",
+                    new CosineHead(classes, d, CosineHead.SIGMA_INIT));
+            this.scores = method == Method.FINETUNE ? null : addChildBlock("scores",
+                    new CosineHead(classes, method == Method.APER ? 2 * d : d, CosineHead.SIGMA_INIT));
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                         PairList<String, Object> params) {
+            VisionTransformer b = adapted != null ? adapted : ptm;
+            CosineHead h = head != null ? head : scores;
+            return new NDList(h.logits(store, b.features(store, inputs.singletonOrThrow(), training).pooled(),
+                    training));
+        }
+    }
+
+    /**
+     * Creates the learner.
+     *
+     * @param method the baseline
+     * @param settings its settings
+     * @param context what the runtime lends
+     * @param name the plugin name
+     */
+    public PtmBaselineLearner(Method method, Settings settings, PluginContext context, String name) {
+        this.method = method;
+        this.settings = settings;
+        this.context = context;
+        this.name = name;
+        this.scenario = context.scenario().orElseThrow(() -> new IllegalStateException(name
+                + " needs a scenario: create it inside a run"));
+        this.inputShape = settings.backbone().inputShape(scenario, name);
+        this.net = new Net(settings.backbone(), scenario.classCount(), method, settings.fullFineTune());
+        this.store = new ParameterStore(context.manager(), false);
+        this.seen = new boolean[scenario.classCount()];
+    }
+
+    /** @return the ridge head (RanPAC), once solved */
+    public java.util.Optional<RidgeHead> ridge() {
+        return java.util.Optional.ofNullable(ridge);
+    }
+
+    /** @return the tuning head (APER, RanPAC, fine-tuning) */
+    java.util.Optional<CosineHead> tuningHead() {
+        return java.util.Optional.ofNullable(net.head);
+    }
+
+    /** @return the prediction head of SimpleCIL and APER (only σ is used by RanPAC) */
+    java.util.Optional<CosineHead> scoreHead() {
+        return java.util.Optional.ofNullable(net.scores);
+    }
+
+    private void ensureInitialized() {
+        if (initialized) {
+            return;
+        }
+        net.initialize(context.manager(), DataType.FLOAT32, inputShape);
+        if (net.ptm != null) {
+            settings.backbone().loadPretrained(net.ptm, name);
+            if (net.adapted != null) {
+                PtmBackboneConfig.copyShared(net.ptm, net.adapted);
+            }
+        } else {
+            settings.backbone().loadPretrained(net.adapted, name);
+        }
+        initialized = true;
+    }
+
+    /** Whether the current session tunes the backbone (PET or all of it). */
+    private boolean tuning() {
+        return method == Method.FINETUNE
+                || (tasksTrained == 0 && settings.firstSessionAdaptation()
+                    && (method == Method.APER || method == Method.RANPAC));
+    }
+
+    @Override
+    public void beforeTask(TaskInfo task, TaskData data) {
+        ensureInitialized();
+        int[] classes = task.classes();
+        if (classes.length == 0) {
+            throw new IllegalArgumentException(name + ": task " + task.name() + " has no classes; a class-incremental"
+                    + " scenario is needed");
+        }
+        for (int c : classes) {
+            if (c < 0 || c >= seen.length) {
+                throw new IllegalArgumentException(name + ": task " + task.name() + " has class " + c
+                        + " outside 0.." + (seen.length - 1));
+            }
+            seen[c] = true;
+        }
+        applyFreezing();
+        if (!tuning()) {
+            // Frozen session: the classifier's statistics are final before any step (see the class comment).
+            updateClassifier(task, data);
+        }
+    }
+
+    private void applyFreezing() {
+        net.freezeParameters(true);
+        if (tuning()) {
+            if (method == Method.FINETUNE && settings.fullFineTune()) {
+                net.adapted.freezeParameters(false);
+            } else {
+                ParameterFreezer.trainOnlyMatching(net.adapted, settings.backbone().petPatterns());
+            }
+            net.head.freezeParameters(false);
+        } else {
+            net.scores.sigma().freeze(false);
+        }
+    }
+
+    @Override
+    public Block model() {
+        return net;
+    }
+
+    @Override
+    public LossTerms loss(Batch batch, StepContext step) {
+        NDArray x = batch.input("image");
+        NDArray logits;
+        NDArray features;
+        if (tuning()) {
+            features = net.adapted.features(store, x, true).pooled();
+            logits = net.head.logits(store, features, true);
+        } else {
+            features = features(x).stopGradient();
+            logits = scoreLogits(features, true);
+        }
+        NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
+        return LossTerms.of("ce", perSample.mean())
+                .withOutput("features", features)
+                .withOutput("logits", logits)
+                .withPerSampleLoss(perSample);
+    }
+
+    /** The features the classifier reads: PTM (SimpleCIL), [PTM; adapted] (APER), adapted or PTM (RanPAC). */
+    private NDArray features(NDArray x) {
+        return switch (method) {
+            case SIMPLECIL -> net.ptm.features(store, x, false).pooled();
+            case APER -> net.ptm.features(store, x, false).pooled()
+                    .concat(net.adapted.features(store, x, false).pooled(), 1);
+            case RANPAC -> (settings.firstSessionAdaptation() ? net.adapted : net.ptm).features(store, x, false)
+                    .pooled();
+            case FINETUNE -> net.adapted.features(store, x, false).pooled();
+        };
+    }
+
+    /** Prototype cosine logits, or RanPAC's {@code σ · r(x) · W_oᵀ}. */
+    private NDArray scoreLogits(NDArray features, boolean training) {
+        if (method == Method.RANPAC) {
+            return ridge.logits(projection.project(features)).mul(net.scores.sigmaValue(store, features, training));
+        }
+        return net.scores.logits(store, features, training);
+    }
+
+    /** Prototypes into the score head, or statistics into the ridge head, from the task's training data. */
+    private void updateClassifier(TaskInfo task, TaskData data) {
+        if (method == Method.FINETUNE) {
+            return;
+        }
+        try (NDManager scope = context.manager().newSubManager()) {
+            FeatureTable table = FeatureTable.collect(data, settings.featureBatchSize(), scope,
+                    (b, s) -> features(b.input("image")));
+            if (method == Method.RANPAC) {
+                if (projection == null) {
+                    projection = RandomProjection.sample(context.manager(), (int) table.features().getShape().get(1),
+                            settings.projectionWidth(), context.seed() ^ 0x5A_7A_C0L);
+                    ridge = new RidgeHead(context.manager(), settings.projectionWidth(), scenario.classCount(),
+                            settings.precision());
+                }
+                NDArray h = projection.project(table.features());
+                ridge.accumulate(h, table.labels());
+                ridge.solve(RidgeHead.selectLambda(h, table.labels(), scenario.classCount(), settings.ridgeLambdas(),
+                        context.seed() ^ task.index(), settings.precision()));
+            } else {
+                ClassPrototypes prototypes = new ClassPrototypes(scenario.classCount(),
+                        (int) table.features().getShape().get(1));
+                prototypes.add(table.features(), table.labels());
+                int[] classes = task.classes();
+                net.scores.setRows(classes, prototypes.means(classes));
+            }
+        }
+    }
+
+    @Override
+    public void afterTask(TaskInfo task, TaskData data) {
+        if (tuning() && method != Method.FINETUNE) {
+            // End of the adaptation session: the adapted backbone is final, so the classifier can be built.
+            tasksTrained++;
+            applyFreezing();
+            updateClassifier(task, data);
+            return;
+        }
+        tasksTrained++;
+    }
+
+    @Override
+    public Predictions predict(Batch batch, StepContext step) {
+        NDArray x = batch.input("image");
+        NDArray z;
+        boolean classifierReady = method != Method.FINETUNE && (method == Method.RANPAC ? ridge != null
+                : tasksTrained > 0 || !tuning());
+        if (classifierReady) {
+            z = scoreLogits(features(x), false);
+        } else {
+            z = net.head.logits(store, net.adapted.features(store, x, false).pooled(), false);
+        }
+        NDArray p = MaskedCrossEntropy.mask(z, seen).softmax(1).toType(DataType.FLOAT32, false);
+        int rows = (int) p.getShape().get(0);
+        int cols = (int) p.getShape().get(1);
+        float[] flat = p.toFloatArray();
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return Predictions.ofScores(out);
+    }
+
+    @Override
+    public PluginState saveState(StepContext step) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("tasksTrained", tasksTrained);
+        List<Integer> classes = new ArrayList<>();
+        for (int i = 0; i < seen.length; i++) {
+            if (seen[i]) {
+                classes.add(i);
+            }
+        }
+        values.put("seen", classes);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        if (ridge != null) {
+            values.put("lambda", ridge.lambda());
+            tensors.put("w_rand", projection.weights());
+            tensors.put("gram", ridge.gram());
+            tensors.put("targets", ridge.targets());
+        }
+        return new PluginState(STATE_SCHEMA, tensors, values);
+    }
+
+    @Override
+    public void loadState(PluginState state) {
+        if (state.schemaVersion() != STATE_SCHEMA) {
+            throw new IllegalStateException(name + ": checkpoint state schema " + state.schemaVersion() + " is not "
+                    + STATE_SCHEMA);
+        }
+        ensureInitialized();
+        tasksTrained = state.number("tasksTrained").intValue();
+        Arrays.fill(seen, false);
+        if (state.values().get("seen") instanceof List<?> list) {
+            for (Object o : list) {
+                seen[((Number) o).intValue()] = true;
+            }
+        }
+        if (state.tensors().containsKey("w_rand")) {
+            NDArray w = state.tensor("w_rand").duplicate();
+            w.attach(context.manager());
+            projection = RandomProjection.of(w);
+            ridge = new RidgeHead(context.manager(), settings.projectionWidth(), scenario.classCount(),
+                    settings.precision());
+            ridge.restore(state.tensor("gram"), state.tensor("targets"));
+            ridge.solve(state.number("lambda").doubleValue());
+        }
+        applyFreezing();
+    }
+}

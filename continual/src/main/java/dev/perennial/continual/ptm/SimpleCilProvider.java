@@ -1,0 +1,72 @@
+package dev.perennial.continual.ptm;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.ConfigDoc;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LearnerProvider;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/**
+ * {@code simplecil}: SimpleCIL, class-mean prototypes of the frozen pre-trained model in a cosine classifier. See {@link PtmBaselineLearner}.
+ */
+@PluginName("simplecil")
+public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvider.Config> {
+
+    /**
+     * Configuration.
+     *
+     * @param backbone the PTM (its PET module is not used)
+     * @param featureBatchSize batch size of the prototype passes
+     */
+    public record Config(
+        @ConfigDoc("The pre-trained ViT (checkpoint, architecture, PET module).") @JsonProperty("backbone")
+        PtmBackboneConfig backbone,
+        @ConfigDoc("Batch size of the no-gradient feature passes, >= 1. Default 64.") @JsonProperty("featureBatchSize")
+        int featureBatchSize) {
+        /** Validates. */
+        public Config {
+            backbone = backbone == null ? PtmBackboneConfig.defaults() : backbone;
+            ConfigChecks.requireBatch(featureBatchSize, "simplecil");
+        }
+    }
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Config defaultConfig() {
+        return new Config(PtmBackboneConfig.defaults(), 64);
+    }
+
+    @Override
+    public String description() {
+        return "SimpleCIL, class-mean prototypes of the frozen pre-trained model in a cosine classifier.";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL, Capability.STATEFUL);
+    }
+
+    @Override
+    public Learner create(Config config, PluginContext context) {
+        return new PtmBaselineLearner(PtmBaselineLearner.Method.SIMPLECIL, new PtmBaselineLearner.Settings(config.backbone(), false, false, 1,
+                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize()), context, name());
+    }
+}
