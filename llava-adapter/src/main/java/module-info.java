@@ -4,4 +4,9 @@ module dev.perennial.llava {
     requires ai.djl.tokenizers;
     requires com.google.gson;
     requires com.fasterxml.jackson.annotation;
+
+    exports dev.perennial.llava;
+    exports dev.perennial.llava.image;
+    exports dev.perennial.llava.text;
+    exports dev.perennial.llava.generate;
 }
