@@ -1,0 +1,17 @@
+/**
+ * SlerpFace: face-template protection by group-wise spherical linear interpolation toward a per-user key, with
+ * its template vault, the baselines, the grouping learner and the security evaluation. Built against the SPI
+ * and {@code dev.perennial.models} only, like any third-party plugin.
+ */
+module dev.perennial.slerpface {
+    requires dev.perennial.spi;
+    requires dev.perennial.models;
+
+    exports dev.perennial.slerpface;
+    // exports dev.perennial.slerpface.vault; (enabled when the package has classes)
+    // exports dev.perennial.slerpface.baseline; (enabled when the package has classes)
+    exports dev.perennial.slerpface.security;
+    // exports dev.perennial.slerpface.learn; (enabled when the package has classes)
+
+    provides dev.perennial.spi.ProtectorProvider with dev.perennial.slerpface.SlerpFaceProvider;
+}
