@@ -11,7 +11,6 @@ module dev.perennial.benchmarks {
             dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider;
-    provides dev.perennial.spi.LearnerProvider with
     requires com.google.gson;
 
     exports dev.perennial.benchmarks;
