@@ -8,10 +8,12 @@ module dev.perennial.slerpface {
     requires dev.perennial.models;
 
     exports dev.perennial.slerpface;
-    // exports dev.perennial.slerpface.vault; (enabled when the package has classes)
-    // exports dev.perennial.slerpface.baseline; (enabled when the package has classes)
+    exports dev.perennial.slerpface.vault;
+    exports dev.perennial.slerpface.baseline;
     exports dev.perennial.slerpface.security;
     // exports dev.perennial.slerpface.learn; (enabled when the package has classes)
 
-    provides dev.perennial.spi.ProtectorProvider with dev.perennial.slerpface.SlerpFaceProvider;
+    provides dev.perennial.spi.ProtectorProvider with dev.perennial.slerpface.SlerpFaceProvider,
+            dev.perennial.slerpface.baseline.NoProtectionProvider,
+            dev.perennial.slerpface.baseline.RandomProjectionProvider;
 }
