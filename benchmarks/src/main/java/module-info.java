@@ -2,15 +2,19 @@
 module dev.perennial.benchmarks {
     requires dev.perennial.api;
     requires dev.perennial.models;
+    requires dev.perennial.distillation;
     requires com.fasterxml.jackson.databind;
     requires java.management;
 
     exports dev.perennial.benchmarks.augmentation;
+    exports dev.perennial.benchmarks.distillation;
 
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider;
+    provides dev.perennial.spi.LearnerProvider with
+            dev.perennial.benchmarks.distillation.StudentLearnerProvider;
     requires com.google.gson;
 
     exports dev.perennial.benchmarks;

@@ -1,0 +1,222 @@
+package dev.perennial.benchmarks.distillation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.api.Perennial;
+import dev.perennial.api.RunReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains a ViT teacher on a CIFAR subset, then trains each student (ResNet-18 with the CIFAR stem, MobileNetV2)
+ * with no distiller and with {@code kd}, {@code fitnet}, {@code ofa} and {@code cakd} against that teacher, all
+ * through the shared training loop with the same data, schedule and seeds, and prints student top-1 side by side;
+ * writes every number to a JSON file.
+ *
+ * <p>Arguments ({@code --name value}): {@code --data} (default {@code ../shared/data/cifar10.zip}),
+ * {@code --per-class} (student images per class in each split, 50), {@code --teacher-per-class} (200),
+ * {@code --image-size} (images are resized to this square size, 16), {@code --teacher-epochs} (15),
+ * {@code --epochs} (student epochs, 8), {@code --seeds} (1), {@code --students} (resnet18,mobilenet-v2),
+ * {@code --methods} (none,kd,fitnet,ofa,cakd), {@code --student-width} (ResNet base width, 16),
+ * {@code --teacher-width} (ViT width, 64), {@code --teacher-depth} (4), {@code --batch-size} (64), {@code --out}
+ * (target/benchmarks/distillation-cifar.json). The defaults are sized for a shared 2-core machine; the teacher
+ * sees more images than the students, as a teacher trained on the full set would.
+ */
+public final class DistillationBenchmark {
+
+    private DistillationBenchmark() {}
+
+    /**
+     * One student run.
+     *
+     * @param student the student architecture
+     * @param method the distiller, or none
+     * @param seed the run seed
+     * @param accuracy top-1 on the test subset
+     * @param trainSeconds training time
+     */
+    public record Result(String student, String method, long seed, double accuracy, double trainSeconds) {}
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args {@code --name value} pairs, see the class comment
+     * @throws IOException when the JSON file cannot be written
+     */
+    public static void main(String[] args) throws IOException {
+        System.setProperty("ai.djl.offline", "true");
+        Map<String, String> o = parse(args);
+        String data = o.getOrDefault("data", "../shared/data/cifar10.zip");
+        if (!Files.exists(Path.of(data))) {
+            throw new IllegalArgumentException("--data: '" + data + "' does not exist; give the CIFAR zip "
+                    + "(train/<class>/*.jpg, test/<class>/*.jpg)");
+        }
+        int classes = data.contains("cifar100") ? 100 : 10;
+        int perClass = Integer.parseInt(o.getOrDefault("per-class", "50"));
+        int teacherPerClass = Integer.parseInt(o.getOrDefault("teacher-per-class", "200"));
+        int imageSize = Integer.parseInt(o.getOrDefault("image-size", "16"));
+        int teacherEpochs = Integer.parseInt(o.getOrDefault("teacher-epochs", "15"));
+        int epochs = Integer.parseInt(o.getOrDefault("epochs", "8"));
+        int seeds = Integer.parseInt(o.getOrDefault("seeds", "1"));
+        int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "64"));
+        int studentWidth = Integer.parseInt(o.getOrDefault("student-width", "16"));
+        int teacherWidth = Integer.parseInt(o.getOrDefault("teacher-width", "64"));
+        int teacherDepth = Integer.parseInt(o.getOrDefault("teacher-depth", "4"));
+        List<String> students = List.of(o.getOrDefault("students", "resnet18,mobilenet-v2").split(","));
+        List<String> methods = List.of(o.getOrDefault("methods", "none,kd,fitnet,ofa,cakd").split(","));
+        Path out = Path.of(o.getOrDefault("out", "target/benchmarks/distillation-cifar.json"));
+        Path runs = out.toAbsolutePath().getParent().resolve("distillation-runs");
+        Path teacherFile = runs.resolve("teacher.safetensors");
+
+        Map<String, Object> dataset = Map.of("path", data, "limitPerClass", perClass, "height", imageSize,
+                "width", imageSize);
+        Map<String, Object> teacherDataset = Map.of("path", data, "limitPerClass", teacherPerClass, "height",
+                imageSize, "width", imageSize);
+        Map<String, Object> teacher = spec("vit", classes, imageSize, teacherWidth, teacherDepth, 4, 1.0, "");
+        // AdamW for the ViT teacher and SGD for CNN students, as the OFA CIFAR recipes (cakd.md §3).
+        Map<String, Object> teacherTraining = Map.of("optimizer", "adamw", "learningRate", 1e-3, "weightDecay", 0.05,
+                "schedule", "cosine", "epochs", teacherEpochs, "batchSize", batchSize, "gradientClipNorm", 5.0);
+        Map<String, Object> studentTraining = Map.of("optimizer", "sgd", "learningRate", 0.05, "momentum", 0.9,
+                "weightDecay", 5e-4, "schedule", "cosine", "epochs", epochs, "batchSize", batchSize);
+
+        RunReport teacherReport = Perennial.builder().name("distillation-teacher").seed(0)
+                .dataset("image-folder", teacherDataset)
+                .scenario("class-incremental", Map.of("increment", classes))
+                .learner("distill-student", Map.of("model", teacher, "saveTo", teacherFile.toString()))
+                .training(teacherTraining)
+                .metric("accuracy", Map.of())
+                .runDirectory(runs.resolve("teacher"))
+                .build().run();
+        double teacherAccuracy = teacherReport.score(0, 0);
+        System.out.printf(Locale.ROOT, "teacher vit (width %d, depth %d): accuracy %.4f (%.0f s)%n", teacherWidth,
+                teacherDepth, teacherAccuracy, teacherReport.timings().getOrDefault("train", Double.NaN));
+        Map<String, Object> trainedTeacher = new LinkedHashMap<>(teacher);
+        trainedTeacher.put("checkpoint", teacherFile.toString());
+
+        List<Result> results = new ArrayList<>();
+        Map<String, String> environment = teacherReport.environment();
+        for (String student : students) {
+            Map<String, Object> studentSpec = student.equals("mobilenet-v2")
+                    ? spec(student, classes, imageSize, 0, 0, 0, 0.5, "")
+                    : spec(student, classes, imageSize, studentWidth, 0, 0, 1.0, "");
+            for (long seed = 0; seed < seeds; seed++) {
+                for (String method : methods) {
+                    Perennial.Builder b = Perennial.builder().name("distillation-" + student + "-" + method)
+                            .seed(seed)
+                            .dataset("image-folder", dataset)
+                            .scenario("class-incremental", Map.of("increment", classes))
+                            .learner("distill-student", Map.of("model", studentSpec))
+                            .training(studentTraining)
+                            .metric("accuracy", Map.of())
+                            .runDirectory(runs.resolve(student + "-" + method + "-" + seed));
+                    Map<String, Object> distiller = distillerConfig(method, trainedTeacher, studentSpec, student,
+                            studentWidth);
+                    if (distiller != null) {
+                        b.distiller(method, distiller);
+                    }
+                    RunReport r = b.build().run();
+                    Result result = new Result(student, method, seed, r.score(0, 0),
+                            r.timings().getOrDefault("train", Double.NaN));
+                    results.add(result);
+                    System.out.printf(Locale.ROOT, "%-12s %-7s seed %d: accuracy %.4f (%.0f s)%n", student, method,
+                            seed, result.accuracy(), result.trainSeconds());
+                }
+            }
+        }
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "CIFAR-%d at %d px, students on %d images per class and split (teacher on %d),"
+                + " teacher ViT %.4f, %d student epochs, %d seed(s): student top-1%n", classes, imageSize, perClass,
+                teacherPerClass, teacherAccuracy, epochs, seeds);
+        StringBuilder header = new StringBuilder("| student |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String m : methods) {
+            header.append(' ').append(m).append(" |");
+            rule.append("---|");
+        }
+        System.out.println(header);
+        System.out.println(rule);
+        for (String student : students) {
+            StringBuilder row = new StringBuilder("| " + student + " |");
+            for (String m : methods) {
+                double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals(m))
+                        .mapToDouble(Result::accuracy).toArray();
+                row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
+            }
+            System.out.println(row);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "distillation/cifar-" + classes);
+        json.put("arguments", Arrays.asList(args));
+        json.put("dataset", dataset);
+        json.put("teacher", Map.of("spec", teacher, "dataset", teacherDataset, "training", teacherTraining,
+                "accuracy", teacherAccuracy));
+        json.put("studentTraining", studentTraining);
+        json.put("runs", results);
+        json.put("environment", environment);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    /** A distiller's configuration per method, at the spec defaults; null for none. */
+    static Map<String, Object> distillerConfig(String method, Map<String, Object> teacher,
+            Map<String, Object> student, String studentArch, int studentWidth) {
+        return switch (method) {
+            case "none" -> null;
+            case "kd", "ofa" -> Map.of("teacher", teacher);
+            // The pooled feature width of the student: ResNet-18 8·width, MobileNetV2 (0.5) 1280.
+            case "fitnet" -> Map.of("teacher", teacher, "studentDim",
+                    studentArch.equals("mobilenet-v2") ? 1280 : 8 * studentWidth);
+            case "cakd" -> Map.of("teacher", teacher, "student", student);
+            default -> throw new IllegalArgumentException("--methods: unknown method '" + method
+                    + "'; use none, kd, fitnet, ofa, cakd");
+        };
+    }
+
+    private static Map<String, Object> spec(String architecture, int classes, int imageSize, int width, int depth,
+            int patch, double widthMultiplier, String checkpoint) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architecture", architecture);
+        m.put("numClasses", classes);
+        m.put("imageSize", imageSize);
+        m.put("width", width);
+        m.put("depth", depth);
+        m.put("heads", architecture.equals("vit") ? Math.max(1, width / 32) : 0);
+        m.put("patchSize", patch);
+        m.put("widthMultiplier", widthMultiplier);
+        m.put("cifarStem", true);
+        m.put("checkpoint", checkpoint);
+        return m;
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double std(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'");
+            }
+            out.put(args[i].substring(2), args[++i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.perennial.benchmarks.distillation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.perennial.distillation.CrossEntropy;
+import dev.perennial.distillation.FrozenTeacher;
+import dev.perennial.distillation.Knowledge;
+import dev.perennial.distillation.TokenPooling;
+import dev.perennial.distillation.assistant.StageSplit;
+import dev.perennial.models.Backbone;
+import dev.perennial.models.ModelFamily;
+import dev.perennial.models.io.Checkpoints;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.Predictions;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskData;
+import dev.perennial.spi.TaskInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code distill-student}: plain supervised training of a {@code models/} backbone with cross-entropy (term
+ * {@code ce}), returning the outputs distillers read: {@code logits}, {@code features} (the pooled final feature)
+ * and {@code stage3} (the stage-3 output that {@code cakd}'s fusion model continues from). A CNN runs once, as
+ * stages 1–3 then stage 4 + head; an attention or MLP model runs whole and its stage-3 block output is taken
+ * from the same pass's stage map.
+ */
+final class StudentLearner implements Learner {
+    private final StudentLearnerConfig config;
+    private final PluginContext context;
+    private final Backbone model;
+    private final StageSplit split;
+    private final ParameterStore store;
+    private boolean initialized;
+
+    StudentLearner(StudentLearnerConfig config, PluginContext context) {
+        this.config = config;
+        this.context = context;
+        context.scenario().ifPresent(s -> {
+            if (s.classCount() != config.model().numClasses()) {
+                throw new IllegalArgumentException("distill-student: model.numClasses is " + config.model()
+                        .numClasses() + " but the scenario has " + s.classCount() + " classes");
+            }
+        });
+        this.model = config.model().build();
+        this.split = StageSplit.of(model, TokenPooling.CLS);
+        this.store = new ParameterStore(context.manager(), false);
+    }
+
+    @Override
+    public void beforeTask(TaskInfo task, TaskData data) {
+        if (!initialized) {
+            model.initialize(context.manager(), DataType.FLOAT32, FrozenTeacher.inputShape(config.model()));
+            initialized = true;
+        }
+    }
+
+    @Override
+    public Block model() {
+        return model;
+    }
+
+    @Override
+    public LossTerms loss(Batch batch, StepContext step) {
+        NDArray images = batch.input(config.imageInput());
+        NDArray stage3;
+        Knowledge k;
+        if (model.family() == ModelFamily.CNN) {
+            stage3 = split.front(store, images, true);
+            k = split.back(store, stage3, true);
+        } else {
+            var features = model.features(store, images, true);
+            stage3 = features.stage(split.frontStageName());
+            k = split.full(store, images, true);
+        }
+        return LossTerms.of("ce", CrossEntropy.mean(k.logits(), batch, "distill-student"))
+                .withOutput("logits", k.logits())
+                .withOutput("features", k.features())
+                .withOutput("stage3", stage3);
+    }
+
+    @Override
+    public Predictions predict(Batch batch, StepContext step) {
+        NDArray logits = split.full(store, batch.input(config.imageInput()), false).logits();
+        return Predictions.ofClasses(logits.argMax(1).toLongArray());
+    }
+
+    @Override
+    public void afterTask(TaskInfo task, TaskData data) {
+        if (config.saveTo().isEmpty()) {
+            return;
+        }
+        Path path = Path.of(config.saveTo());
+        try {
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            Checkpoints.save(model, path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("distill-student: cannot write saveTo '" + path + "': " + e.getMessage(), e);
+        }
+    }
+}
