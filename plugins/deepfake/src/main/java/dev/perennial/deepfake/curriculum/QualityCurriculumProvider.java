@@ -1,0 +1,61 @@
+package dev.perennial.deepfake.curriculum;
+
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.Sampler;
+import dev.perennial.spi.SamplerProvider;
+import dev.perennial.spi.SpiVersion;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The factory of {@code quality-curriculum}: QCF's quality-centric curriculum (static score + α·decayed loss-based
+ * hardness, softmax sampling with DIHCL's temperature and pacing), handing low-quality fakes to
+ * {@code quality-freda}.
+ */
+@PluginName("quality-curriculum")
+public final class QualityCurriculumProvider implements SamplerProvider<QualityCurriculumConfig> {
+
+    /** The plugin's version. */
+    public static final String VERSION = "1.0.0";
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<QualityCurriculumConfig> configType() {
+        return QualityCurriculumConfig.class;
+    }
+
+    @Override
+    public QualityCurriculumConfig defaultConfig() {
+        return QualityCurriculumConfig.defaults();
+    }
+
+    @Override
+    public String description() {
+        return "Quality-centric curriculum (QCF): FQS = decayed loss hardness + alpha * static quality, softmax "
+                + "sampling with a decaying temperature and shrinking subsets; low-quality fakes go to quality-freda.";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL, Capability.NEEDS_PER_SAMPLE_LOSS, Capability.STATEFUL);
+    }
+
+    @Override
+    public Sampler create(QualityCurriculumConfig config, PluginContext context) {
+        StaticQualityScores scores = config.staticScoresFile().isEmpty() ? StaticQualityScores.none()
+                : StaticQualityScores.read(Path.of(config.staticScoresFile()), config.normaliseStaticScores());
+        Path folder = context.workDirectory();
+        return new QualityCurriculumSampler(config, scores, QualityBoard.forRun(folder, config.board()), folder);
+    }
+}

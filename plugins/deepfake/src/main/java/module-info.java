@@ -1,0 +1,30 @@
+/**
+ * Deepfake-detection plugins built against the SPI and the shared model blocks (specs/deepfake.md):
+ * the {@code quality-curriculum} sampler with its {@code quality-freda} companion augmenter, the
+ * {@code video-blend} and {@code clip-consistent} augmenters, the spatiotemporal adapter (StA) blocks,
+ * DF40-style protocol definitions, and the detection metrics (AUC, both EERs, AP, accuracy at 0.5).
+ *
+ * <p>The configuration records are public and their packages exported, so Jackson binds them.
+ */
+module dev.perennial.deepfake {
+    requires dev.perennial.spi;
+    requires dev.perennial.models;
+    requires dev.perennial.augmentation;
+
+    exports dev.perennial.deepfake.eval;
+    exports dev.perennial.deepfake.curriculum;
+    // exports dev.perennial.deepfake.video; (enabled when the package has classes)
+    // exports dev.perennial.deepfake.sta; (enabled when the package has classes)
+    // exports dev.perennial.deepfake.protocol; (enabled when the package has classes)
+
+    provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
+    provides dev.perennial.spi.AugmenterProvider with
+            dev.perennial.deepfake.curriculum.QualityFredaProvider;
+    provides dev.perennial.spi.MetricProvider with
+            dev.perennial.deepfake.eval.FrameAucProvider,
+            dev.perennial.deepfake.eval.VideoAucProvider,
+            dev.perennial.deepfake.eval.EerProvider,
+            dev.perennial.deepfake.eval.RocCrossingEerProvider,
+            dev.perennial.deepfake.eval.AveragePrecisionProvider,
+            dev.perennial.deepfake.eval.AccuracyAtHalfProvider;
+}
