@@ -10,6 +10,7 @@ import dev.perennial.api.events.ProgressBar;
 import dev.perennial.api.registry.PluginDescriptor;
 import dev.perennial.api.registry.PluginException;
 import dev.perennial.api.registry.PluginRegistry;
+import dev.perennial.api.report.ConfigurationReference;
 import dev.perennial.api.report.HtmlReport;
 import dev.perennial.spi.PluginKind;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.stream.Collectors;
  * perennial resume &lt;run-dir&gt;             continue a run from its newest checkpoint
  * perennial plugins [--plugin-dir DIR]    list plugin kinds, names, versions and capabilities
  * perennial plugins check JAR|DIR          load a plugin as a run would and report what is wrong with it
+ * perennial plugins reference [--plugin-dir DIR]   print the configuration reference (Markdown)
  * </pre>
  */
 public final class PerennialCli {
@@ -38,6 +40,7 @@ public final class PerennialCli {
             "       perennial resume RUN_DIR",
             "       perennial plugins [--plugin-dir DIR]...",
             "       perennial plugins check PLUGIN.jar|PLUGIN_DIR",
+            "       perennial plugins reference [--plugin-dir DIR]...",
             "With no experiment file, run uses the embedded default (" + "default-experiment.yaml" + ").");
 
     private PerennialCli() {}
@@ -160,8 +163,9 @@ public final class PerennialCli {
             }
             return PluginCheck.run(Path.of(args[2]), out);
         }
+        boolean reference = args.length > 1 && args[1].equals("reference");
         List<Path> dirs = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
+        for (int i = reference ? 2 : 1; i < args.length; i++) {
             if (args[i].equals("--plugin-dir") && i + 1 < args.length) {
                 dirs.add(Path.of(args[++i]));
             } else {
@@ -169,6 +173,11 @@ public final class PerennialCli {
             }
         }
         PluginRegistry registry = Perennial.plugins(dirs);
+        if (reference) {
+            out.print(ConfigurationReference.markdown(registry, "perennial plugins reference"
+                    + dirs.stream().map(d -> " --plugin-dir " + d).collect(Collectors.joining())));
+            return 0;
+        }
         int broken = 0;
         for (PluginKind kind : PluginKind.values()) {
             out.printf(Locale.ROOT, "%s (%d)%n", kind.label(), registry.names(kind).size());

@@ -142,6 +142,19 @@ class PluginCheckTest {
         assertTrue(r.out().contains("1 plugin cannot be used"), r.out());
     }
 
+    @Test
+    void referenceDocumentsAPluginDirectoryBesideTheBuiltIns() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("reference"));
+        Files.copy(exampleJar, dir.resolve(exampleJar.getFileName()));
+        Result r = cli("plugins", "reference", "--plugin-dir", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("<a id=\"learner-example-linear\"></a>\n### `example-linear` (learner)"), r.out());
+        assertTrue(r.out().contains("plugin (module `dev.perennial.example`)"), r.out());
+        assertTrue(r.out().contains("| `initStd` | `double` | `0.01` | Standard deviation of the initial weights"),
+                r.out());
+        assertTrue(r.out().contains("<a id=\"learner-finetune\"></a>"), "built-ins are documented too");
+    }
+
     // ---- building the jars ------------------------------------------------------------------------------
 
     private static Path compileFixtures() throws IOException {
