@@ -14,7 +14,7 @@ module dev.perennial.deepfake {
     exports dev.perennial.deepfake.eval;
     exports dev.perennial.deepfake.curriculum;
     // exports dev.perennial.deepfake.video; (enabled when the package has classes)
-    // exports dev.perennial.deepfake.sta; (enabled when the package has classes)
+    exports dev.perennial.deepfake.sta;
     // exports dev.perennial.deepfake.protocol; (enabled when the package has classes)
 
     provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
