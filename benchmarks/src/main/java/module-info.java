@@ -2,6 +2,7 @@
 module dev.perennial.benchmarks {
     requires dev.perennial.api;
     requires dev.perennial.models;
+    requires dev.perennial.continual;
     requires dev.perennial.distillation;
     requires com.fasterxml.jackson.databind;
     requires java.management;

@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * Runs N optimizer steps of a small CNN through the shared loop (one task, many epochs, with an augmenter and the
- * accuracy metric on) and prints resident memory (VmRSS), the JVM heap in use and "native" memory (RSS minus the
- * committed heap and the JVM's non-heap pools) every K steps. Native memory must stay flat: the last sample within
- * 5 % of the first after warm-up.
+ * accuracy metric on) and prints resident memory (VmRSS), the JVM heap in use and off-heap memory (RSS minus the
+ * heap in use and the JVM's committed non-heap pools: libtorch's tensors, DJL's handles, thread stacks) every K
+ * steps, after a full GC so the Java side is measured without garbage. Memory must stay flat: the last sample
+ * within 5 % of the first after warm-up.
  *
  * <p>Usage: {@code bin/benchmark memory.LoopMemoryFlatness [steps=5000] [every=500] [json=benchmarks/results/memory.json]}
  */
@@ -50,9 +51,10 @@ public final class LoopMemoryFlatness {
                 if (e.globalStep() % every != 0) {
                     return;
                 }
+                System.gc();
                 long rss = rssBytes();
                 long heapUsed = mx.getHeapMemoryUsage().getUsed();
-                long jvm = mx.getHeapMemoryUsage().getCommitted() + mx.getNonHeapMemoryUsage().getCommitted();
+                long jvm = heapUsed + mx.getNonHeapMemoryUsage().getCommitted();
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("step", e.globalStep());
                 s.put("rssMiB", rss / 1048576.0);
@@ -64,7 +66,7 @@ public final class LoopMemoryFlatness {
                         heapUsed / 1048576.0, (rss - jvm) / 1048576.0, e.samplesPerSecond());
             }
         };
-        System.out.printf(Locale.ROOT, "%8s %10s %12s %12s %10s%n", "step", "RSS MiB", "heap MiB", "native MiB",
+        System.out.printf(Locale.ROOT, "%8s %10s %12s %12s %10s%n", "step", "RSS MiB", "heap MiB", "off-heap MiB",
                 "samples/s");
         Path runs = Files.createTempDirectory("perennial-memory");
         RunReport report = Perennial.builder()
