@@ -2,6 +2,7 @@ package dev.perennial.distillation;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.models.Backbone;
+import dev.perennial.models.ModelFamily;
 import dev.perennial.models.cnn.MobileNetV2;
 import dev.perennial.models.cnn.MobileNetV2Config;
 import dev.perennial.models.cnn.ResNet;
@@ -145,6 +146,19 @@ public record ModelSpec(
     public ModelSpec withCheckpoint(String path) {
         return new ModelSpec(architecture, numClasses, imageSize, inChannels, width, widthMultiplier, depth, heads,
                 patchSize, cifarStem, path);
+    }
+
+    /**
+     * The family of the architecture, without building it.
+     *
+     * @return CNN for ResNet and MobileNetV2, ATTENTION for ViT, MLP for MLP-Mixer
+     */
+    public ModelFamily family() {
+        return switch (architecture) {
+            case "vit" -> ModelFamily.ATTENTION;
+            case "mlp-mixer" -> ModelFamily.MLP;
+            default -> ModelFamily.CNN;
+        };
     }
 
     /**

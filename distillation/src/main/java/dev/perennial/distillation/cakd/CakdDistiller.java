@@ -83,7 +83,7 @@ public final class CakdDistiller implements Distiller {
         this.studentModel = studentModel;
         this.store = new ParameterStore(manager, false);
         studentModel.ifPresent(s -> {
-            ModelFamily described = config.student().build().family();
+            ModelFamily described = config.student().family();
             if (s.family() != described) {
                 throw new IllegalArgumentException("cakd: the student backbone is " + s.family() + " but config "
                         + "'student' describes " + config.student().architecture() + " (" + described + ")");
