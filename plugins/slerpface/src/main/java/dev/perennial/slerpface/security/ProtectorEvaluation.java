@@ -1,0 +1,222 @@
+package dev.perennial.slerpface.security;
+
+import dev.perennial.slerpface.GroupedTemplate;
+import dev.perennial.slerpface.SlerpProtector;
+import dev.perennial.slerpface.baseline.RandomProjection;
+import dev.perennial.spi.Protector;
+import dev.perennial.spi.Protector.ProtectedTemplate;
+import dev.perennial.spi.Protector.TemplateKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The security evaluation of one protector on template clusters (utility, unlinkability, inversion,
+ * revocation), with disjoint attacker-training and test identities.
+ *
+ * <p>Protocol, per test identity i with images 0..M−1: image 0 is enrolled under a fresh key {@code k_i};
+ * images 1..M−1 are genuine probes; image 1 of every other test identity is an impostor probe (scored under
+ * {@code k_i}). An attack succeeds when its reconstruction's cosine with the victim's raw image-1 features
+ * exceeds the UNPROTECTED recogniser's threshold at the same FAR (spec §7): the reconstruction would be
+ * accepted as the victim by a system that stores raw templates.
+ *
+ * @param templates the template source
+ * @param trainIdentities identities {@code 0..T−1}, only for the learned (ridge) attacker's training pairs
+ * @param testIdentities identities {@code T..T+N−1}
+ * @param images images per identity, at least 3
+ * @param far the FAR of TAR@FAR and of both thresholds
+ * @param ridgeLambda the ridge attacker's penalty
+ * @param seed the seed of the key draws
+ */
+public record ProtectorEvaluation(SyntheticTemplates templates, int trainIdentities, int testIdentities, int images,
+                                  double far, double ridgeLambda, long seed) {
+
+    /** Histogram bins of the D↔sys estimate: few, because a few hundred pairs overfit finer histograms. */
+    static final int UNLINKABILITY_BINS = 10;
+
+    /** Validates the sizes. */
+    public ProtectorEvaluation {
+        if (trainIdentities < 1 || testIdentities < 2 || images < 3) {
+            throw new IllegalArgumentException("evaluation: need trainIdentities >= 1, testIdentities >= 2 and"
+                    + " images >= 3; got " + trainIdentities + ", " + testIdentities + ", " + images);
+        }
+        if ((long) testIdentities * (testIdentities - 1) < Math.ceil(1 / far)) {
+            throw new IllegalArgumentException("evaluation: " + testIdentities + " test identities give "
+                    + (long) testIdentities * (testIdentities - 1) + " impostor pairs, too few to resolve FAR "
+                    + far + "; use more identities");
+        }
+    }
+
+    /**
+     * One row of the results table.
+     *
+     * @param scheme the scheme's name
+     * @param accuracy 10-fold verification accuracy on a balanced pair list
+     * @param tar TAR at {@link #far()} on all genuine / impostor scores
+     * @param dSys unlinkability D↔sys of the same face under two keys (0 = unlinkable)
+     * @param keyKnownInversion share of leaked templates whose key-known inversion is accepted as the victim
+     * @param learnedInversion share whose ridge-regression reconstruction is accepted as the victim
+     * @param revokedAccept share of leaked (revoked) templates still accepted under the re-issued key
+     * @param reenrolledTar share of genuine probes accepted by the re-enrolled templates
+     */
+    public record Row(String scheme, VerificationProtocol.Accuracy accuracy, VerificationProtocol.TarAtFar tar,
+                      double dSys, double keyKnownInversion, double learnedInversion, double revokedAccept,
+                      double reenrolledTar) {}
+
+    /**
+     * Runs the evaluation of one scheme.
+     *
+     * @param scheme the scheme
+     * @return its row
+     */
+    public Row run(SchemeUnderTest scheme) {
+        Protector protector = scheme.protector();
+        int first = trainIdentities;
+        int n = testIdentities;
+        double rawThreshold = rawThreshold();
+
+        TemplateKey[] keys = new TemplateKey[n];
+        ProtectedTemplate[] stored = new ProtectedTemplate[n];
+        float[][] probes = new float[n][];
+        for (int i = 0; i < n; i++) {
+            keys[i] = protector.newKey(seed + 2L * i);
+            stored[i] = protector.protect(scheme.input(templates.sample(first + i, 0)), keys[i]);
+            probes[i] = scheme.input(templates.sample(first + i, 1));
+        }
+
+        List<Double> genuine = new ArrayList<>();
+        List<Double> impostor = new ArrayList<>();
+        List<Double> pairDistances = new ArrayList<>();
+        List<Boolean> pairSame = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = 1; j < images; j++) {
+                float[] probe = j == 1 ? probes[i] : scheme.input(templates.sample(first + i, j));
+                double g = protector.similarity(stored[i], probe, keys[i]);
+                genuine.add(g);
+                pairDistances.add(SlerpProtector.distance(g));
+                pairSame.add(true);
+            }
+            for (int l = 0; l < n; l++) {
+                if (l == i) {
+                    continue;
+                }
+                double s = protector.similarity(stored[i], probes[l], keys[i]);
+                impostor.add(s);
+                // the balanced pair list takes the impostors of the next M−1 identities
+                int offset = Math.floorMod(l - i, n);
+                if (offset >= 1 && offset < images) {
+                    pairDistances.add(SlerpProtector.distance(s));
+                    pairSame.add(false);
+                }
+            }
+        }
+        double[] genuineScores = toArray(genuine);
+        double[] impostorScores = toArray(impostor);
+        VerificationProtocol.TarAtFar tar = VerificationProtocol.tarAtFar(genuineScores, impostorScores, far);
+        boolean[] same = new boolean[pairSame.size()];
+        for (int p = 0; p < same.length; p++) {
+            same[p] = pairSame.get(p);
+        }
+        VerificationProtocol.Accuracy accuracy = VerificationProtocol.tenFoldAccuracy(toArray(pairDistances), same);
+
+        // unlinkability: second enrolments of images 1..M−1 in another application, each under another key;
+        // mated = same identity, non-mated = the next identity's second enrolment of the same image index
+        int perIdentity = images - 1;
+        double[] mated = new double[n * perIdentity];
+        double[] nonMated = new double[n * perIdentity];
+        ProtectedTemplate[][] second = new ProtectedTemplate[n][perIdentity];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < perIdentity; j++) {
+                float[] image = j == 0 ? probes[i] : scheme.input(templates.sample(first + i, j + 1));
+                second[i][j] = protector.protect(image, protector.newKey(seed + 2L * i + 1 + 7_777_777L * j));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < perIdentity; j++) {
+                mated[i * perIdentity + j] = scheme.linkScore(stored[i], second[i][j]);
+                nonMated[i * perIdentity + j] = scheme.linkScore(stored[i], second[(i + 1) % n][j]);
+            }
+        }
+        double dSys = Unlinkability.dSys(mated, nonMated, UNLINKABILITY_BINS);
+
+        // inversion with the stolen key
+        int keyKnownAccepted = 0;
+        for (int i = 0; i < n; i++) {
+            double[] reconstruction = scheme.keyKnownInverse(stored[i], keys[i]);
+            keyKnownAccepted += cosine(reconstruction, templates.sample(first + i, 1).features()) > rawThreshold
+                    ? 1 : 0;
+        }
+
+        // inversion learned from (protected, raw) pairs of the training identities, each under its own key
+        int rows = trainIdentities * (images - 1);
+        double[][] x = new double[rows][];
+        double[][] y = new double[rows][];
+        int r = 0;
+        for (int t = 0; t < trainIdentities; t++) {
+            for (int j = 0; j < images - 1; j++) {
+                GroupedTemplate raw = templates.sample(t, j);
+                TemplateKey key = protector.newKey(~(seed + 7919L * t + j));
+                x[r] = toDouble(protector.protect(scheme.input(raw), key).values());
+                y[r] = raw.features();
+                r++;
+            }
+        }
+        RidgeInverter inverter = RidgeInverter.fit(x, y, ridgeLambda);
+        int learnedAccepted = 0;
+        for (int i = 0; i < n; i++) {
+            double[] reconstruction = inverter.predict(toDouble(stored[i].values()));
+            learnedAccepted += cosine(reconstruction, templates.sample(first + i, 1).features()) > rawThreshold
+                    ? 1 : 0;
+        }
+
+        // revocation: re-enrol a fresh capture (image 2) under a new key; replay the leaked template under it
+        int leakedAccepted = 0;
+        int reenrolledAccepted = 0;
+        for (int i = 0; i < n; i++) {
+            TemplateKey reissued = protector.newKey(seed + 1_000_003L + i);
+            ProtectedTemplate reenrolled = protector.protect(scheme.input(templates.sample(first + i, 2)), reissued);
+            leakedAccepted += protector.similarity(stored[i], probes[i], reissued) > tar.threshold() ? 1 : 0;
+            reenrolledAccepted += protector.similarity(reenrolled, probes[i], reissued) > tar.threshold() ? 1 : 0;
+        }
+        return new Row(scheme.name(), accuracy, tar, dSys, keyKnownAccepted / (double) n,
+                learnedAccepted / (double) n, leakedAccepted / (double) n, reenrolledAccepted / (double) n);
+    }
+
+    /** The unprotected recogniser's cosine threshold at {@link #far()} on the test identities' impostors. */
+    private double rawThreshold() {
+        double[] scores = new double[testIdentities * (testIdentities - 1)];
+        int s = 0;
+        for (int i = 0; i < testIdentities; i++) {
+            double[] gallery = templates.sample(trainIdentities + i, 0).features();
+            for (int l = 0; l < testIdentities; l++) {
+                if (l != i) {
+                    scores[s++] = cosine(gallery, templates.sample(trainIdentities + l, 1).features());
+                }
+            }
+        }
+        return VerificationProtocol.thresholdAtFar(scores, far);
+    }
+
+    private static double cosine(double[] a, double[] b) {
+        return RandomProjection.cosine(toFloat(a), toFloat(b));
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] out = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            out[j] = (float) v[j];
+        }
+        return out;
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+            out[j] = v[j];
+        }
+        return out;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}
