@@ -13,13 +13,15 @@ module dev.perennial.deepfake {
 
     exports dev.perennial.deepfake.eval;
     exports dev.perennial.deepfake.curriculum;
-    // exports dev.perennial.deepfake.video; (enabled when the package has classes)
+    exports dev.perennial.deepfake.video;
     exports dev.perennial.deepfake.sta;
     // exports dev.perennial.deepfake.protocol; (enabled when the package has classes)
 
     provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
     provides dev.perennial.spi.AugmenterProvider with
-            dev.perennial.deepfake.curriculum.QualityFredaProvider;
+            dev.perennial.deepfake.curriculum.QualityFredaProvider,
+            dev.perennial.deepfake.video.VideoBlendProvider,
+            dev.perennial.deepfake.video.ClipConsistentProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.deepfake.eval.FrameAucProvider,
             dev.perennial.deepfake.eval.VideoAucProvider,
