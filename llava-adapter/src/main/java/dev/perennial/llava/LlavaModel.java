@@ -77,30 +77,24 @@ public final class LlavaModel extends FixedShapeBlock {
     }
 
     /**
-     * Runs a forward computation and moves every array it attached to a parameter's manager into {@code step}.
+     * Runs the vision tower's forward pass and moves every array it attached to the tower's parameter managers into
+     * {@code step}.
      *
-     * <p>DJL attaches the result of an operation to the manager of its first operand; where that operand is a
-     * parameter (an embedding lookup, CLIP's class and position embeddings) the result and everything computed
-     * from it would otherwise pile up in the model's manager, one set per step. Only arrays attached directly to a
-     * parameter's manager during {@code work} move; autograd keeps its own references, so gradients are unaffected.
-     *
-     * @param step the step's manager
-     * @param work the computation
-     * @param <T> its result
-     * @return the result
+     * <p>DJL attaches the result of an operation to the manager of its first operand. CLIP's embeddings start from
+     * parameters (class and position embeddings), so the whole tower pass would otherwise pile up in the model's
+     * manager, one set per step. {@link #initializeChildBlocks} gives each part its own sub-manager, so only the
+     * tower's few parameter arrays are scanned. Autograd keeps its own references, so gradients are unaffected.
      */
-    public <T> T inStepScope(NDManager step, java.util.function.Supplier<T> work) {
+    private <T> T inTowerScope(NDManager step, java.util.function.Supplier<T> work) {
         java.util.Map<NDManager, java.util.Set<String>> before = new java.util.IdentityHashMap<>();
-        for (Parameter p : ParameterNames.of(this).values()) {
-            if (p.isInitialized()) {
-                NDManager owner = p.getArray().getManager();
-                if (owner != step && !before.containsKey(owner)) {
-                    java.util.Set<String> uids = new java.util.HashSet<>();
-                    for (NDArray a : owner.getManagedArrays()) {
-                        uids.add(a.getUid());
-                    }
-                    before.put(owner, uids);
+        for (Parameter p : ParameterNames.of(visionTower).values()) {
+            NDManager owner = p.getArray().getManager();
+            if (owner != step && !before.containsKey(owner)) {
+                java.util.Set<String> uids = new java.util.HashSet<>();
+                for (NDArray a : owner.getManagedArrays()) {
+                    uids.add(a.getUid());
                 }
+                before.put(owner, uids);
             }
         }
         T result = work.get();
@@ -115,15 +109,33 @@ public final class LlavaModel extends FixedShapeBlock {
     }
 
     /**
-     * Embeds plain token ids (no image tokens) with the decoder's embedding, in the step's scope.
+     * Gives the vision tower, the projector and the decoder each a sub-manager of {@code manager}, so that arrays
+     * DJL attaches to parameter managers during a pass can be found without scanning the caller's arrays.
+     */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Block> child : getChildren()) {
+            child.getValue().initialize(manager.newSubManager(), dataType, inputShapes);
+        }
+    }
+
+    /**
+     * Embeds plain token ids (no image tokens) with the decoder's embedding table; the result belongs to the ids'
+     * manager (a lookup through the table itself would attach it to the parameters' manager).
      *
      * @param store the parameter store
-     * @param step the step's manager
-     * @param ids (B, S) int64
+     * @param ids (B, S) int64, each in [0, vocab)
+     * @param training whether this is a training pass
      * @return (B, S, D)
      */
-    public NDArray embedTokens(ParameterStore store, NDManager step, NDArray ids) {
-        return inStepScope(step, () -> languageModel.embed(store, ids, false));
+    public NDArray embedTokens(ParameterStore store, NDArray ids, boolean training) {
+        Parameter table = languageModel.model().embedTokens().weight();
+        NDArray w = store.getValue(table, ids.getDevice(), training);
+        Shape shape = ids.getShape().addAll(new Shape(config.text().hiddenSize()));
+        return ai.djl.nn.core.Embedding.embedding(ids.flatten().toType(DataType.INT64, false), w,
+                        ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow()
+                .reshape(shape);
     }
 
     /**
@@ -156,8 +168,9 @@ public final class LlavaModel extends FixedShapeBlock {
             throw new IllegalArgumentException("llava: pixel values must be (images, " + config.vision().numChannels()
                     + ", " + size + ", " + size + "), got " + s + "; preprocess images with LlavaImageProcessor");
         }
-        NDArray selected = visionTower.forwardAll(store, pixelValues, training)
-                .selectFeature(config.visionFeatureLayer(), config.featureSelect() == FeatureSelect.DEFAULT);
+        NDManager step = pixelValues.getManager();
+        NDArray selected = inTowerScope(step, () -> visionTower.forwardAll(store, pixelValues, training)
+                .selectFeature(config.visionFeatureLayer(), config.featureSelect() == FeatureSelect.DEFAULT));
         return projector.forward(store, selected, training);
     }
 
@@ -218,11 +231,6 @@ public final class LlavaModel extends FixedShapeBlock {
      */
     public MultimodalSequences embed(
             ParameterStore store, NDManager manager, LlavaBatch batch, PaddingSide side, boolean training) {
-        return inStepScope(manager, () -> embedUnscoped(store, manager, batch, side, training));
-    }
-
-    private MultimodalSequences embedUnscoped(
-            ParameterStore store, NDManager manager, LlavaBatch batch, PaddingSide side, boolean training) {
         int b = batch.size();
         int imageTokens = 0;
         long total = 0;
@@ -253,8 +261,7 @@ public final class LlavaModel extends FixedShapeBlock {
                 flat[k++] = id == config.imageTokenIndex() ? config.padTokenId() : id;
             }
         }
-        NDArray text = languageModel.embed(store, manager.create(flat).reshape(1, total), training)
-                .reshape(total, config.text().hiddenSize());
+        NDArray text = embedTokens(store, manager.create(flat), training);
         int t = config.imageFeatureTokens();
         int[] lengths = new int[b];
         int maxLength = 0;
@@ -324,10 +331,10 @@ public final class LlavaModel extends FixedShapeBlock {
     public NDList logits(
             ParameterStore store, NDManager manager, LlavaBatch batch, PaddingSide side, boolean training) {
         MultimodalSequences seq = embed(store, manager, batch, side, training);
-        NDArray logits = inStepScope(manager, () -> languageModel.forwardEmbeddings(
+        NDArray logits = languageModel.forwardEmbeddings(
                         store, seq.inputsEmbeds(), Optional.of(seq.attentionMask()), Optional.empty(), training)
                 .logits()
-                .orElseThrow());
+                .orElseThrow();
         return new NDList(logits, seq.attentionMask());
     }
 
@@ -341,10 +348,9 @@ public final class LlavaModel extends FixedShapeBlock {
      * @return (B, S, vocab)
      */
     public NDArray decode(ParameterStore store, NDArray inputsEmbeds, NDArray attentionMask, Optional<KvCache> cache) {
-        return inStepScope(inputsEmbeds.getManager(), () -> languageModel.forwardEmbeddings(
-                        store, inputsEmbeds, Optional.of(attentionMask), cache, false)
+        return languageModel.forwardEmbeddings(store, inputsEmbeds, Optional.of(attentionMask), cache, false)
                 .logits()
-                .orElseThrow());
+                .orElseThrow();
     }
 
     /**
@@ -368,10 +374,11 @@ public final class LlavaModel extends FixedShapeBlock {
                     + "(LlavaBatchEncoder.forTraining)");
         }
         MultimodalSequences seq = embed(store, manager, batch, PaddingSide.RIGHT, training);
-        return inStepScope(manager, () -> shiftedCrossEntropy(languageModel.forwardEmbeddings(
+        NDArray logits = languageModel.forwardEmbeddings(
                         store, seq.inputsEmbeds(), Optional.of(seq.attentionMask()), Optional.empty(), training)
                 .logits()
-                .orElseThrow(), seq.labels().orElseThrow()));
+                .orElseThrow();
+        return shiftedCrossEntropy(logits, seq.labels().orElseThrow());
     }
 
     /**

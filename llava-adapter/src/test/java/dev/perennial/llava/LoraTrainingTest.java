@@ -115,6 +115,7 @@ class LoraTrainingTest {
             Adam adam = new Adam(manager, 1e-2, groups);
             float first = Float.NaN;
             float last = Float.NaN;
+            int arraysAfterFirstStep = 0;
             for (int step = 0; step < 40; step++) {
                 try (NDManager scope = manager.newSubManager()) {
                     ParameterStore store = new ParameterStore(scope, false);
@@ -133,7 +134,12 @@ class LoraTrainingTest {
                     }
                 }
                 adam.step(all);
+                if (step == 0) {
+                    arraysAfterFirstStep = modelManager.getManagedArrays().size();
+                }
             }
+            assertEquals(arraysAfterFirstStep, modelManager.getManagedArrays().size(),
+                    "no per-step arrays pile up in the model's managers");
             assertTrue(last < 0.3f * first, "loss " + first + " -> " + last);
             for (Map.Entry<String, NDArray> e : frozenBefore.entrySet()) {
                 assertTrue(e.getValue().contentEquals(all.get(e.getKey()).getArray()), "frozen " + e.getKey());

@@ -108,7 +108,7 @@ public final class LlavaGenerator {
                 try (NDManager step = run.newSubManager()) {
                     NDArray out;
                     if (cache != null) {
-                        NDArray embeds = model.embedTokens(store, step, step.create(next).reshape(b, 1));
+                        NDArray embeds = model.embedTokens(store, step.create(next).reshape(b, 1), false);
                         out = model.decode(store, embeds, mask(step, prefixMask, b, prefixLength, t + 1),
                                 Optional.of(cache));
                     } else {
@@ -118,7 +118,7 @@ public final class LlavaGenerator {
                                 so[i * (t + 1) + k] = k < generated.get(i).size() ? generated.get(i).get(k) : eos;
                             }
                         }
-                        NDArray tail = model.embedTokens(store, step, step.create(so).reshape(b, t + 1));
+                        NDArray tail = model.embedTokens(store, step.create(so).reshape(b, t + 1), false);
                         NDArray embeds = prefix.inputsEmbeds().concat(tail, 1);
                         embeds.attach(step);
                         out = model.decode(store, embeds, mask(step, prefixMask, b, prefixLength, t + 1),
