@@ -8,6 +8,7 @@ module dev.perennial.continual {
     exports dev.perennial.continual.net;
     exports dev.perennial.continual.ptm;
     exports dev.perennial.continual.safe;
+    exports dev.perennial.continual.llaca;
 
     provides dev.perennial.spi.LearnerProvider with
             dev.perennial.continual.baseline.FinetuneProvider,
