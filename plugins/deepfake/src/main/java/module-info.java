@@ -15,7 +15,7 @@ module dev.perennial.deepfake {
     exports dev.perennial.deepfake.curriculum;
     exports dev.perennial.deepfake.video;
     exports dev.perennial.deepfake.sta;
-    // exports dev.perennial.deepfake.protocol; (enabled when the package has classes)
+    exports dev.perennial.deepfake.protocol;
 
     provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
     provides dev.perennial.spi.AugmenterProvider with
