@@ -149,4 +149,67 @@ class LlavaCheckpointTest {
         LlavaConfigFile.Parsed parsed = LlavaConfigFile.read(dir.resolve("config.json"), java.util.Optional.empty());
         assertEquals(LlavaConfig.llava15x7b(), parsed.config());
     }
+
+    @Test
+    void originalLayoutTakesTheTowerFromASeparateClipDirectory() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            LlavaModel written = TinyLlava.model(manager);
+            Path llava = dir.resolve("llava");
+            Path tower = dir.resolve("clip");
+            Files.createDirectories(llava);
+            Files.createDirectories(tower);
+            LlavaConfigFile.write(written.config(), CheckpointLayout.ORIGINAL, llava.resolve("config.json"));
+            com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                    Files.readString(llava.resolve("config.json"))).getAsJsonObject();
+            json.remove("vision_config");
+            json.addProperty("mm_vision_tower", "openai/clip-tiny");
+            Files.writeString(llava.resolve("config.json"), json.toString());
+            Files.writeString(tower.resolve("config.json"), "{\"model_type\":\"clip\",\"vision_config\":{"
+                    + "\"hidden_size\":24,\"image_size\":16,\"intermediate_size\":48,\"num_attention_heads\":4,"
+                    + "\"num_hidden_layers\":3,\"patch_size\":4}}");
+            TinyLlava.writeTokenizer(llava);
+            Map<String, NDArray> main = new LinkedHashMap<>();
+            Map<String, NDArray> clip = new LinkedHashMap<>();
+            ParameterNames.of(written).forEach((n, p) -> {
+                if (n.startsWith("vision_tower.")) {
+                    clip.put(n.substring("vision_tower.".length()), p.getArray());
+                } else {
+                    main.put(CheckpointLayout.ORIGINAL.checkpointName(n), p.getArray());
+                }
+            });
+            clip.put("text_model.embeddings.token_embedding.weight", manager.zeros(new ai.djl.ndarray.types.Shape(3, 2)));
+            clip.put("logit_scale", manager.ones(new ai.djl.ndarray.types.Shape(1)));
+            SafetensorsWriter.write(llava.resolve("model.safetensors"), main);
+            SafetensorsWriter.write(tower.resolve("model.safetensors"), clip);
+
+            try (LoadedLlava loaded = LlavaCheckpoint.load(llava, LoadOptions.strict(manager).withVisionTower(tower))) {
+                assertTrue(loaded.report().isComplete(), loaded.report().describe());
+                assertEquals(CheckpointLayout.ORIGINAL, loaded.report().layout());
+                Map<String, Parameter> actual = ParameterNames.of(loaded.model());
+                ParameterNames.of(written).forEach((n, p) ->
+                        assertTrue(p.getArray().contentEquals(actual.get(n).getArray()), n));
+            }
+            IllegalArgumentException noTower = assertThrows(IllegalArgumentException.class,
+                    () -> LlavaCheckpoint.load(llava, LoadOptions.strict(manager)));
+            assertTrue(noTower.getMessage().contains("mm_vision_tower"), noTower.getMessage());
+        }
+    }
+
+    @Test
+    void halfPrecisionLoadHoldsTheRoundedTensors() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            LlavaModel written = TinyLlava.model(manager);
+            LlavaCheckpoint.write(written, CheckpointLayout.LLAVA_HF, dir, 1 << 30);
+            TinyLlava.writeTokenizer(dir);
+            try (LoadedLlava half = LlavaCheckpoint.load(dir,
+                    LoadOptions.strict(manager).withDataType(ai.djl.ndarray.types.DataType.FLOAT16))) {
+                Map<String, Parameter> actual = ParameterNames.of(half.model());
+                ParameterNames.of(written).forEach((n, p) -> {
+                    NDArray h = actual.get(n).getArray();
+                    assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, h.getDataType(), n);
+                    assertTrue(p.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT16, false).contentEquals(h), n);
+                });
+            }
+        }
+    }
 }
