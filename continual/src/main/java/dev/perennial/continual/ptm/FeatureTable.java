@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
@@ -37,6 +38,8 @@ public record FeatureTable(NDArray features, NDArray labels) implements AutoClos
         data.forEachBatch(batchSize, (batch, step) -> {
             NDArray f = extractor.apply(batch, step).toType(DataType.FLOAT32, false).duplicate();
             NDArray y = batch.requireLabels().toType(DataType.INT64, false).duplicate();
+            // The visitor runs inside the loop's NDScope, which would close these at the end of the batch.
+            NDScope.unregister(f, y);
             f.attach(into);
             y.attach(into);
             parts.add(f);
@@ -47,6 +50,7 @@ public record FeatureTable(NDArray features, NDArray labels) implements AutoClos
         }
         NDArray all = concat(parts);
         NDArray allLabels = concat(labels);
+        NDScope.unregister(all, allLabels);
         all.attach(into);
         allLabels.attach(into);
         parts.forEach(NDArray::close);

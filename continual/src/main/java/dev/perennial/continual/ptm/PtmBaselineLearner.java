@@ -164,6 +164,8 @@ public final class PtmBaselineLearner implements Learner {
             return;
         }
         net.initialize(context.manager(), DataType.FLOAT32, inputShape);
+        // A hook may run inside one of the loop's NDScopes; the parameters must outlive it.
+        net.getParameters().values().forEach(p -> ai.djl.ndarray.NDScope.unregister(p.getArray()));
         if (net.ptm != null) {
             settings.backbone().loadPretrained(net.ptm, name);
             if (net.adapted != null) {

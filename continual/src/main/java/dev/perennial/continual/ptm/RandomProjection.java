@@ -36,7 +36,7 @@ public final class RandomProjection implements AutoCloseable {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextGaussian();
         }
-        return new RandomProjection(manager.create(w, new Shape(dim, width)));
+        return new RandomProjection(RidgeHead.kept(manager.create(w, new Shape(dim, width))));
     }
 
     /**
@@ -49,7 +49,7 @@ public final class RandomProjection implements AutoCloseable {
         if (weights.getShape().dimension() != 2) {
             throw new IllegalArgumentException("random projection must be (D, M), got " + weights.getShape());
         }
-        return new RandomProjection(weights);
+        return new RandomProjection(RidgeHead.kept(weights));
     }
 
     /** @return W_rand, (D, M) */

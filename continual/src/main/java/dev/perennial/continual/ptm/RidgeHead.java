@@ -2,6 +2,7 @@ package dev.perennial.continual.ptm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
@@ -65,8 +66,8 @@ public final class RidgeHead implements AutoCloseable {
         this.width = width;
         this.classes = classes;
         this.precision = precision;
-        this.gram = manager.zeros(new Shape(width, width), precision.dataType());
-        this.targets = manager.zeros(new Shape(width, classes), precision.dataType());
+        this.gram = kept(manager.zeros(new Shape(width, width), precision.dataType()));
+        this.targets = kept(manager.zeros(new Shape(width, classes), precision.dataType()));
     }
 
     /** @return M */
@@ -122,8 +123,8 @@ public final class RidgeHead implements AutoCloseable {
             y.attach(scope);
             NDArray g = gram.add(h.transpose().matMul(h));
             NDArray q = targets.add(h.transpose().matMul(y));
-            g.attach(manager);
-            q.attach(manager);
+            kept(g).attach(manager);
+            kept(q).attach(manager);
             gram.close();
             targets.close();
             gram = g;
@@ -144,8 +145,8 @@ public final class RidgeHead implements AutoCloseable {
         }
         NDArray g2 = g.toType(precision.dataType(), true);
         NDArray q2 = q.toType(precision.dataType(), true);
-        g2.attach(manager);
-        q2.attach(manager);
+        kept(g2).attach(manager);
+        kept(q2).attach(manager);
         gram.close();
         targets.close();
         gram = g2;
@@ -162,7 +163,7 @@ public final class RidgeHead implements AutoCloseable {
         if (solution != null) {
             solution.close();
         }
-        solution = w;
+        solution = kept(w);
         lambda = newLambda;
     }
 
@@ -302,6 +303,15 @@ public final class RidgeHead implements AutoCloseable {
         }
         NDArray out = manager.create(v, new Shape(ids.length, classes));
         return type == DataType.FLOAT32 ? out : out.toType(type, false);
+    }
+
+    /**
+     * Takes a long-lived array out of any open {@link NDScope}: the loop runs hooks inside scopes that close every
+     * array created there.
+     */
+    static NDArray kept(NDArray a) {
+        NDScope.unregister(a);
+        return a;
     }
 
     private void checkWidth(NDArray projected) {

@@ -112,6 +112,8 @@ public final class SafeLearner implements Learner {
             return;
         }
         net.initialize(context.manager(), DataType.FLOAT32, inputShape);
+        // A hook may run inside one of the loop's NDScopes; the parameters must outlive it.
+        net.getParameters().values().forEach(p -> ai.djl.ndarray.NDScope.unregister(p.getArray()));
         config.backbone().loadPretrained(net.ptm(), name);
         // Slow and fast start from the PTM's weights; their PET modules keep their own initialisation.
         PtmBackboneConfig.copyShared(net.ptm(), net.slow());

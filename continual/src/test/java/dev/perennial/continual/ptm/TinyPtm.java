@@ -251,7 +251,7 @@ public final class TinyPtm {
     }
 
     /**
-     * Task data over in-memory images; each batch lives in its own scoped manager.
+     * Task data over in-memory images; each batch lives in its own scoped manager and NDScope, as in the loop.
      *
      * @param info the task
      * @param images its training images
@@ -268,7 +268,9 @@ public final class TinyPtm {
             @Override
             public void forEachBatch(int batchSize, BiConsumer<Batch, StepContext> visitor) {
                 for (int from = 0; from < images.size(); from += batchSize) {
-                    try (NDManager m = parent.newSubManager()) {
+                    // Like the loop: each batch inside an NDScope that closes what was created there.
+                    try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+                         NDManager m = parent.newSubManager()) {
                         int to = Math.min(images.size(), from + batchSize);
                         visitor.accept(images.batch(m, from, to, info.index()), step(m, info.index(), false));
                     }
