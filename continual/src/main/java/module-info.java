@@ -3,12 +3,15 @@ module dev.perennial.continual {
     requires dev.perennial.spi;
     requires dev.perennial.models;
     requires com.fasterxml.jackson.annotation;
+    requires com.google.gson;
+    requires java.desktop;
 
     exports dev.perennial.continual.baseline;
     exports dev.perennial.continual.net;
     exports dev.perennial.continual.ptm;
     exports dev.perennial.continual.safe;
     exports dev.perennial.continual.llaca;
+    exports dev.perennial.continual.vqa;
 
     provides dev.perennial.spi.LearnerProvider with
             dev.perennial.continual.baseline.FinetuneProvider,
@@ -19,4 +22,10 @@ module dev.perennial.continual {
             dev.perennial.continual.ptm.AperProvider,
             dev.perennial.continual.ptm.RanPacProvider,
             dev.perennial.continual.ptm.PtmFinetuneProvider;
+
+    provides dev.perennial.spi.DatasetSourceProvider with
+            dev.perennial.continual.vqa.MiniCoinProvider,
+            dev.perennial.continual.vqa.LlavaInstructionJsonProvider;
+    provides dev.perennial.spi.ScenarioProvider with dev.perennial.continual.vqa.InstructionScenarioProvider;
+    provides dev.perennial.spi.MetricProvider with dev.perennial.continual.vqa.CoinAccuracyProvider;
 }

@@ -1,0 +1,139 @@
+package dev.perennial.continual.vqa;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.ConfigDoc;
+import dev.perennial.spi.DatasetSource;
+import dev.perennial.spi.DatasetSplit;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.Scenario;
+import dev.perennial.spi.ScenarioProvider;
+import dev.perennial.spi.SpiVersion;
+import dev.perennial.spi.Task;
+import dev.perennial.spi.TaskInfo;
+import dev.perennial.spi.TaskSplitter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code instruction}: one task per instruction task name (the example text {@code task}), in the order the
+ * names first appear in the training split or in the configured order. With {@code joint} every task's data
+ * forms ONE task (train and test are the unions): that is how the {@code multitask} upper bound runs in the
+ * sequential loop, trained once on everything, so its accuracy matrix has a single cell.
+ */
+@PluginName("instruction")
+public final class InstructionScenarioProvider implements ScenarioProvider<InstructionScenarioProvider.Config> {
+
+    /**
+     * Configuration.
+     *
+     * @param tasks task names in training order (a subset is allowed); empty = the data's order
+     * @param joint put every selected task into one task named {@code joint}
+     */
+    public record Config(
+            @ConfigDoc("Task names in training order (a subset is allowed); empty = order of first appearance.")
+            @JsonProperty("tasks") List<String> tasks,
+            @ConfigDoc("One joint task holding every selected task's data (the multitask upper bound).")
+            @JsonProperty("joint") boolean joint) {
+        /** Copies the list. */
+        public Config {
+            tasks = tasks == null ? List.of() : List.copyOf(tasks);
+        }
+    }
+
+    /** Creates the provider; does no work. */
+    public InstructionScenarioProvider() {}
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Config defaultConfig() {
+        return new Config(List.of(), false);
+    }
+
+    @Override
+    public String description() {
+        return "Instruction tasks by task name (one task each, or one joint task for the multitask upper bound).";
+    }
+
+    @Override
+    public TaskSplitter create(Config config, PluginContext context) {
+        return source -> split(source, config);
+    }
+
+    static Scenario split(DatasetSource source, Config config) {
+        Map<String, List<Integer>> train = byTask(source.train(), source.describe() + " train split");
+        Map<String, List<Integer>> test = byTask(source.test(), source.describe() + " test split");
+        List<String> order = config.tasks().isEmpty() ? new ArrayList<>(train.keySet()) : config.tasks();
+        for (String name : order) {
+            if (!train.containsKey(name)) {
+                throw new IllegalArgumentException("scenario 'instruction': task '" + name + "' has no training"
+                        + " examples in " + source.describe() + "; it has " + train.keySet());
+            }
+        }
+        List<Task> tasks = new ArrayList<>();
+        if (config.joint()) {
+            List<Integer> tr = new ArrayList<>();
+            List<Integer> te = new ArrayList<>();
+            for (String name : order) {
+                tr.addAll(train.get(name));
+                te.addAll(test.getOrDefault(name, List.of()));
+            }
+            tasks.add(task(0, "joint", source, tr, te));
+        } else {
+            for (String name : order) {
+                tasks.add(task(tasks.size(), name, source, train.get(name), test.getOrDefault(name, List.of())));
+            }
+        }
+        return new Scenario("instruction" + (config.joint() ? "-joint" : "") + ":" + String.join(",", order),
+                List.of(), tasks, Map.of());
+    }
+
+    private static Task task(int index, String name, DatasetSource source, List<Integer> train, List<Integer> test) {
+        if (test.isEmpty()) {
+            throw new IllegalArgumentException("scenario 'instruction': task '" + name + "' has no test examples in "
+                    + source.describe());
+        }
+        int[] tr = train.stream().mapToInt(Integer::intValue).toArray();
+        int[] te = test.stream().mapToInt(Integer::intValue).toArray();
+        return new Task(new TaskInfo(index, name, new int[0], tr.length, te.length), source.train().subset(tr),
+                source.test().subset(te));
+    }
+
+    private static Map<String, List<Integer>> byTask(DatasetSplit split, String where) {
+        String[] names;
+        if (split instanceof TaskTaggedSplit tagged) {
+            names = tagged.taskNames();
+        } else {
+            names = new String[split.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = split.get(i).texts().get(TaskTaggedSplit.TASK_TEXT);
+                if (names[i] == null) {
+                    throw new IllegalArgumentException("scenario 'instruction': example " + i + " of " + where
+                            + " has no '" + TaskTaggedSplit.TASK_TEXT + "' text");
+                }
+            }
+        }
+        Map<String, List<Integer>> out = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            out.computeIfAbsent(names[i], k -> new ArrayList<>()).add(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.perennial.continual.vqa;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.ConfigDoc;
+import dev.perennial.spi.DatasetSource;
+import dev.perennial.spi.DatasetSourceProvider;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+
+import java.util.List;
+
+/**
+ * Provides {@link LlavaInstructionJson} under the name {@code llava-instruction-json}: LLaVA-style instruction
+ * JSON files (as CoIN ships its annotations) plus an image folder, one or more named tasks.
+ */
+@PluginName("llava-instruction-json")
+public final class LlavaInstructionJsonProvider implements DatasetSourceProvider<LlavaInstructionJsonProvider.Config> {
+
+    /**
+     * One task's files.
+     *
+     * @param name the task name (the scenario's task)
+     * @param train the training JSON (array of {@code {id, image, conversations}})
+     * @param test the test JSON, same format
+     * @param scorer the CoIN scorer of this task's answers
+     */
+    public record TaskFiles(
+            @ConfigDoc("Task name, e.g. ScienceQA.") @JsonProperty("name") String name,
+            @ConfigDoc("Training annotations: a JSON array of {id, image, conversations:[{from, value}]}.")
+            @JsonProperty("train") String train,
+            @ConfigDoc("Test annotations, same format.") @JsonProperty("test") String test,
+            @ConfigDoc("Scorer: choice, vqa, substring, exact, exact-skip-unanswerable, grounding.")
+            @JsonProperty("scorer") AnswerScorer scorer) {
+        /** Defaults the scorer to exact match. */
+        public TaskFiles {
+            scorer = scorer == null ? AnswerScorer.EXACT : scorer;
+        }
+    }
+
+    /**
+     * Configuration.
+     *
+     * @param imageFolder the folder the {@code image} fields are relative to
+     * @param tasks the tasks, in order
+     * @param imageSize every image is padded to a square (LLaVA's {@code pad}, background = CLIP mean) and resized
+     *                  to this side, so a batch can be stacked; the learner's processor resizes again
+     */
+    public record Config(
+            @ConfigDoc("Folder the 'image' fields are relative to.") @JsonProperty("imageFolder") String imageFolder,
+            @ConfigDoc("Tasks: name, train, test, scorer.") @JsonProperty("tasks") List<TaskFiles> tasks,
+            @ConfigDoc("Images are padded to a square and resized to this side, 8..1024 (336 for LLaVA-1.5).")
+            @JsonProperty("imageSize") int imageSize) {
+        /** Copies the list. */
+        public Config {
+            tasks = tasks == null ? List.of() : List.copyOf(tasks);
+        }
+    }
+
+    /** Creates the provider; does no work. */
+    public LlavaInstructionJsonProvider() {}
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Config defaultConfig() {
+        return new Config(null, List.of(), 336);
+    }
+
+    @Override
+    public String description() {
+        return "LLaVA-style instruction JSON (id, image, conversations with human/gpt turns) plus an image folder;"
+                + " one task per file pair.";
+    }
+
+    @Override
+    public DatasetSource create(Config config, PluginContext context) {
+        return LlavaInstructionJson.open(config);
+    }
+}

@@ -1,0 +1,358 @@
+package dev.perennial.continual.vqa;
+
+import dev.perennial.spi.DatasetSource;
+import dev.perennial.spi.DatasetSplit;
+import dev.perennial.spi.Example;
+import dev.perennial.spi.Feature;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Mini-CoIN: a continual instruction benchmark rendered in Java, no download. Each task mirrors one CoIN
+ * instruction type and carries its CoIN scorer (spec llaca.md §3):
+ * <ul>
+ *   <li>{@code choice} (ScienceQA): which shape is shown, four lettered options in random order → letter; scorer
+ *       {@code choice};</li>
+ *   <li>{@code reading} (TextVQA / OCR-VQA): the two-digit number drawn in a 3×5 pixel font → digits; {@code vqa};</li>
+ *   <li>{@code classification} (ImageNet): what object is shown → shape name; {@code substring};</li>
+ *   <li>{@code spatial} (GQA): is the X shape left or right of (above or below) the Y shape → word; {@code exact};</li>
+ *   <li>{@code grounding} (RefCOCO): bounding box of the named shape, normalised to [0, 1] with one decimal →
+ *       {@code [x1, y1, x2, y2]}; {@code grounding} (IoU > 0.5);</li>
+ *   <li>{@code counting} (VQAv2): how many shapes → number; {@code exact};</li>
+ *   <li>{@code color} (VizWiz): the colour of the single shape → colour; {@code exact}.</li>
+ * </ul>
+ * Every example is generated from (seed, task, split, index) alone, so splits are random-access and thread-safe.
+ * Texts: {@code question}, {@code answer}, {@code task}, {@code scorer}; feature {@code image}: 3×S×S floats in
+ * [0, 1]. {@link #vocabulary()} lists every word the texts (and the Vicuna system prompt) can contain, for a
+ * word-level {@code tokenizer.json}.
+ */
+public final class MiniCoin implements DatasetSource {
+    /** The tasks, in CoIN's order of instruction types. */
+    public static final List<String> TASKS =
+            List.of("choice", "reading", "classification", "spatial", "grounding", "counting", "color");
+    /** The name of the optional base-mix task. */
+    public static final String BASE_TASK = "base";
+
+    static final List<String> SHAPES = List.of("circle", "square", "triangle", "cross");
+    static final List<String> COLORS = List.of("red", "green", "blue", "yellow", "purple");
+    private static final float[][] RGB = {{0.9f, 0.1f, 0.1f}, {0.1f, 0.65f, 0.1f}, {0.1f, 0.2f, 0.9f},
+        {0.95f, 0.85f, 0.1f}, {0.6f, 0.1f, 0.7f}};
+    private static final String[] DIGITS = {"111101101101111", "010110010010111", "111001111100111",
+        "111001111001111", "101101111001001", "111100111001111", "111100111101111", "111001010010010",
+        "111101111101111", "111101111001111"};
+    private static final String[] LETTERS = {"A", "B", "C", "D"};
+    /** The LLaVA-1.5 Vicuna v1 system prompt, so the default template's words are in the vocabulary. */
+    static final String VICUNA_SYSTEM = "A chat between a curious human and an artificial intelligence assistant. "
+            + "The assistant gives helpful, detailed, and polite answers to the human's questions. USER: ASSISTANT:";
+    private static final Pattern WORD = Pattern.compile("\\w+|[^\\w\\s]+");
+
+    private final MiniCoinConfig config;
+    private final List<String> taskOrder;
+    private final Split train;
+    private final Split test;
+
+    /**
+     * Creates the benchmark (nothing is rendered until an example is read).
+     *
+     * @param config the configuration
+     */
+    public MiniCoin(MiniCoinConfig config) {
+        this.config = config;
+        List<String> order = new ArrayList<>();
+        if (config.baseTask()) {
+            order.add(BASE_TASK);
+        }
+        order.addAll(config.tasks());
+        this.taskOrder = List.copyOf(order);
+        this.train = new Split(false);
+        this.test = new Split(true);
+    }
+
+    @Override
+    public DatasetSplit train() {
+        return train;
+    }
+
+    @Override
+    public DatasetSplit test() {
+        return test;
+    }
+
+    @Override
+    public String describe() {
+        return "mini-coin (generated; seed " + config.seed() + ", " + config.imageSize() + "px, tasks " + taskOrder
+                + ", " + config.trainPerTask() + "/" + config.testPerTask() + " per task)";
+    }
+
+    /**
+     * Every token the generated texts and the Vicuna system prompt can contain, split the way the word-level
+     * tokenizer splits ({@code \w+|[^\w\s]+}), in a fixed order.
+     *
+     * @return the words
+     */
+    public static List<String> vocabulary() {
+        StringBuilder all = new StringBuilder(VICUNA_SYSTEM);
+        for (String t : TASKS) {
+            all.append(' ').append(t);
+        }
+        for (String q : List.of(choiceQuestion(new String[] {"circle", "square", "triangle", "cross"}),
+                READING_QUESTION, CLASSIFICATION_QUESTION, spatialQuestion("red", "blue", true),
+                spatialQuestion("red", "blue", false), groundingQuestion("red", "circle"), COUNTING_QUESTION,
+                COLOR_QUESTION, "left right above below [0.1, 0.2, 0.3, 0.4] 0 1 2 3 4 5 6 7 8 9 A B C D")) {
+            all.append(' ').append(q);
+        }
+        for (int n = 10; n < 100; n++) {
+            all.append(' ').append(n); // the reading task's two-digit numbers are single word-level tokens
+        }
+        SHAPES.forEach(s -> all.append(' ').append(s));
+        COLORS.forEach(c -> all.append(' ').append(c));
+        Set<String> words = new LinkedHashSet<>();
+        Matcher m = WORD.matcher(all);
+        while (m.find()) {
+            words.add(m.group());
+        }
+        return List.copyOf(words);
+    }
+
+    private static final String READING_QUESTION = "What number is written in the image?";
+    private static final String CLASSIFICATION_QUESTION = "What object is in the image?";
+    private static final String COUNTING_QUESTION = "How many shapes are in the image?";
+    private static final String COLOR_QUESTION = "What color is the shape?";
+
+    private static String choiceQuestion(String[] options) {
+        return "Which shape is in the image? A. " + options[0] + " B. " + options[1] + " C. " + options[2]
+                + " D. " + options[3] + " Answer with the option's letter from the given choices directly.";
+    }
+
+    private static String spatialQuestion(String first, String second, boolean horizontal) {
+        return horizontal ? "Is the " + first + " shape left or right of the " + second + " shape?"
+                : "Is the " + first + " shape above or below the " + second + " shape?";
+    }
+
+    private static String groundingQuestion(String color, String shape) {
+        return "Give the bounding box of the " + color + " " + shape + ".";
+    }
+
+    /** One split: every task's examples, task after task. */
+    private final class Split implements TaskTaggedSplit {
+        private final boolean isTest;
+        private final int[] taskStart;
+        private final int size;
+
+        Split(boolean isTest) {
+            this.isTest = isTest;
+            taskStart = new int[taskOrder.size() + 1];
+            for (int t = 0; t < taskOrder.size(); t++) {
+                taskStart[t + 1] = taskStart[t] + count(taskOrder.get(t));
+            }
+            size = taskStart[taskOrder.size()];
+        }
+
+        private int count(String task) {
+            if (task.equals(BASE_TASK)) {
+                int per = isTest ? Math.max(1, config.basePerTask() / 5) : config.basePerTask();
+                return per * TASKS.size();
+            }
+            return isTest ? config.testPerTask() : config.trainPerTask();
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public int[] labels() {
+            int[] l = new int[size];
+            java.util.Arrays.fill(l, -1);
+            return l;
+        }
+
+        @Override
+        public String[] taskNames() {
+            String[] out = new String[size];
+            for (int t = 0; t < taskOrder.size(); t++) {
+                java.util.Arrays.fill(out, taskStart[t], taskStart[t + 1], taskOrder.get(t));
+            }
+            return out;
+        }
+
+        @Override
+        public Example get(int index) {
+            if (index < 0 || index >= size) {
+                throw new IndexOutOfBoundsException("mini-coin example " + index + " outside split of size " + size);
+            }
+            int t = 0;
+            while (taskStart[t + 1] <= index) {
+                t++;
+            }
+            String task = taskOrder.get(t);
+            int local = index - taskStart[t];
+            String kind = task.equals(BASE_TASK) ? TASKS.get(local % TASKS.size()) : task;
+            // the base mix draws from a different stream (task index -1) so its images differ from the tasks'
+            long stream = task.equals(BASE_TASK) ? -1 : TASKS.indexOf(task);
+            Random r = new Random(config.seed() * 1_000_003L + stream * 7_919L + (isTest ? 104_729L : 0) * 31
+                    + local * 1_299_709L);
+            return render(kind, task, r, (long) index + (isTest ? 10_000_000L : 0));
+        }
+
+        @Override
+        public List<String> classNames() {
+            return List.of();
+        }
+    }
+
+    private Example render(String kind, String task, Random r, long id) {
+        int s = config.imageSize();
+        float[] img = new float[3 * s * s];
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(img, c * s * s, (c + 1) * s * s, 0.92f);
+        }
+        String question;
+        String answer;
+        AnswerScorer scorer;
+        switch (kind) {
+            case "choice" -> {
+                int shape = r.nextInt(SHAPES.size());
+                drawShape(img, s, shape, r.nextInt(COLORS.size()), 0.2f + 0.2f * r.nextFloat(),
+                        0.2f + 0.2f * r.nextFloat(), 0.4f);
+                List<String> options = new ArrayList<>(SHAPES);
+                java.util.Collections.shuffle(options, r);
+                question = choiceQuestion(options.toArray(new String[0]));
+                answer = LETTERS[options.indexOf(SHAPES.get(shape))];
+                scorer = AnswerScorer.CHOICE;
+            }
+            case "reading" -> {
+                int number = 10 + r.nextInt(90);
+                int scale = Math.max(1, s / 16);
+                int x = r.nextInt(Math.max(1, s - 7 * scale));
+                int y = r.nextInt(Math.max(1, s - 5 * scale));
+                drawDigit(img, s, number / 10, x, y, scale);
+                drawDigit(img, s, number % 10, x + 4 * scale, y, scale);
+                question = READING_QUESTION;
+                answer = Integer.toString(number);
+                scorer = AnswerScorer.VQA;
+            }
+            case "classification" -> {
+                int shape = r.nextInt(SHAPES.size());
+                drawShape(img, s, shape, r.nextInt(COLORS.size()), 0.1f + 0.4f * r.nextFloat(),
+                        0.1f + 0.4f * r.nextFloat(), 0.3f + 0.1f * r.nextFloat());
+                question = CLASSIFICATION_QUESTION;
+                answer = SHAPES.get(shape);
+                scorer = AnswerScorer.SUBSTRING;
+            }
+            case "spatial" -> {
+                int c1 = r.nextInt(COLORS.size());
+                int c2 = (c1 + 1 + r.nextInt(COLORS.size() - 1)) % COLORS.size();
+                boolean horizontal = r.nextBoolean();
+                boolean firstLow = r.nextBoolean(); // first shape on the left (or on top)
+                float a = 0.05f + 0.1f * r.nextFloat();
+                float b = 0.55f + 0.1f * r.nextFloat();
+                float o1 = 0.05f + 0.6f * r.nextFloat();
+                float o2 = 0.05f + 0.6f * r.nextFloat();
+                float p1 = firstLow ? a : b;
+                float p2 = firstLow ? b : a;
+                drawShape(img, s, r.nextInt(SHAPES.size()), c1, horizontal ? p1 : o1, horizontal ? o1 : p1, 0.3f);
+                drawShape(img, s, r.nextInt(SHAPES.size()), c2, horizontal ? p2 : o2, horizontal ? o2 : p2, 0.3f);
+                question = spatialQuestion(COLORS.get(c1), COLORS.get(c2), horizontal);
+                answer = horizontal ? (firstLow ? "left" : "right") : (firstLow ? "above" : "below");
+                scorer = AnswerScorer.EXACT;
+            }
+            case "grounding" -> {
+                // boxes on a 0.1 grid, so the reference box is exact with one decimal
+                int size = 3 + r.nextInt(2);
+                int x = r.nextInt(11 - size);
+                int y = r.nextInt(11 - size);
+                int shape = r.nextInt(SHAPES.size());
+                int color = r.nextInt(COLORS.size());
+                drawShape(img, s, shape, color, x / 10f, y / 10f, size / 10f);
+                question = groundingQuestion(COLORS.get(color), SHAPES.get(shape));
+                answer = String.format(java.util.Locale.ROOT, "[%.1f, %.1f, %.1f, %.1f]", x / 10f, y / 10f,
+                        (x + size) / 10f, (y + size) / 10f);
+                scorer = AnswerScorer.GROUNDING;
+            }
+            case "counting" -> {
+                int n = 1 + r.nextInt(4);
+                List<Integer> cells = new ArrayList<>();
+                for (int i = 0; i < 9; i++) {
+                    cells.add(i);
+                }
+                java.util.Collections.shuffle(cells, r);
+                for (int i = 0; i < n; i++) {
+                    int cell = cells.get(i);
+                    drawShape(img, s, r.nextInt(SHAPES.size()), r.nextInt(COLORS.size()),
+                            (cell % 3) / 3f + 0.04f, (cell / 3) / 3f + 0.04f, 0.25f);
+                }
+                question = COUNTING_QUESTION;
+                answer = Integer.toString(n);
+                scorer = AnswerScorer.EXACT;
+            }
+            case "color" -> {
+                int color = r.nextInt(COLORS.size());
+                drawShape(img, s, r.nextInt(SHAPES.size()), color, 0.1f + 0.4f * r.nextFloat(),
+                        0.1f + 0.4f * r.nextFloat(), 0.4f);
+                question = COLOR_QUESTION;
+                answer = COLORS.get(color);
+                scorer = AnswerScorer.EXACT;
+            }
+            default -> throw new IllegalStateException("mini-coin: no task '" + kind + "'");
+        }
+        return new Example(id, OptionalInt.empty(), Map.of("image", new Feature.Floats(img, new long[] {3, s, s})),
+                Map.of("question", question, "answer", answer, TaskTaggedSplit.TASK_TEXT, task,
+                        CoinAccuracyProvider.SCORER_TEXT, scorer.id()));
+    }
+
+    /** Fills a shape inside the box (x, y, side) given as fractions of the image side. */
+    private static void drawShape(float[] img, int s, int shape, int color, float fx, float fy, float fside) {
+        int x0 = Math.round(fx * s);
+        int y0 = Math.round(fy * s);
+        int side = Math.max(3, Math.round(fside * s));
+        float half = side / 2f;
+        for (int dy = 0; dy < side; dy++) {
+            for (int dx = 0; dx < side; dx++) {
+                float cx = dx + 0.5f - half;
+                float cy = dy + 0.5f - half;
+                boolean inside = switch (shape) {
+                    case 0 -> cx * cx + cy * cy <= half * half;
+                    case 1 -> true;
+                    case 2 -> Math.abs(cx) <= (dy + 0.5f) / 2f; // apex at the top, base at the bottom
+                    default -> Math.abs(cx) <= side / 6f || Math.abs(cy) <= side / 6f;
+                };
+                if (inside) {
+                    set(img, s, x0 + dx, y0 + dy, RGB[color]);
+                }
+            }
+        }
+    }
+
+    private static void drawDigit(float[] img, int s, int digit, int x, int y, int scale) {
+        String bits = DIGITS[digit];
+        for (int row = 0; row < 5; row++) {
+            for (int col = 0; col < 3; col++) {
+                if (bits.charAt(row * 3 + col) == '1') {
+                    for (int k = 0; k < scale * scale; k++) {
+                        set(img, s, x + col * scale + k % scale, y + row * scale + k / scale,
+                                new float[] {0.05f, 0.05f, 0.05f});
+                    }
+                }
+            }
+        }
+    }
+
+    private static void set(float[] img, int s, int x, int y, float[] rgb) {
+        if (x < 0 || y < 0 || x >= s || y >= s) {
+            return;
+        }
+        for (int c = 0; c < 3; c++) {
+            img[c * s * s + y * s + x] = rgb[c];
+        }
+    }
+}
