@@ -11,9 +11,12 @@ module dev.perennial.slerpface {
     exports dev.perennial.slerpface.vault;
     exports dev.perennial.slerpface.baseline;
     exports dev.perennial.slerpface.security;
-    // exports dev.perennial.slerpface.learn; (enabled when the package has classes)
+    exports dev.perennial.slerpface.learn;
+    exports dev.perennial.slerpface.faces;
 
     provides dev.perennial.spi.ProtectorProvider with dev.perennial.slerpface.SlerpFaceProvider,
             dev.perennial.slerpface.baseline.NoProtectionProvider,
             dev.perennial.slerpface.baseline.RandomProjectionProvider;
+    provides dev.perennial.spi.LearnerProvider with dev.perennial.slerpface.learn.SlerpFaceLearnerProvider;
+    provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.slerpface.faces.GeneratedFacesProvider;
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * {@code slerpface} (official-code defaults, plus the exact-k dropout deviation and the no-dropout ablation) on
  * generated identity clusters ({@link SyntheticTemplates}).
  *
- * <p>Arguments (all optional, {@code name=value}): {@code train=200 test=100 images=4 noise=0.3
+ * <p>Arguments (all optional, {@code name=value}): {@code train=100 test=60 images=4 noise=0.3
  * weightSpread=1.0 bits=392 seed=1}.
  */
 public final class SecurityEvaluation {
@@ -24,8 +24,8 @@ public final class SecurityEvaluation {
      * @param args {@code name=value} settings
      */
     public static void main(String[] args) {
-        int train = 200;
-        int test = 100;
+        int train = 100;
+        int test = 60;
         int images = 4;
         double noise = 0.3;
         double weightSpread = 1.0;

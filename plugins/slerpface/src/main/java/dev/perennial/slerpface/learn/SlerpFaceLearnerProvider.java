@@ -1,0 +1,63 @@
+package dev.perennial.slerpface.learn;
+
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LearnerProvider;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.ScenarioInfo;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/** The factory of the {@code slerpface-grouping} learner (the recogniser with its group-weight head). */
+@PluginName("slerpface-grouping")
+public final class SlerpFaceLearnerProvider implements LearnerProvider<SlerpFaceLearnerConfig> {
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<SlerpFaceLearnerConfig> configType() {
+        return SlerpFaceLearnerConfig.class;
+    }
+
+    @Override
+    public SlerpFaceLearnerConfig defaultConfig() {
+        return SlerpFaceLearnerConfig.defaults();
+    }
+
+    @Override
+    public String description() {
+        return "SlerpFace recogniser: ResNet body, 1x1 group features, softmax group-weight attention; ArcFace on"
+                + " the grouped template plus an xCos-style weight regression.";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL);
+    }
+
+    /**
+     * Sizes the network from the scenario's {@code image} shape and identity count.
+     *
+     * @throws IllegalArgumentException when there is no scenario or no square {@code image} feature
+     */
+    @Override
+    public Learner create(SlerpFaceLearnerConfig config, PluginContext context) {
+        ScenarioInfo scenario = context.scenario().orElseThrow(() -> new IllegalArgumentException(
+                "slerpface-grouping: needs a scenario (identities and image shape); create it inside a run"));
+        long[] image = scenario.featureShapes().get("image");
+        if (image == null) {
+            throw new IllegalArgumentException("slerpface-grouping: the scenario has no 'image' feature; it has "
+                    + scenario.featureShapes().keySet());
+        }
+        return new SlerpFaceLearner(config, image, scenario.classCount(), context.manager());
+    }
+}
