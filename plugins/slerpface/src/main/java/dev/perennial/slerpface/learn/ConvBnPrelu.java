@@ -9,7 +9,11 @@ import dev.perennial.models.cnn.BatchNorm2d;
 import dev.perennial.models.cnn.Conv2dLayer;
 import dev.perennial.models.nn.FixedShapeBlock;
 
-/** {@code PReLU(BN(Conv(x)))}, the unit of the reference's group head and attention (spec §1.2). */
+/**
+ * {@code PReLU(BN(Conv(x)))}, the unit of the reference's group head and attention (spec §1.2). The convolution
+ * has no bias: the batch norm that follows subtracts any constant per channel (the reference keeps torch's
+ * default bias, which BN cancels in training).
+ */
 public final class ConvBnPrelu extends FixedShapeBlock {
 
     private final Conv2dLayer conv;
@@ -22,11 +26,12 @@ public final class ConvBnPrelu extends FixedShapeBlock {
      * @param in input channels
      * @param out output channels
      * @param kernel odd kernel size
+     * @param perChannelSlope one PReLU slope per output channel (else one shared slope)
      */
-    public ConvBnPrelu(int in, int out, int kernel) {
+    public ConvBnPrelu(int in, int out, int kernel, boolean perChannelSlope) {
         conv = addChildBlock("conv", new Conv2dLayer(in, out, kernel, 1, kernel / 2, 1, false));
         bn = addChildBlock("bn", new BatchNorm2d(out));
-        prelu = addChildBlock("prelu", new ParametricRelu());
+        prelu = addChildBlock("prelu", new ParametricRelu(perChannelSlope ? out : 1));
     }
 
     /**

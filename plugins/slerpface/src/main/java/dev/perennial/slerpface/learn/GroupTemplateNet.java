@@ -47,10 +47,10 @@ public final class GroupTemplateNet extends FixedShapeBlock {
         this.body = addChildBlock("body", new ResNet(resnet));
         int channels = resnet.featureDim();
         this.groupSize = config.groupSize();
-        this.groupConv = addChildBlock("group_conv", new ConvBnPrelu(channels, groupSize, 1));
-        this.attention0 = addChildBlock("attention0", new ConvBnPrelu(groupSize, groupSize, 3));
-        this.attention1 = addChildBlock("attention1", new ConvBnPrelu(groupSize, groupSize, 3));
-        this.attention2 = addChildBlock("attention2", new ConvBnPrelu(groupSize, 1, 3));
+        this.groupConv = addChildBlock("group_conv", new ConvBnPrelu(channels, groupSize, 1, true));
+        this.attention0 = addChildBlock("attention0", new ConvBnPrelu(groupSize, groupSize, 3, false));
+        this.attention1 = addChildBlock("attention1", new ConvBnPrelu(groupSize, groupSize, 3, false));
+        this.attention2 = addChildBlock("attention2", new ConvBnPrelu(groupSize, 1, 3, false));
         int side = finalSide(imageSide, config.cifarStem());
         this.groups = side * side;
         this.classes = classes;

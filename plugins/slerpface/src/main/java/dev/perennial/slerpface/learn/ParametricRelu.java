@@ -10,16 +10,27 @@ import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
 
 /**
- * PReLU with one learnable slope (torch {@code nn.PReLU()} default: one parameter, initial 0.25):
- * {@code y = max(0, x) + a·min(0, x)}. The reference's group convolution and attention use it (spec §1.2).
+ * PReLU, torch {@code nn.PReLU(num_parameters)}: {@code y = max(0, x) + a_c·min(0, x)} with one learnable slope
+ * (initially 0.25) shared by all channels, or one per channel (axis 1). The reference's group convolution uses
+ * {@code PReLU(group_size)} (per channel), its attention {@code PReLU()} (one slope).
  */
 public final class ParametricRelu extends FixedShapeBlock {
 
     private final Parameter slope;
+    private final int channels;
 
-    /** One slope, initially 0.25. */
-    public ParametricRelu() {
-        slope = registerParameter("weight", Parameter.Type.WEIGHT, new Shape(1), new ConstantInitializer(0.25f));
+    /**
+     * Slopes, initially 0.25.
+     *
+     * @param channels 1 for one shared slope, else the channel count (axis 1 of the input)
+     */
+    public ParametricRelu(int channels) {
+        if (channels < 1) {
+            throw new IllegalArgumentException("ParametricRelu: channels must be >= 1, was " + channels);
+        }
+        this.channels = channels;
+        slope = registerParameter("weight", Parameter.Type.WEIGHT, new Shape(channels),
+                new ConstantInitializer(0.25f));
     }
 
     /**
@@ -32,6 +43,12 @@ public final class ParametricRelu extends FixedShapeBlock {
      */
     public NDArray forward(ParameterStore store, NDArray x, boolean training) {
         NDArray a = value(store, slope, x, training);
+        if (channels > 1) {
+            long[] shape = new long[x.getShape().dimension()];
+            java.util.Arrays.fill(shape, 1);
+            shape[1] = channels;
+            a = a.reshape(new Shape(shape));
+        }
         return x.maximum(0f).add(x.minimum(0f).mul(a));
     }
 
