@@ -5,6 +5,7 @@ module dev.perennial.continual {
     requires com.fasterxml.jackson.annotation;
     requires com.google.gson;
     requires java.desktop;
+    requires dev.perennial.llava;
 
     exports dev.perennial.continual.baseline;
     exports dev.perennial.continual.net;
@@ -21,7 +22,11 @@ module dev.perennial.continual {
             dev.perennial.continual.ptm.SimpleCilProvider,
             dev.perennial.continual.ptm.AperProvider,
             dev.perennial.continual.ptm.RanPacProvider,
-            dev.perennial.continual.ptm.PtmFinetuneProvider;
+            dev.perennial.continual.ptm.PtmFinetuneProvider,
+            dev.perennial.continual.llaca.LlacaProvider,
+            dev.perennial.continual.llaca.LoraSeqProvider,
+            dev.perennial.continual.llaca.EmaFixedProvider,
+            dev.perennial.continual.llaca.MultitaskProvider;
 
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.continual.vqa.MiniCoinProvider,

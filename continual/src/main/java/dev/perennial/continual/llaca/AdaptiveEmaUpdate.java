@@ -291,6 +291,50 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
         fallbackCount = counts.fallback();
     }
 
+    /**
+     * The copies, for a checkpoint: {@code ema/<name>}, {@code grad/<name>}, {@code param/<name>}.
+     *
+     * @return the named arrays (owned by this update; the caller must not close them)
+     */
+    public Map<String, NDArray> stateTensors() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        tracked.forEach((name, t) -> {
+            if (t.ema != null) {
+                out.put("ema/" + name, t.ema);
+            }
+            if (t.previousGradient != null) {
+                out.put("grad/" + name, t.previousGradient);
+            }
+            if (t.previousParameter != null) {
+                out.put("param/" + name, t.previousParameter);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Restores the copies written by {@link #stateTensors()} (copied into this update's manager).
+     *
+     * @param tensors the named arrays
+     * @throws IllegalStateException naming an unknown entry
+     */
+    public void restoreTensors(Map<String, NDArray> tensors) {
+        startTask();
+        tensors.forEach((key, value) -> {
+            int slash = key.indexOf('/');
+            String kind = slash < 0 ? "" : key.substring(0, slash);
+            Tracked t = tracked.computeIfAbsent(key.substring(slash + 1), k -> new Tracked());
+            NDArray copy = keep(value.duplicate());
+            switch (kind) {
+                case "ema" -> t.ema = copy;
+                case "grad" -> t.previousGradient = copy;
+                case "param" -> t.previousParameter = copy;
+                default -> throw new IllegalStateException("EMA checkpoint entry '" + key
+                        + "' is not ema/, grad/ or param/<name>");
+            }
+        });
+    }
+
     private static void closeAll(Tracked t) {
         for (NDArray a : new NDArray[] {t.ema, t.previousGradient, t.previousParameter}) {
             if (a != null) {

@@ -31,16 +31,32 @@ public final class InstructionScenarioProvider implements ScenarioProvider<Instr
      * Configuration.
      *
      * @param tasks task names in training order (a subset is allowed); empty = the data's order
-     * @param joint put every selected task into one task named {@code joint}
+     * @param joint put every selected task from {@code jointFrom} on into one task named {@code joint}
+     * @param jointFrom with {@code joint}, the tasks before this position stay separate (e.g. a base task)
      */
     public record Config(
             @ConfigDoc("Task names in training order (a subset is allowed); empty = order of first appearance.")
             @JsonProperty("tasks") List<String> tasks,
             @ConfigDoc("One joint task holding every selected task's data (the multitask upper bound).")
-            @JsonProperty("joint") boolean joint) {
-        /** Copies the list. */
+            @JsonProperty("joint") boolean joint,
+            @ConfigDoc("With joint: the tasks before this position stay separate tasks (e.g. 1 for a base task).")
+            @JsonProperty("jointFrom") int jointFrom) {
+        /** Copies the list and validates. */
         public Config {
             tasks = tasks == null ? List.of() : List.copyOf(tasks);
+            if (jointFrom < 0) {
+                throw new IllegalArgumentException("scenario 'instruction' jointFrom must be >= 0, was " + jointFrom);
+            }
+        }
+
+        /**
+         * One task per name.
+         *
+         * @param tasks the order, empty for the data's
+         * @param joint whether to join them
+         */
+        public Config(List<String> tasks, boolean joint) {
+            this(tasks, joint, 0);
         }
     }
 
@@ -64,7 +80,7 @@ public final class InstructionScenarioProvider implements ScenarioProvider<Instr
 
     @Override
     public Config defaultConfig() {
-        return new Config(List.of(), false);
+        return new Config(List.of(), false, 0);
     }
 
     @Override
@@ -89,13 +105,20 @@ public final class InstructionScenarioProvider implements ScenarioProvider<Instr
         }
         List<Task> tasks = new ArrayList<>();
         if (config.joint()) {
+            if (config.jointFrom() >= order.size()) {
+                throw new IllegalArgumentException("scenario 'instruction' jointFrom " + config.jointFrom()
+                        + " leaves no task to join; tasks are " + order);
+            }
+            for (String name : order.subList(0, config.jointFrom())) {
+                tasks.add(task(tasks.size(), name, source, train.get(name), test.getOrDefault(name, List.of())));
+            }
             List<Integer> tr = new ArrayList<>();
             List<Integer> te = new ArrayList<>();
-            for (String name : order) {
+            for (String name : order.subList(config.jointFrom(), order.size())) {
                 tr.addAll(train.get(name));
                 te.addAll(test.getOrDefault(name, List.of()));
             }
-            tasks.add(task(0, "joint", source, tr, te));
+            tasks.add(task(tasks.size(), "joint", source, tr, te));
         } else {
             for (String name : order) {
                 tasks.add(task(tasks.size(), name, source, train.get(name), test.getOrDefault(name, List.of())));

@@ -73,6 +73,10 @@ class MiniCoinTest {
         assertEquals(1, joint.tasks().size());
         assertEquals(40, joint.tasks().get(0).info().trainSize());
         assertEquals(12, joint.tasks().get(0).info().testSize());
+        Scenario baseThenJoint = InstructionScenarioProvider.split(coin,
+                new InstructionScenarioProvider.Config(List.of("base", "color", "choice"), true, 1));
+        assertEquals(List.of("base", "joint"), baseThenJoint.tasks().stream().map(t -> t.info().name()).toList());
+        assertEquals(40, baseThenJoint.tasks().get(1).info().trainSize());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InstructionScenarioProvider
                 .split(coin, new InstructionScenarioProvider.Config(List.of("ocr"), false)));
         assertTrue(e.getMessage().contains("'ocr'"), e.getMessage());

@@ -1,0 +1,369 @@
+package dev.perennial.continual.llaca;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.perennial.continual.vqa.MiniCoin;
+import dev.perennial.llava.LlavaBatch;
+import dev.perennial.llava.LlavaBatchEncoder;
+import dev.perennial.llava.LlavaCheckpoint;
+import dev.perennial.llava.LlavaConfig;
+import dev.perennial.llava.LlavaExample;
+import dev.perennial.llava.LlavaLoraSetup;
+import dev.perennial.llava.LlavaModel;
+import dev.perennial.llava.LoadOptions;
+import dev.perennial.llava.LoadedLlava;
+import dev.perennial.llava.generate.GenerationConfig;
+import dev.perennial.llava.generate.GenerationResult;
+import dev.perennial.llava.generate.LlavaGenerator;
+import dev.perennial.llava.image.LlavaImageProcessor;
+import dev.perennial.llava.image.RgbImage;
+import dev.perennial.llava.text.ConversationTemplate;
+import dev.perennial.llava.text.LlavaTokenizer;
+import dev.perennial.llava.text.WordLevelTokenizerFile;
+import dev.perennial.models.ParameterNames;
+import dev.perennial.models.clip.ClipVisionConfig;
+import dev.perennial.models.llama.LlamaConfig;
+import dev.perennial.models.nn.ActivationFunction;
+import dev.perennial.models.pet.LoraConfig;
+import dev.perennial.spi.Batch;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.ParameterGroup;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginState;
+import dev.perennial.spi.Predictions;
+import dev.perennial.spi.StepContext;
+import dev.perennial.spi.TaskData;
+import dev.perennial.spi.TaskInfo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Continual instruction tuning of LLaVA through the SPI: LoRA on the decoder plus the trainable projector,
+ * trained with the answer-only next-token cross-entropy ({@link LlavaModel#answerLoss}); answers are generated
+ * greedily. One class serves the four methods; {@link Method} says what happens around the optimizer steps:
+ * <ul>
+ *   <li>{@code lora-seq}: nothing (sequential LoRA tuning, the lower bound);</li>
+ *   <li>{@code ema-fixed}: a constant EMA θ* = β·θ* + (1 − β)·θ after every step, θ ← θ* at the task's end;</li>
+ *   <li>{@code llaca}: the adaptive EMA of {@link AdaptiveEmaUpdate} after every step (spec llaca.md §2.3, §2.6),
+ *       θ ← θ* at the task's end;</li>
+ *   <li>{@code multitask}: trained once on every task's data (the joint upper bound; see
+ *       {@link MultitaskProvider}).</li>
+ * </ul>
+ * The first {@link LlavaModelConfig#fullTuneTasks()} tasks train the whole (tiny) model instead, with no EMA:
+ * that is the base training of a model built from scratch; LoRA is injected when the next task begins.
+ */
+public final class LlavaInstructionLearner implements Learner {
+    private static final String TASKS_SEEN = "tasksSeen";
+    private static final String LORA_APPLIED = "loraApplied";
+    private static final String ADAPTIVE = "emaAdaptiveUpdates";
+    private static final String FALLBACK = "emaFallbackUpdates";
+    private static final String FRACTION = "emaAdaptiveFraction";
+
+    /** What happens around the optimizer steps. */
+    public enum Method {
+        /** Sequential LoRA tuning. */
+        LORA_SEQ,
+        /** Constant-β EMA. */
+        EMA_FIXED,
+        /** LLaCA's adaptive EMA. */
+        LLACA,
+        /** Joint training on every task at once. */
+        MULTITASK
+    }
+
+    private final String name;
+    private final Method method;
+    private final LlavaModelConfig config;
+    private final PluginContext context;
+    private final LlavaModel model;
+    private final LlavaTokenizer tokenizer;
+    private final LlavaBatchEncoder encoder;
+    private final AdaptiveEmaUpdate ema;
+    private final boolean emaOnFirstTask;
+    private LlavaLoraSetup lora;
+    private int tasksSeen;
+    private boolean emaActive;
+
+    /**
+     * Builds (or loads) the model.
+     *
+     * @param name the plugin name, for messages
+     * @param method the method
+     * @param config the model
+     * @param ema the EMA update for {@code ema-fixed} and {@code llaca}, else null (closed with the run's manager)
+     * @param emaOnFirstTask whether the EMA runs on the first LoRA task too (spec §2.4 {@code emaOnFirstTask})
+     * @param context the plugin context
+     */
+    LlavaInstructionLearner(String name, Method method, LlavaModelConfig config, AdaptiveEmaUpdate ema,
+                            boolean emaOnFirstTask, PluginContext context) {
+        this.name = name;
+        this.method = method;
+        this.config = config;
+        this.context = context;
+        this.ema = ema;
+        this.emaOnFirstTask = emaOnFirstTask;
+        ConversationTemplate vicuna = ConversationTemplate.vicunaV1();
+        ConversationTemplate template = config.systemPrompt() == null ? vicuna
+                : new ConversationTemplate(config.systemPrompt(), vicuna.userRole(), vicuna.assistantRole(),
+                        vicuna.separator(), vicuna.answerEnd(), vicuna.imageToken());
+        try {
+            if (config.checkpoint() != null) {
+                LoadedLlava loaded = LlavaCheckpoint.load(Path.of(config.checkpoint()),
+                        LoadOptions.strict(context.manager()));
+                model = loaded.model();
+                tokenizer = loaded.tokenizer();
+                encoder = new LlavaBatchEncoder(tokenizer, template, loaded.imageProcessor(), 0);
+            } else {
+                Path file = tokenizerFile(config, context);
+                int vocabulary = countVocabulary(file);
+                tokenizer = LlavaTokenizer.open(file, 3, 1, 2);
+                LlavaConfig tiny = LlavaConfig.of(
+                        LlamaConfig.of(vocabulary, config.hiddenSize(), config.intermediateSize(), config.layers(),
+                                config.heads(), config.heads(), 1e-6f, 10000.0),
+                        new ClipVisionConfig(config.visionImageSize(), config.visionPatchSize(), 3,
+                                config.visionHiddenSize(), 2 * config.visionHiddenSize(), config.visionLayers(),
+                                Math.max(1, config.visionHiddenSize() / 16), 1e-5f, ActivationFunction.QUICK_GELU),
+                        3);
+                context.manager().getEngine().setRandomSeed((int) context.seed());
+                model = new LlavaModel(tiny);
+                model.initialize(context.manager(), DataType.FLOAT32);
+                encoder = new LlavaBatchEncoder(tokenizer, template,
+                        LlavaImageProcessor.llava15(config.visionImageSize()), 0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("learner '" + name + "': cannot load the model: " + e.getMessage(), e);
+        }
+        keepParameters();
+    }
+
+    private static Path tokenizerFile(LlavaModelConfig config, PluginContext context) throws IOException {
+        if (config.tokenizer().equals("mini-coin")) {
+            Path file = context.workDirectory().resolve("mini-coin-tokenizer.json");
+            WordLevelTokenizerFile.write(file, MiniCoin.vocabulary());
+            return file;
+        }
+        Path file = Path.of(config.tokenizer());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("llava model config tokenizer: '" + file + "' is not a file; give"
+                    + " 'mini-coin' or the path of a word-level tokenizer.json");
+        }
+        return file;
+    }
+
+    /** The vocabulary size of a word-level tokenizer.json: the largest id + 1. */
+    private static int countVocabulary(Path file) throws IOException {
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(file))
+                .getAsJsonObject();
+        com.google.gson.JsonObject vocab = root.getAsJsonObject("model").getAsJsonObject("vocab");
+        int max = 0;
+        for (Map.Entry<String, com.google.gson.JsonElement> e : vocab.entrySet()) {
+            max = Math.max(max, e.getValue().getAsInt());
+        }
+        return max + 1;
+    }
+
+    /** A hook may run inside one of the loop's NDScopes: the parameters must outlive it. */
+    private void keepParameters() {
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            if (p.getValue().isInitialized()) {
+                NDScope.unregister(p.getValue().getArray());
+            }
+        }
+    }
+
+    /**
+     * The LoRA rank, alpha, dropout and targets.
+     *
+     * @return the LoRA config
+     */
+    private LoraConfig loraConfig() {
+        return new LoraConfig(config.loraRank(), config.loraAlpha(), config.loraDropout(), config.loraTargets(),
+                Optional.empty(), false);
+    }
+
+    @Override
+    public void beforeTask(TaskInfo task, TaskData data) {
+        boolean full = task.index() < config.fullTuneTasks();
+        if (!full && lora == null) {
+            lora = LlavaLoraSetup.apply(model, loraConfig(), true);
+            keepParameters();
+        }
+        emaActive = ema != null && !full && (emaOnFirstTask || task.index() > config.fullTuneTasks());
+        if (ema != null) {
+            ema.startTask(); // a fresh EMA per task: θ* starts at θ, the first step falls back (spec §5.4)
+        }
+    }
+
+    @Override
+    public Block model() {
+        return model;
+    }
+
+    @Override
+    public List<ParameterGroup> parameterGroups() {
+        if (lora == null) {
+            return List.of();
+        }
+        // the loop matches DJL path names; the projector's are found by identity with its torch-style names
+        Map<Parameter, String> djlNames = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            djlNames.put(p.getValue(), p.getKey());
+        }
+        List<String> quoted = new ArrayList<>();
+        for (Parameter p : lora.projectorParameters().values()) {
+            quoted.add(Pattern.quote(djlNames.get(p)));
+        }
+        return List.of(new ParameterGroup("projector", String.join("|", quoted),
+                config.projectorLearningRateScale(), Double.NaN));
+    }
+
+    @Override
+    public LossTerms loss(Batch batch, StepContext step) {
+        LlavaBatch encoded = encoder.forTraining(step.manager(), examples(batch, true));
+        NDArray loss = model.answerLoss(new ParameterStore(step.manager(), false), step.manager(), encoded,
+                step.training());
+        return LossTerms.of("answer-ce", loss);
+    }
+
+    @Override
+    public void afterStep(StepContext step) {
+        if (emaActive) {
+            ema.updateAll(trainable());
+        }
+    }
+
+    @Override
+    public void afterTask(TaskInfo task, TaskData data) {
+        if (emaActive) {
+            ema.replace(trainable()); // ema_replace: the next task starts from θ*, which is evaluated and saved
+        }
+        tasksSeen = task.index() + 1;
+    }
+
+    @Override
+    public Predictions predict(Batch batch, StepContext step) {
+        LlavaBatch prompts = encoder.forGeneration(step.manager(), examples(batch, false));
+        List<GenerationResult> results = new LlavaGenerator(model, tokenizer).generate(step.manager(), prompts,
+                GenerationConfig.greedy(config.maxNewTokens()));
+        return Predictions.ofTexts(results.stream().map(r -> r.text().strip()).toList());
+    }
+
+    /** The trainable tensors by torch-style name (LoRA A/B and the projector; everything in a full-tune task). */
+    private Map<String, Parameter> trainable() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        ParameterNames.of(model).forEach((n, p) -> {
+            if (p.requiresGradient()) {
+                out.put(n, p);
+            }
+        });
+        return out;
+    }
+
+    private List<LlavaExample> examples(Batch batch, boolean withAnswers) {
+        List<String> questions = text(batch, "question");
+        List<String> answers = withAnswers ? text(batch, "answer") : null;
+        NDArray images = batch.input("image");
+        long[] shape = images.getShape().getShape();
+        if (shape.length != 4 || shape[1] != 3) {
+            throw new IllegalArgumentException("learner '" + name + "': input 'image' must be B×3×H×W, was "
+                    + images.getShape());
+        }
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        float[] values = images.toType(DataType.FLOAT32, false).toFloatArray();
+        List<LlavaExample> out = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            byte[] rgb = new byte[h * w * 3];
+            int base = b * 3 * h * w;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        float v = values[base + c * h * w + y * w + x];
+                        rgb[(y * w + x) * 3 + c] = (byte) Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
+                    }
+                }
+            }
+            RgbImage image = new RgbImage(w, h, rgb);
+            out.add(withAnswers ? LlavaExample.vqa(image, questions.get(b), answers.get(b))
+                    : LlavaExample.prompt(image, questions.get(b)));
+        }
+        return out;
+    }
+
+    private List<String> text(Batch batch, String key) {
+        List<String> t = batch.texts().get(key);
+        if (t == null) {
+            throw new IllegalArgumentException("learner '" + name + "' needs the text '" + key + "' in every example"
+                    + " (instruction data such as mini-coin or llava-instruction-json); the batch has "
+                    + batch.texts().keySet());
+        }
+        return t;
+    }
+
+    @Override
+    public PluginState saveState(StepContext step) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("method", method.name());
+        values.put(TASKS_SEEN, tasksSeen);
+        values.put(LORA_APPLIED, lora != null);
+        values.put("emaActive", emaActive);
+        Map<String, NDArray> tensors = Map.of();
+        if (ema != null) {
+            EmaUpdateCounts counts = ema.counts();
+            values.put(ADAPTIVE, counts.adaptive());
+            values.put(FALLBACK, counts.fallback());
+            values.put(FRACTION, counts.adaptiveFraction());
+            tensors = ema.stateTensors();
+        }
+        return new PluginState(1, tensors, values);
+    }
+
+    @Override
+    public void loadState(PluginState state) {
+        tasksSeen = state.number(TASKS_SEEN).intValue();
+        emaActive = ema != null && Boolean.TRUE.equals(state.values().get("emaActive"));
+        if (Boolean.TRUE.equals(state.values().get(LORA_APPLIED)) && lora == null) {
+            lora = LlavaLoraSetup.apply(model, loraConfig(), true);
+            keepParameters();
+        }
+        if (ema != null) {
+            ema.restoreCounts(new EmaUpdateCounts(state.number(ADAPTIVE).longValue(),
+                    state.number(FALLBACK).longValue()));
+            ema.restoreTensors(state.tensors());
+        }
+    }
+
+    /**
+     * The adaptive vs fallback counts of the EMA.
+     *
+     * @return the counts, empty for methods without an EMA
+     */
+    public Optional<EmaUpdateCounts> emaCounts() {
+        return Optional.ofNullable(ema).map(AdaptiveEmaUpdate::counts);
+    }
+
+    /**
+     * The method.
+     *
+     * @return the method
+     */
+    public Method method() {
+        return method;
+    }
+}
