@@ -27,7 +27,7 @@ import java.util.List;
  * @param ridgeLambda the ridge attacker's penalty
  * @param seed the seed of the key draws
  */
-public record ProtectorEvaluation(SyntheticTemplates templates, int trainIdentities, int testIdentities, int images,
+public record ProtectorEvaluation(TemplateSource templates, int trainIdentities, int testIdentities, int images,
                                   double far, double ridgeLambda, long seed) {
 
     /** Histogram bins of the D↔sys estimate: few, because a few hundred pairs overfit finer histograms. */

@@ -22,7 +22,7 @@ import java.util.Random;
  * @param seed the seed
  */
 public record SyntheticTemplates(int groups, int groupSize, double noise, double weightSpread, double weightNoise,
-                                 long seed) {
+                                 long seed) implements TemplateSource {
 
     /** Validates the sizes and spreads. */
     public SyntheticTemplates {
@@ -43,6 +43,7 @@ public record SyntheticTemplates(int groups, int groupSize, double noise, double
      * @param image the image of that identity, any int
      * @return the template
      */
+    @Override
     public GroupedTemplate sample(int identity, int image) {
         int n = groups * groupSize;
         Random idRandom = new Random(seed * 0x9E3779B97F4A7C15L + identity);
