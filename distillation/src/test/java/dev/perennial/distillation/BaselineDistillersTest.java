@@ -122,6 +122,23 @@ class BaselineDistillersTest {
     }
 
     @Test
+    void featurePoolingNeverChangesTheTeachersLogits() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            FrozenTeacher mean = new FrozenTeacher(TEACHER, m, TokenPooling.MEAN_TOKENS, "test");
+            NDArray x = m.randomUniform(0f, 1f, new Shape(2, 3, 16, 16));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray own = mean.model().forward(ps, new ai.djl.ndarray.NDList(x), false).singletonOrThrow();
+            Knowledge k = mean.knowledge(ps, x);
+            assertEquals(0f, k.logits().sub(own).abs().max().getFloat(), 1e-6f);
+            // The feature is the mean of the patch tokens, not the class token.
+            NDArray cls = ((dev.perennial.models.vit.VisionTransformer) mean.model()).forwardAll(ps, x, false)
+                    .pooled();
+            assertTrue(k.features().sub(cls).abs().max().getFloat() > 1e-4f);
+        }
+    }
+
+    @Test
     void providersDeclareNameKindVersionAndNeedTeacher() {
         List<DistillerProvider<?>> providers = List.of(new CakdProvider(), new KdProvider(), new FitnetProvider(),
                 new OfaProvider());

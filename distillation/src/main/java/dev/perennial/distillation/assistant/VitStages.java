@@ -63,21 +63,23 @@ final class VitStages implements StageSplit {
             x = blocks.get(i).forward(store, x, training);
         }
         NDArray tokens = ((LayerNorm) StageSplit.child(vit, "norm")).forward(store, x, training);
-        NDArray pooled = pool(tokens);
-        return new Knowledge(pooled, vit.head().orElseThrow().forward(store, pooled, training));
+        return knowledge(store, tokens, training);
     }
 
     @Override
     public Knowledge full(ParameterStore store, NDArray images, boolean training) {
         VitOutput out = vit.forwardAll(store, images, training);
-        NDArray pooled = pool(out.tokens());
-        return new Knowledge(pooled, vit.head().orElseThrow().forward(store, pooled, training));
+        return knowledge(store, out.tokens(), training);
     }
 
-    private NDArray pool(NDArray tokens) {
-        return pooling == TokenPooling.CLS
-                ? tokens.get(new NDIndex(":, 0, :"))
-                : tokens.get(new NDIndex(":, 1:, :")).mean(new int[] {1});
+    /**
+     * The pooling chooses only the feature f_X; the logits always come from the head's own input (the class token,
+     * as timm trains it), so the teacher's logits are its real predictions whatever the feature pooling.
+     */
+    private Knowledge knowledge(ParameterStore store, NDArray tokens, boolean training) {
+        NDArray cls = tokens.get(new NDIndex(":, 0, :"));
+        NDArray feature = pooling == TokenPooling.CLS ? cls : tokens.get(new NDIndex(":, 1:, :")).mean(new int[] {1});
+        return new Knowledge(feature, vit.head().orElseThrow().forward(store, cls, training));
     }
 
     @Override
