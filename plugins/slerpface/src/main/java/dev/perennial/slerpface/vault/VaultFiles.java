@@ -211,7 +211,8 @@ public final class VaultFiles {
         try {
             Path dir = target.getParent();
             Files.createDirectories(dir);
-            Path temporary = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+            // the prefix must have at least three characters, whatever the file is called
+            Path temporary = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp");
             try {
                 try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                         Files.newOutputStream(temporary)))) {

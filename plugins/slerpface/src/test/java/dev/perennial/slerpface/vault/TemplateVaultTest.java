@@ -80,8 +80,8 @@ class TemplateVaultTest {
     @Test
     void savedVaultLoadsAndScoresTheSame(@TempDir Path dir) throws IOException {
         TemplateVault vault = vaultOf(4);
-        Path templates = dir.resolve("templates.bin");
-        Path keys = dir.resolve("secrets/keys.bin");
+        Path templates = dir.resolve("t");
+        Path keys = dir.resolve("secrets/k");
         vault.save(templates, keys);
         TemplateVault loaded = TemplateVault.load(protector, ACCEPT, new Random(4), templates, keys);
         assertEquals(vault.subjects(), loaded.subjects());
