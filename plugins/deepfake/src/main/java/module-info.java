@@ -29,5 +29,7 @@ module dev.perennial.deepfake {
             dev.perennial.deepfake.eval.EerProvider,
             dev.perennial.deepfake.eval.RocCrossingEerProvider,
             dev.perennial.deepfake.eval.AveragePrecisionProvider,
-            dev.perennial.deepfake.eval.AccuracyAtHalfProvider;
+            dev.perennial.deepfake.eval.AccuracyAtHalfProvider,
+            dev.perennial.deepfake.eval.RealAccuracyProvider,
+            dev.perennial.deepfake.eval.FakeAccuracyProvider;
 }

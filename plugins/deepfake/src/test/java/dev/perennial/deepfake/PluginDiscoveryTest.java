@@ -84,7 +84,7 @@ class PluginDiscoveryTest {
         assertEquals(Set.of("quality-curriculum"), names(SamplerProvider.class));
         assertEquals(Set.of("quality-freda", "video-blend", "clip-consistent"), names(AugmenterProvider.class));
         assertEquals(Set.of("frame-auc", "video-auc", "eer", "eer-roc-crossing", "average-precision",
-                "accuracy-at-half"), names(MetricProvider.class));
+                "accuracy-at-half", "real-accuracy", "fake-accuracy"), names(MetricProvider.class));
     }
 
     @Test
@@ -97,7 +97,7 @@ class PluginDiscoveryTest {
             Predictions p = Predictions.ofScores(new float[][] {{0.9f, 0.1f}, {0.6f, 0.4f}, {0.65f, 0.35f},
                 {0.2f, 0.8f}});
             Map<String, Double> expected = Map.of("frame-auc", 0.75, "eer", 0.5, "video-auc", 1.0,
-                    "accuracy-at-half", 0.75);
+                    "accuracy-at-half", 0.75, "real-accuracy", 1.0, "fake-accuracy", 0.5);
             for (Object o : providers(MetricProvider.class)) {
                 MetricProvider<?> provider = (MetricProvider<?>) o;
                 if (!expected.containsKey(provider.name())) {

@@ -100,6 +100,28 @@ public final class DetectionScores {
         return a.scores.length == 0 ? Double.NaN : (double) right / a.scores.length;
     }
 
+    /**
+     * Accuracy at 0.5 over one class only (DeepfakeBench's trainer logs {@code acc_real} and {@code acc_fake}).
+     *
+     * @param fakeClass true for the fakes' accuracy, false for the reals'
+     * @param level frame or video level
+     * @return the fraction of that class classified correctly, NaN when the class is absent
+     */
+    public double classAccuracyAtHalf(boolean fakeClass, Aggregation level) {
+        Aggregate a = at(level);
+        int right = 0;
+        int n = 0;
+        for (int i = 0; i < a.scores.length; i++) {
+            if (a.fake[i] == fakeClass) {
+                n++;
+                if ((a.scores[i] > 0.5) == fakeClass) {
+                    right++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : (double) right / n;
+    }
+
     private double[] frameScores() {
         return scores.stream().mapToDouble(Double::doubleValue).toArray();
     }

@@ -14,7 +14,11 @@ public enum DetectionStatistic {
     /** scikit-learn's average precision. */
     AVERAGE_PRECISION(true),
     /** Accuracy with "fake" meaning score &gt; 0.5. */
-    ACCURACY_AT_HALF(true);
+    ACCURACY_AT_HALF(true),
+    /** Accuracy at 0.5 on the reals only ({@code acc_real}). */
+    REAL_ACCURACY_AT_HALF(true),
+    /** Accuracy at 0.5 on the fakes only ({@code acc_fake}). */
+    FAKE_ACCURACY_AT_HALF(true);
 
     private final boolean higherIsBetter;
 
@@ -43,6 +47,9 @@ public enum DetectionStatistic {
         if (this == ACCURACY_AT_HALF) {
             return scores.accuracyAtHalf(level);
         }
+        if (this == REAL_ACCURACY_AT_HALF || this == FAKE_ACCURACY_AT_HALF) {
+            return scores.classAccuracyAtHalf(this == FAKE_ACCURACY_AT_HALF, level);
+        }
         DetectionScores.Aggregate a = scores.at(level);
         boolean pos = false;
         boolean neg = false;
@@ -59,7 +66,8 @@ public enum DetectionStatistic {
             case EER_NEAREST_POINT -> roc.eerNearestPoint();
             case EER_ROC_CROSSING -> roc.eerInterpolated();
             case AVERAGE_PRECISION -> roc.averagePrecision();
-            case ACCURACY_AT_HALF -> throw new AssertionError("handled above");
+            case ACCURACY_AT_HALF, REAL_ACCURACY_AT_HALF, FAKE_ACCURACY_AT_HALF ->
+                    throw new AssertionError("handled above");
         };
     }
 }

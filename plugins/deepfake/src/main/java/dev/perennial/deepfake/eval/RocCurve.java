@@ -12,8 +12,10 @@ import java.util.Comparator;
  * TPR(τ) = #{n : p_n ≥ τ, y_n = 1} / P,   FPR(τ) = #{n : p_n ≥ τ, y_n = 0} / N
  * </pre>
  * Tied scores form one point, so the trapezoid under the curve equals the Mann–Whitney statistic
- * Pr(p_pos &gt; p_neg) + ½·Pr(p_pos = p_neg). scikit-learn's {@code roc_curve} drops collinear points
- * ({@code drop_intermediate}); that changes neither the AUC nor, on the curves of §C.6, the nearest-point EER.
+ * Pr(p_pos &gt; p_neg) + ½·Pr(p_pos = p_neg). scikit-learn's {@code roc_curve}, which DeepfakeBench calls with its
+ * default {@code drop_intermediate=True}, drops collinear points ({@link #droppingIntermediate()}); that changes
+ * neither the AUC nor the interpolated curve, but it can change the nearest-point EER (a flat stretch of the curve
+ * loses its inner points), so {@link #eerNearestPoint()} uses the dropped curve, as DeepfakeBench does.
  *
  * @param fpr false-positive rates, non-decreasing from 0 to 1
  * @param tpr true-positive rates, non-decreasing from 0 to 1
@@ -118,12 +120,55 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds, int posi
     }
 
     /**
-     * DeepfakeBench's equal error rate: the FPR at the ROC point where |FNR − FPR| is smallest, FNR = 1 − TPR
-     * (first such point in threshold order, as {@code numpy.nanargmin}).
+     * The curve as scikit-learn's {@code roc_curve(drop_intermediate=True)} returns it: the point (0, 0), the first
+     * and last threshold points, and every threshold point where the second difference of the false- or
+     * true-positive counts is not zero (points on a straight stretch are dropped).
+     *
+     * @return the reduced curve
+     */
+    public RocCurve droppingIntermediate() {
+        int m = fpr.length - 1; // threshold points 1..m
+        boolean[] keep = new boolean[fpr.length];
+        keep[0] = true;
+        for (int i = 1; i <= m; i++) {
+            if (i == 1 || i == m) {
+                keep[i] = true;
+                continue;
+            }
+            double fp2 = Math.rint((fpr[i + 1] - 2 * fpr[i] + fpr[i - 1]) * negatives);
+            double tp2 = Math.rint((tpr[i + 1] - 2 * tpr[i] + tpr[i - 1]) * positives);
+            keep[i] = fp2 != 0 || tp2 != 0;
+        }
+        int n = 0;
+        for (boolean k : keep) {
+            n += k ? 1 : 0;
+        }
+        double[] f = new double[n];
+        double[] t = new double[n];
+        double[] th = new double[n];
+        int j = 0;
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                f[j] = fpr[i];
+                t[j] = tpr[i];
+                th[j] = thresholds[i];
+                j++;
+            }
+        }
+        return new RocCurve(f, t, th, positives, negatives);
+    }
+
+    /**
+     * DeepfakeBench's equal error rate: on scikit-learn's curve ({@link #droppingIntermediate()}), the FPR at the
+     * point where |FNR − FPR| is smallest, FNR = 1 − TPR (first such point in threshold order, as
+     * {@code numpy.nanargmin}).
      *
      * @return the nearest-point EER
      */
     public double eerNearestPoint() {
+        RocCurve c = droppingIntermediate();
+        double[] fpr = c.fpr;
+        double[] tpr = c.tpr;
         int best = 0;
         double gap = Double.POSITIVE_INFINITY;
         for (int j = 0; j < fpr.length; j++) {

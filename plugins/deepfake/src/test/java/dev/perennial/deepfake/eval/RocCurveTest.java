@@ -86,18 +86,23 @@ class RocCurveTest {
 
     @Test
     void eerVariantsOnAWorkedExample() {
-        // y = [0,0,0,1,1,1], p = [0.1, 0.3, 0.7, 0.2, 0.8, 0.9]: points (0,0) (0,1/3) (0,2/3) (1/3,2/3) (1/3,1)
-        // (2/3,1) (2/3... ) ; nearest point: |FNR−FPR| = 0 at (1/3, 2/3) → EER 1/3; the crossing is the same point.
-        RocCurve roc = RocCurve.of(new double[] {0.1, 0.3, 0.7, 0.2, 0.8, 0.9}, fake(0, 0, 0, 1, 1, 1));
+        // y = [0,0,0,1,1,1], p = [0.1, 0.3, 0.85, 0.2, 0.8, 0.9]: points (0,0) (0,1/3) (1/3,1/3) (1/3,2/3)
+        // (2/3,2/3) (2/3,1) (1,1), none collinear; |FNR − FPR| is smallest (0) at (1/3, 2/3), where the
+        // interpolated curve also crosses FNR = FPR. AUC = 6/9 (Mann–Whitney by hand).
+        RocCurve roc = RocCurve.of(new double[] {0.1, 0.3, 0.85, 0.2, 0.8, 0.9}, fake(0, 0, 0, 1, 1, 1));
+        assertEquals(7, roc.droppingIntermediate().fpr().length);
         assertEquals(1.0 / 3, roc.eerNearestPoint(), 1e-12);
         assertEquals(1.0 / 3, roc.eerInterpolated(), 1e-12);
-        // A curve where the two definitions differ (M6): y = [0,1,0,1], p = [0.9, 0.8, 0.3, 0.2]:
-        // points (0,0) (1/2,0) (1/2,1/2) (1,1/2) (1,1). Nearest point: |1−0−1/2|… the first minimum is at (1/2,1/2)
-        // with gap 0. Interpolated: the same. Then y = [0,1,1], p = [0.5, 0.9, 0.1]: points (0,0) (0,1/2) (1,1/2)
-        // (1,1); gaps 1, 1/2, 1/2, 1 → nearest picks (0,1/2): EER 0; the crossing of 1 − x with TPR = 1/2 is x = 1/2.
-        RocCurve differ = RocCurve.of(new double[] {0.5, 0.9, 0.1}, fake(0, 1, 1));
+        assertEquals(6.0 / 9, roc.auc(), 1e-12);
+        // A curve where the two definitions differ (M6): y = [1,0,0,1], p = [0.9, 0.8, 0.7, 0.1]. Points (0,0)
+        // (0,1/2) (1/2,1/2) (1,1/2) (1,1); scikit-learn drops the collinear (1/2,1/2), so DeepfakeBench's nearest
+        // point is the first of the gaps 1, 1/2, 1/2, 1: (0,1/2), EER 0; the ROC crossing of 1 − x = 1/2 is 1/2.
+        RocCurve differ = RocCurve.of(new double[] {0.9, 0.8, 0.7, 0.1}, fake(1, 0, 0, 1));
+        assertArrayEquals(new double[] {0, 0, 0.5, 1, 1}, differ.fpr(), 0);
+        assertArrayEquals(new double[] {0, 0, 1, 1}, differ.droppingIntermediate().fpr(), 0);
         assertEquals(0.0, differ.eerNearestPoint(), 0);
         assertEquals(0.5, differ.eerInterpolated(), 1e-12);
+        assertEquals(differ.auc(), differ.droppingIntermediate().auc(), 1e-15, "dropping never changes the AUC");
     }
 
     @Test
