@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
  *   <li>{@code reading} (TextVQA / OCR-VQA): the two-digit number drawn in a 3×5 pixel font → digits; {@code vqa};</li>
  *   <li>{@code classification} (ImageNet): what object is shown → shape name; {@code substring};</li>
  *   <li>{@code spatial} (GQA): is the X shape left or right of (above or below) the Y shape → word; {@code exact};</li>
+ *   <li>{@code color} (VizWiz): the colour of the single shape → colour; {@code exact};</li>
  *   <li>{@code grounding} (RefCOCO): bounding box of the named shape, normalised to [0, 1] with one decimal →
  *       {@code [x1, y1, x2, y2]}; {@code grounding} (IoU > 0.5);</li>
- *   <li>{@code counting} (VQAv2): how many shapes → number; {@code exact};</li>
- *   <li>{@code color} (VizWiz): the colour of the single shape → colour; {@code exact}.</li>
+ *   <li>{@code counting} (VQAv2): how many shapes → number; {@code exact}.</li>
  * </ul>
  * Every example is generated from (seed, task, split, index) alone, so splits are random-access and thread-safe.
  * Texts: {@code question}, {@code answer}, {@code task}, {@code scorer}; feature {@code image}: 3×S×S floats in
@@ -35,9 +35,12 @@ import java.util.regex.Pattern;
  * word-level {@code tokenizer.json}.
  */
 public final class MiniCoin implements DatasetSource {
-    /** The tasks, in CoIN's order of instruction types. */
+    /**
+     * The tasks, in CoIN's order of the instruction types they mirror (ScienceQA, TextVQA, ImageNet, GQA, VizWiz,
+     * Grounding, VQAv2).
+     */
     public static final List<String> TASKS =
-            List.of("choice", "reading", "classification", "spatial", "grounding", "counting", "color");
+            List.of("choice", "reading", "classification", "spatial", "color", "grounding", "counting");
     /** The name of the optional base-mix task. */
     public static final String BASE_TASK = "base";
 

@@ -22,7 +22,7 @@ public record MiniCoinConfig(
         @ConfigDoc("Image side in pixels, 16..256.") @JsonProperty("imageSize") int imageSize,
         @ConfigDoc("Training examples per task, >= 1.") @JsonProperty("trainPerTask") int trainPerTask,
         @ConfigDoc("Test examples per task, >= 1.") @JsonProperty("testPerTask") int testPerTask,
-        @ConfigDoc("Tasks in order (choice, reading, classification, spatial, grounding, counting, color);"
+        @ConfigDoc("Tasks in order (choice, reading, classification, spatial, color, grounding, counting);"
                 + " empty = all.") @JsonProperty("tasks") List<String> tasks,
         @ConfigDoc("Put a 'base' task first: a mix of all instruction types, to train a model from scratch.")
         @JsonProperty("baseTask") boolean baseTask,

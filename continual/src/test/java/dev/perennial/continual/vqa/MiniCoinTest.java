@@ -59,11 +59,11 @@ class MiniCoinTest {
         assertEquals(1 + MiniCoin.TASKS.size(), s.tasks().size());
         assertEquals("base", s.tasks().get(0).info().name());
         assertEquals(2 * MiniCoin.TASKS.size(), s.tasks().get(0).info().trainSize());
-        assertEquals("grounding", s.tasks().get(5).info().name());
-        assertEquals(20, s.tasks().get(5).info().trainSize());
+        assertEquals("grounding", s.tasks().get(6).info().name());
+        assertEquals(20, s.tasks().get(6).info().trainSize());
         for (int i = 0; i < 6; i++) {
-            assertEquals("grounding", s.tasks().get(5).train().get(i).texts().get("task"));
-            assertEquals("grounding", s.tasks().get(5).test().get(i).texts().get("task"));
+            assertEquals("grounding", s.tasks().get(6).train().get(i).texts().get("task"));
+            assertEquals("grounding", s.tasks().get(6).test().get(i).texts().get("task"));
         }
         Scenario subset = InstructionScenarioProvider.split(coin,
                 new InstructionScenarioProvider.Config(List.of("color", "choice"), false));
