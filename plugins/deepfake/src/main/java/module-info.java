@@ -2,7 +2,8 @@
  * Deepfake-detection plugins built against the SPI and the shared model blocks (specs/deepfake.md):
  * the {@code quality-curriculum} sampler with its {@code quality-freda} companion augmenter, the
  * {@code video-blend} and {@code clip-consistent} augmenters, the spatiotemporal adapter (StA) blocks,
- * DF40-style protocol definitions, and the detection metrics (AUC, both EERs, AP, accuracy at 0.5).
+ * the {@code df40-protocol} data set with DF40-style protocol definitions, and the detection metrics (AUC, both
+ * EERs, AP, accuracies at 0.5). {@code java.desktop} is required for ImageIO (frame decoding).
  *
  * <p>The configuration records are public and their packages exported, so Jackson binds them.
  */
@@ -10,6 +11,7 @@ module dev.perennial.deepfake {
     requires dev.perennial.spi;
     requires dev.perennial.models;
     requires dev.perennial.augmentation;
+    requires java.desktop;
 
     exports dev.perennial.deepfake.eval;
     exports dev.perennial.deepfake.curriculum;
@@ -23,6 +25,7 @@ module dev.perennial.deepfake {
             dev.perennial.deepfake.curriculum.QualityFredaProvider,
             dev.perennial.deepfake.video.VideoBlendProvider,
             dev.perennial.deepfake.video.ClipConsistentProvider;
+    provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.deepfake.protocol.Df40SourceProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.deepfake.eval.FrameAucProvider,
             dev.perennial.deepfake.eval.VideoAucProvider,

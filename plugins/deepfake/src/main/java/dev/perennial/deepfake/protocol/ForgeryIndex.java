@@ -24,6 +24,7 @@ import java.util.TreeSet;
 public final class ForgeryIndex {
     private static final String HEADER = "path,method,family,domain,label,video_id,split";
     private final List<ForgeryRecord> records;
+    private final Map<ForgeryRecord, Integer> positions = new java.util.IdentityHashMap<>();
 
     /**
      * Wraps records.
@@ -32,6 +33,24 @@ public final class ForgeryIndex {
      */
     public ForgeryIndex(List<ForgeryRecord> records) {
         this.records = List.copyOf(records);
+        for (int i = 0; i < this.records.size(); i++) {
+            positions.put(this.records.get(i), i);
+        }
+    }
+
+    /**
+     * The stable id of a record: its position in the index.
+     *
+     * @param record a record of this index (the same object)
+     * @return its position
+     * @throws IllegalArgumentException when the record is not from this index
+     */
+    public int idOf(ForgeryRecord record) {
+        Integer i = positions.get(record);
+        if (i == null) {
+            throw new IllegalArgumentException("record " + record.path() + " is not from this index");
+        }
+        return i;
     }
 
     /**
