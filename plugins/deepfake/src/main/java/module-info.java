@@ -8,9 +8,9 @@
  * <p>The configuration records are public and their packages exported, so Jackson binds them.
  */
 module dev.perennial.deepfake {
-    requires dev.perennial.spi;
-    requires dev.perennial.models;
-    requires dev.perennial.augmentation;
+    requires transitive dev.perennial.spi;
+    requires transitive dev.perennial.models;
+    requires transitive dev.perennial.augmentation;
     requires java.desktop;
 
     exports dev.perennial.deepfake.eval;

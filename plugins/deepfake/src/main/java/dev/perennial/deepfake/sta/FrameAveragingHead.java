@@ -3,10 +3,10 @@ package dev.perennial.deepfake.sta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.norm.Dropout;
-import dev.perennial.models.nn.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Linear;
 
 /**
  * The I3D-style head of specs/deepfake.md §B.1.3: per-frame class tokens → average over the T frames
@@ -70,5 +70,4 @@ public final class FrameAveragingHead extends FixedShapeBlock {
                                      PairList<String, Object> params) {
         return new NDList(forward(store, inputs.head(), training));
     }
-
 }
