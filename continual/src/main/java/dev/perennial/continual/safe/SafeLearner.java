@@ -257,9 +257,11 @@ public final class SafeLearner implements Learner {
             NDArray hs = slowProjection.project(slowFeatures.features());
             NDArray hf = fastProjection.project(fastFeatures.features());
             if (config.sharedRidgeStatistics()) {
-                // Code behaviour: both learners accumulate into one G, Q (once in task 1, where they coincide).
-                NDArray h = first ? hs : hs.concat(hf, 0);
-                NDArray y = first ? slowFeatures.labels() : slowFeatures.labels().concat(fastFeatures.labels(), 0);
+                // Code behaviour: both learners accumulate into one G, Q. In task 1 they are one model, so its
+                // features enter twice: every task then weighs the same in the pooled statistics (accumulating task 1
+                // once halves its classes' weight against later tasks and, measured on CIFAR-100, starves them).
+                NDArray h = hs.concat(hf, 0);
+                NDArray y = slowFeatures.labels().concat(fastFeatures.labels(), 0);
                 slowRidge.accumulate(h, y);
                 slowRidge.solve(RidgeHead.selectLambda(h, y, scenario.classCount(), config.lambdaGrid(), seed,
                         config.precision()));
