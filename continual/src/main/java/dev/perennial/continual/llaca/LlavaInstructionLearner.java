@@ -67,6 +67,11 @@ import java.util.regex.Pattern;
  * </ul>
  * The first {@link LlavaModelConfig#fullTuneTasks()} tasks train the whole (tiny) model instead, with no EMA:
  * that is the base training of a model built from scratch; LoRA is injected when the next task begins.
+ *
+ * <p>The EMA hook runs once per optimizer step (spec §2.6), so with gradient accumulation g_t is the accumulated
+ * gradient of the step (spec §7.10); the loop calls {@code afterStep} after the step and before it clears the
+ * gradients, so they are never read as zeros (the silent degeneration of §7.4 cannot come from the hook order;
+ * the adaptive/fallback counts show whether it happens for other reasons, e.g. tiny tensors with s = 2).
  */
 public final class LlavaInstructionLearner implements Learner {
     private static final String TASKS_SEEN = "tasksSeen";
@@ -119,11 +124,10 @@ public final class LlavaInstructionLearner implements Learner {
         this.ema = ema;
         this.emaOnFirstTask = emaOnFirstTask;
         ConversationTemplate vicuna = ConversationTemplate.vicunaV1();
-        ConversationTemplate template = config.systemPrompt() == null ? vicuna
-                : new ConversationTemplate(config.systemPrompt(), vicuna.userRole(), vicuna.assistantRole(),
+        ConversationTemplate template = new ConversationTemplate(config.systemPrompt(), vicuna.userRole(), vicuna.assistantRole(),
                         vicuna.separator(), vicuna.answerEnd(), vicuna.imageToken());
         try {
-            if (config.checkpoint() != null) {
+            if (!config.checkpoint().isEmpty()) {
                 LoadedLlava loaded = LlavaCheckpoint.load(Path.of(config.checkpoint()),
                         LoadOptions.strict(context.manager()));
                 model = loaded.model();

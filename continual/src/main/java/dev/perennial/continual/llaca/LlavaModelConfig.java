@@ -1,6 +1,7 @@
 package dev.perennial.continual.llaca;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.llava.text.ConversationTemplate;
 import dev.perennial.spi.ConfigDoc;
 
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  * code built from scratch with a word-level vocabulary (the Mini-CoIN main job), plus the LoRA recipe.
  *
  * @param checkpoint a LLaVA-1.5 checkpoint directory (llava-hf layout: config.json, *.safetensors,
- *                   tokenizer.json); null builds the tiny model below
+ *                   tokenizer.json); empty builds the tiny model below
  * @param tokenizer tiny model only: {@code mini-coin} (Mini-CoIN's generated vocabulary) or the path of a
  *                  word-level {@code tokenizer.json} with ids 0-3 = unk, s, /s, image
  * @param hiddenSize tiny decoder width
@@ -32,7 +33,7 @@ import java.util.List;
  * @param maxNewTokens the most tokens generated per answer (greedy, as CoIN evaluates)
  */
 public record LlavaModelConfig(
-        @ConfigDoc("LLaVA-1.5 checkpoint directory (config.json, *.safetensors, tokenizer.json); null = the tiny"
+        @ConfigDoc("LLaVA-1.5 checkpoint directory (config.json, *.safetensors, tokenizer.json); empty = the tiny"
                 + " model built from scratch.") @JsonProperty("checkpoint") String checkpoint,
         @ConfigDoc("Tiny model: 'mini-coin' or the path of a word-level tokenizer.json (ids 0-3 unk, s, /s, image).")
         @JsonProperty("tokenizer") String tokenizer,
@@ -53,7 +54,7 @@ public record LlavaModelConfig(
         @JsonProperty("projectorLearningRateScale") double projectorLearningRateScale,
         @ConfigDoc("First N tasks train the whole model (base training from scratch), no EMA; LoRA from task N.")
         @JsonProperty("fullTuneTasks") int fullTuneTasks,
-        @ConfigDoc("System prompt of the Vicuna v1 template; null = LLaVA's.") @JsonProperty("systemPrompt") String systemPrompt,
+        @ConfigDoc("System prompt of the Vicuna v1 template (default: LLaVA-1.5's); empty shortens tiny-model sequences.") @JsonProperty("systemPrompt") String systemPrompt,
         @ConfigDoc("Most generated tokens per answer (greedy).") @JsonProperty("maxNewTokens") int maxNewTokens) {
 
     /** The decoder modules CoIN adapts. */
@@ -64,13 +65,15 @@ public record LlavaModelConfig(
     public LlavaModelConfig {
         loraTargets = loraTargets == null || loraTargets.isEmpty() ? COIN_TARGETS : List.copyOf(loraTargets);
         tokenizer = tokenizer == null ? "mini-coin" : tokenizer;
+        checkpoint = checkpoint == null ? "" : checkpoint;
+        systemPrompt = systemPrompt == null ? ConversationTemplate.VICUNA_SYSTEM : systemPrompt;
         require(loraRank >= 1, "loraRank must be >= 1, was " + loraRank);
         require(loraAlpha > 0, "loraAlpha must be > 0, was " + loraAlpha);
         require(loraDropout >= 0 && loraDropout < 1, "loraDropout must be in [0, 1), was " + loraDropout);
         require(projectorLearningRateScale >= 0, "projectorLearningRateScale must be >= 0");
         require(fullTuneTasks >= 0, "fullTuneTasks must be >= 0, was " + fullTuneTasks);
         require(maxNewTokens >= 1, "maxNewTokens must be >= 1, was " + maxNewTokens);
-        if (checkpoint == null) {
+        if (checkpoint.isEmpty()) {
             require(hiddenSize > 0 && heads > 0 && hiddenSize % heads == 0,
                     "hiddenSize (" + hiddenSize + ") must be a positive multiple of heads (" + heads + ")");
             require(intermediateSize > 0 && layers > 0, "intermediateSize and layers must be > 0");
@@ -96,7 +99,7 @@ public record LlavaModelConfig(
      * @return the defaults
      */
     public static LlavaModelConfig defaults() {
-        return new LlavaModelConfig(null, "mini-coin", 64, 128, 2, 4, 32, 8, 32, 2, 128, 256f, 0.05f, COIN_TARGETS,
-                0.1, 0, null, 16);
+        return new LlavaModelConfig("", "mini-coin", 64, 128, 2, 4, 32, 8, 32, 2, 128, 256f, 0.05f, COIN_TARGETS,
+                0.1, 0, ConversationTemplate.VICUNA_SYSTEM, 16);
     }
 }

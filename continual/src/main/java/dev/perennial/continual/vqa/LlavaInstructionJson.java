@@ -61,7 +61,8 @@ public final class LlavaInstructionJson implements DatasetSource {
      * @throws IllegalArgumentException naming the field or file and what is accepted
      */
     public static LlavaInstructionJson open(LlavaInstructionJsonProvider.Config config) {
-        if (config.imageFolder() == null || !Files.isDirectory(Path.of(config.imageFolder()))) {
+        if (config.imageFolder() == null || config.imageFolder().isEmpty()
+                || !Files.isDirectory(Path.of(config.imageFolder()))) {
             throw new IllegalArgumentException("llava-instruction-json imageFolder '" + config.imageFolder()
                     + "' is not a folder");
         }

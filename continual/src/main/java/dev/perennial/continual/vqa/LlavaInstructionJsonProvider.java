@@ -47,7 +47,7 @@ public final class LlavaInstructionJsonProvider implements DatasetSourceProvider
      *                  to this side, so a batch can be stacked; the learner's processor resizes again
      */
     public record Config(
-            @ConfigDoc("Folder the 'image' fields are relative to.") @JsonProperty("imageFolder") String imageFolder,
+            @ConfigDoc("Folder the 'image' fields are relative to (required).") @JsonProperty("imageFolder") String imageFolder,
             @ConfigDoc("Tasks: name, train, test, scorer.") @JsonProperty("tasks") List<TaskFiles> tasks,
             @ConfigDoc("Images are padded to a square and resized to this side, 8..1024 (336 for LLaVA-1.5).")
             @JsonProperty("imageSize") int imageSize) {
@@ -77,7 +77,7 @@ public final class LlavaInstructionJsonProvider implements DatasetSourceProvider
 
     @Override
     public Config defaultConfig() {
-        return new Config(null, List.of(), 336);
+        return new Config("", List.of(), 336);
     }
 
     @Override
