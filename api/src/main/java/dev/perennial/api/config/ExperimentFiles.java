@@ -74,6 +74,18 @@ public final class ExperimentFiles {
      * @return the experiment
      */
     public static ExperimentConfig bind(ObjectNode node, String where) {
+        // Unknown fields first: otherwise a misspelt required field reads as "missing" instead of "unknown".
+        java.util.Set<String> accepted = new java.util.HashSet<>();
+        for (java.lang.reflect.RecordComponent c : ExperimentConfig.class.getRecordComponents()) {
+            accepted.add(c.getName());
+        }
+        for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!accepted.contains(field)) {
+                throw new ConfigException(where + ": unknown field '" + field + "'; accepted fields: "
+                        + ConfigBinder.acceptedFields(ExperimentConfig.class));
+            }
+        }
         ObjectNode copy = node.deepCopy();
         JsonNode training = copy.get("training");
         TrainingConfig t = ConfigBinder.bind(training, TrainingConfig.class, TrainingConfig.defaults(),
