@@ -13,7 +13,6 @@ import ai.djl.training.ParameterStore;
 import dev.perennial.llava.generate.FinishReason;
 import dev.perennial.llava.generate.GenerationConfig;
 import dev.perennial.llava.generate.GenerationResult;
-import dev.perennial.llava.generate.LlavaGenerator;
 import dev.perennial.llava.image.LlavaImageProcessor;
 import dev.perennial.llava.text.ConversationTemplate;
 import dev.perennial.llava.text.LlavaTokenizer;
@@ -91,6 +90,9 @@ class LoraTrainingTest {
             manager.getEngine().setRandomSeed(3);
             NDManager modelManager = manager.newSubManager();
             LlavaModel model = TinyLlava.model(modelManager);
+            // A frozen random lm_head behind RMSNorm bounds every logit by about |h|·|row| ≈ 3, so no answer could
+            // become confident (the loss would stall near 1); a trained head is larger. Scale it as one would be.
+            model.languageModel().lmHead().orElseThrow().weight().getArray().muli(4f);
             LlavaLoraSetup setup = LlavaLoraSetup.apply(model, LORA, true);
             assertThrows(IllegalArgumentException.class,
                     () -> LlavaLoraSetup.apply(TinyLlava.model(manager), LoraConfig.of(4, 8f, "lm_head"), true));
@@ -111,6 +113,7 @@ class LoraTrainingTest {
             List<LlavaExample> examples = List.of(
                     LlavaExample.vqa(TinyLlava.image(1, 9, 5), "what color is this?", "red ."),
                     LlavaExample.vqa(TinyLlava.image(2, 6, 6), "what is this?", "a dog"));
+            LlavaAssistant assistant = new LlavaAssistant(model, encoder);
             List<ParameterGroup> groups = setup.parameterGroups(LlavaLoraSetup.COIN_PROJECTOR_LR_SCALE);
             Adam adam = new Adam(manager, 1e-2, groups);
             float first = Float.NaN;
@@ -119,11 +122,11 @@ class LoraTrainingTest {
             for (int step = 0; step < 40; step++) {
                 try (NDManager scope = manager.newSubManager()) {
                     ParameterStore store = new ParameterStore(scope, false);
-                    LlavaBatch batch = encoder.forTraining(scope, examples);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray loss = model.answerLoss(store, scope, batch, true);
+                        NDArray loss = assistant.loss(store, scope, examples, true);
                         collector.backward(loss);
                         last = loss.getFloat();
+                        assertTrue(Float.isFinite(last), "step " + step + " loss " + last);
                     }
                 }
                 if (step == 0) {
@@ -140,16 +143,15 @@ class LoraTrainingTest {
             }
             assertEquals(arraysAfterFirstStep, modelManager.getManagedArrays().size(),
                     "no per-step arrays pile up in the model's managers");
-            assertTrue(last < 0.3f * first, "loss " + first + " -> " + last);
+            assertTrue(last < 0.05f * first, "loss " + first + " -> " + last);
             for (Map.Entry<String, NDArray> e : frozenBefore.entrySet()) {
                 assertTrue(e.getValue().contentEquals(all.get(e.getKey()).getArray()), "frozen " + e.getKey());
             }
 
             try (NDManager scope = manager.newSubManager()) {
-                List<GenerationResult> answers = new LlavaGenerator(model, tokenizer).generate(scope,
-                        encoder.forGeneration(scope, List.of(
+                List<GenerationResult> answers = assistant.answer(scope, List.of(
                                 LlavaExample.prompt(TinyLlava.image(1, 9, 5), "what color is this?"),
-                                LlavaExample.prompt(TinyLlava.image(2, 6, 6), "what is this?"))),
+                                LlavaExample.prompt(TinyLlava.image(2, 6, 6), "what is this?")),
                         GenerationConfig.greedy(6));
                 assertEquals("red .", answers.get(0).text());
                 assertEquals(FinishReason.EOS, answers.get(0).finishReason(), "the answer ends at </s>");
