@@ -162,13 +162,16 @@ public final class LlavaModel extends FixedShapeBlock {
      * @return (N, {@link LlavaConfig#imageFeatureTokens()}, D)
      */
     public NDArray imageFeatures(ParameterStore store, NDArray pixelValues, boolean training) {
+        return imageFeatures(store, pixelValues.getManager(), pixelValues, training);
+    }
+
+    private NDArray imageFeatures(ParameterStore store, NDManager step, NDArray pixelValues, boolean training) {
         Shape s = pixelValues.getShape();
         int size = config.vision().imageSize();
         if (s.dimension() != 4 || s.get(1) != config.vision().numChannels() || s.get(2) != size || s.get(3) != size) {
             throw new IllegalArgumentException("llava: pixel values must be (images, " + config.vision().numChannels()
                     + ", " + size + ", " + size + "), got " + s + "; preprocess images with LlavaImageProcessor");
         }
-        NDManager step = pixelValues.getManager();
         NDArray selected = inTowerScope(step, () -> visionTower.forwardAll(store, pixelValues, training)
                 .selectFeature(config.visionFeatureLayer(), config.featureSelect() == FeatureSelect.DEFAULT));
         return projector.forward(store, selected, training);
@@ -252,7 +255,7 @@ public final class LlavaModel extends FixedShapeBlock {
             throw new IllegalArgumentException("llava: the batch has " + imageTokens + " image tokens ("
                     + config.imageTokenIndex() + ") but " + images + " images; every image token takes one image");
         }
-        NDArray features = imageTokens == 0 ? null : imageFeatures(store, batch.pixelValues().get(), training);
+        NDArray features = imageTokens == 0 ? null : imageFeatures(store, manager, batch.pixelValues().get(), training);
         // One embedding lookup for the whole batch; image tokens are looked up as padding and never used.
         long[] flat = new long[(int) total];
         int k = 0;

@@ -113,4 +113,26 @@ class TemplateAndMaskingTest {
         }
         return -1;
     }
+
+    @Test
+    void originalLayoutSplitsAtTheImageAndInsertsMinus200() throws IOException {
+        try (LlavaTokenizer t = LlavaTokenizer.open(TinyLlava.writeTokenizer(dir),
+                LlavaConfigFile.ORIGINAL_IMAGE_TOKEN_INDEX, 1, 2);
+                NDManager manager = NDManager.newBaseManager()) {
+            EncodedText e = t.encode("USER: <image>\nwhat is this? ASSISTANT:");
+            // tokenizer_image_token: BOS only on the first piece, -200 between the pieces.
+            assertArrayEquals(new long[] {1, 4, 6, -200, 31, 32, 33, 34, 5, 6}, e.ids());
+            assertEquals("USER: ".length(), e.starts()[3]);
+
+            LlavaConfig c = TinyLlava.config();
+            LlavaModel model = new LlavaModel(new LlavaConfig(c.text(), c.vision(), LlavaConfigFile.ORIGINAL_IMAGE_TOKEN_INDEX,
+                    c.visionFeatureLayer(), c.featureSelect(), c.projectorHiddenAct(), c.projectorBias(), 1, 2, 0));
+            model.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+            LlavaAssistant assistant = new LlavaAssistant(model, new LlavaBatchEncoder(t, ConversationTemplate.vicunaV1(),
+                    LlavaImageProcessor.llava15(16), 0));
+            float loss = assistant.loss(new ai.djl.training.ParameterStore(manager, false), manager,
+                    List.of(LlavaExample.vqa(TinyLlava.image(4, 7, 7), "what is this?", "a cat")), false).getFloat();
+            assertTrue(Float.isFinite(loss) && loss > 0, "loss " + loss);
+        }
+    }
 }
