@@ -71,9 +71,9 @@ public final class LoopMemoryFlatness {
         Path runs = Files.createTempDirectory("perennial-memory");
         RunReport report = Perennial.builder()
                 .name("memory")
-                .dataset("generated-shapes", Map.of("classes", 2, "trainPerClass", perClass, "testPerClass", 50))
+                .dataset("generated-shapes", Map.of("classes", 2, "trainPerClass", perClass, "testPerClass", 50, "size", 16))
                 .scenario("class-incremental", Map.of("increment", 2))
-                .learner("finetune", Map.of("backbone", Map.of("name", "small-cnn", "channels", 8, "featureDim", 32)))
+                .learner("finetune", Map.of("backbone", Map.of("name", "small-cnn", "channels", 4, "featureDim", 16)))
                 .augmenter("mixup", Map.of())
                 .training(Map.of("epochs", epochs, "batchSize", batch, "logEverySteps", every,
                         "learningRate", 0.01, "dataWorkers", 1))
