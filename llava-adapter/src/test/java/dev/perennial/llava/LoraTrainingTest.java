@@ -119,7 +119,7 @@ class LoraTrainingTest {
             float first = Float.NaN;
             float last = Float.NaN;
             int arraysAfterFirstStep = 0;
-            for (int step = 0; step < 40; step++) {
+            for (int step = 0; step < 25; step++) {
                 try (NDManager scope = manager.newSubManager()) {
                     ParameterStore store = new ParameterStore(scope, false);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
