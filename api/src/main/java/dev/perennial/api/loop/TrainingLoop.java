@@ -179,19 +179,18 @@ public final class TrainingLoop {
             }
         }
         List<TrainableParameter> params = trainableParameters(learner);
-        if (params.isEmpty()) {
-            throw new IllegalStateException("learner '" + plan.learner().name() + "' has no trainable parameters"
-                    + " for task " + info.name() + " (all frozen or model() is empty)");
-        }
+        // A learner with nothing to train for this task (prototype and ridge classifiers on a frozen model) skips
+        // the gradient steps; beforeTask/afterTask still run and the task is evaluated.
+        int epochs = params.isEmpty() ? 0 : training.epochs();
         int batches = BatchLoader.batchCount(task.train().size(), training.batchSize());
         long stepsPerEpoch = (batches + training.accumulationSteps() - 1) / training.accumulationSteps();
-        long taskSteps = stepsPerEpoch * training.epochs();
+        long taskSteps = stepsPerEpoch * epochs;
         LearningRateSchedule schedule = new LearningRateSchedule(training, taskSteps);
         listeners.forEach(l -> l.onTaskStart(info, taskSteps));
         long taskStep = firstTaskStep;
         long samples = 0;
         long trainStart = System.nanoTime();
-        for (int epoch = firstEpoch; epoch < training.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
             int[] order = epochOrder(task, epoch);
             int startAt = epoch == firstEpoch ? firstBatch : 0;
             int epochBatches = BatchLoader.batchCount(order.length, training.batchSize());

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /** A linear classifier whose loss and hooks the tests can steer and observe. */
-final class ProbeLearner implements Learner {
+class ProbeLearner implements Learner {
     final Linear linear = Linear.builder().setUnits(4).build();
     private final ParameterStore ps;
     private final NDManager manager;

@@ -207,4 +207,22 @@ class TrainingLoopTest {
             assertNotEquals(0, counts.get(2));
         }
     }
+
+    @Test
+    void aLearnerWithNothingToTrainSkipsTheStepsAndIsStillEvaluated() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ProbeLearner p = new ProbeLearner(m.newSubManager()) {
+                @Override
+                public void beforeTask(dev.perennial.spi.TaskInfo task, dev.perennial.spi.TaskData data) {
+                    super.beforeTask(task, data);
+                    linear.freezeParameters(true);
+                }
+            };
+            RunReport r = run(config(Map.of("batchSize", 8)),
+                    Scenarios.classIncremental(new BlobData(4, 8, 3), 2), p, m);
+            assertEquals(0, r.lossCurves().get(0).size());
+            assertTrue(p.gradientsAfterBackward.isEmpty());
+            assertTrue(Double.isFinite(r.accuracyMatrix()[1][0]));
+        }
+    }
 }
