@@ -35,13 +35,15 @@ import java.util.stream.Collectors;
  * </pre>
  */
 public final class PerennialCli {
+    /** The embedded default experiment: continual VQA with LLaCA on generated Mini-CoIN (issue #5). */
+    static final String DEFAULT = "continual-vqa.yaml";
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: perennial run [EXPERIMENT.yaml|.json] [--run-dir DIR]",
             "       perennial resume RUN_DIR",
             "       perennial plugins [--plugin-dir DIR]...",
             "       perennial plugins check PLUGIN.jar|PLUGIN_DIR",
             "       perennial plugins reference [--plugin-dir DIR]...",
-            "With no experiment file, run uses the embedded default (" + "default-experiment.yaml" + ").");
+            "With no experiment file, run uses the embedded default, the continual-VQA sample (" + DEFAULT + ").");
 
     private PerennialCli() {}
 
@@ -124,7 +126,7 @@ public final class PerennialCli {
         if (runDir != null) {
             var tree = ExperimentFiles.toTree(config);
             tree.put("runDirectory", runDir);
-            config = ExperimentFiles.bind(tree, file == null ? "default-experiment.yaml" : file);
+            config = ExperimentFiles.bind(tree, file == null ? DEFAULT : file);
         }
         RunReport report = Perennial.of(config).run(new ProgressBar());
         printEnd(report, out);
@@ -137,14 +139,23 @@ public final class PerennialCli {
      * @return the experiment
      */
     static ExperimentConfig defaultExperiment() {
-        try (InputStream in = PerennialCli.class.getResourceAsStream("default-experiment.yaml")) {
+        return embedded(DEFAULT);
+    }
+
+    /**
+     * An experiment shipped in the samples jar.
+     *
+     * @param name the resource name beside this class, e.g. {@code class-incremental-shapes.yaml}
+     * @return the experiment
+     */
+    static ExperimentConfig embedded(String name) {
+        try (InputStream in = PerennialCli.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("default-experiment.yaml is missing from the samples jar");
+                throw new IllegalStateException(name + " is missing from the samples jar");
             }
-            return ExperimentFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "default-experiment.yaml");
+            return ExperimentFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the embedded default experiment", e);
+            throw new IllegalStateException("cannot read the embedded experiment " + name, e);
         }
     }
 
