@@ -91,15 +91,45 @@ public final class LoopMemoryFlatness {
                 first, last, 100 * drift, 100 * rssDrift);
         System.out.println(Math.abs(drift) <= 0.05 && Math.abs(rssDrift) <= 0.05 ? "FLAT (within 5 %)"
                 : "NOT FLAT (more than 5 %)");
+        // Point samples swing with the allocator's caching; the least-squares slope over the samples after warm-up
+        // tells growth from noise.
+        double slope = rssSlopePerThousandSteps(samples.subList(Math.min(1, samples.size() - 1), samples.size()));
+        double min = samples.stream().skip(1).mapToDouble(x -> (double) x.get("rssMiB")).min().orElse(Double.NaN);
+        double max = samples.stream().skip(1).mapToDouble(x -> (double) x.get("rssMiB")).max().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "RSS trend after warm-up: %+.3f MiB per 1,000 steps; band %.1f-%.1f MiB%n",
+                slope, min, max);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("steps", report.lossCurves().get(0).size());
         out.put("every", every);
         out.put("samples", samples);
         out.put("nativeDrift", drift);
         out.put("rssDrift", rssDrift);
+        out.put("rssSlopeMiBPer1000Steps", slope);
+        out.put("rssBandMiB", List.of(min, max));
         Files.createDirectories(json.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
         System.out.println("wrote " + json);
+    }
+
+    private static double rssSlopePerThousandSteps(List<Map<String, Object>> points) {
+        int n = points.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mx = 0;
+        double my = 0;
+        for (Map<String, Object> p : points) {
+            mx += ((Number) p.get("step")).doubleValue() / n;
+            my += (double) p.get("rssMiB") / n;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (Map<String, Object> p : points) {
+            double dx = ((Number) p.get("step")).doubleValue() - mx;
+            sxy += dx * ((double) p.get("rssMiB") - my);
+            sxx += dx * dx;
+        }
+        return 1000 * sxy / sxx;
     }
 
     private static long rssBytes() {
