@@ -131,9 +131,10 @@ public final class TrainingLoop {
         int startBatch = 0;
         long startTaskStep = 0;
         ExecutorService workers = Executors.newFixedThreadPool(training.dataWorkers(), daemonThreads());
-        try (ParameterOptimizer optimizer = newOptimizer()) {
+        try (ParameterOptimizer runOptimizer = newOptimizer()) {
+            optimizer = runOptimizer;
             if (resumeFrom.isPresent()) {
-                CheckpointManifest m = restore(resumeFrom.get(), optimizer);
+                CheckpointManifest m = restore(resumeFrom.get());
                 startTask = m.nextTask();
                 startEpoch = m.nextEpoch();
                 startBatch = m.nextBatch();
@@ -147,7 +148,7 @@ public final class TrainingLoop {
             for (int t = startTask; t < scenario.tasks().size(); t++) {
                 Task task = scenario.tasks().get(t);
                 boolean midTask = t == startTask && (startEpoch > 0 || startBatch > 0 || startTaskStep > 0);
-                trainTask(task, learner, optimizer, workers, midTask ? startEpoch : 0, midTask ? startBatch : 0,
+                trainTask(task, learner, workers, midTask ? startEpoch : 0, midTask ? startBatch : 0,
                         midTask ? startTaskStep : 0, midTask);
             }
         } finally {
@@ -157,7 +158,7 @@ public final class TrainingLoop {
         return report(total);
     }
 
-    private void trainTask(Task task, Learner learner, ParameterOptimizer optimizer, ExecutorService workers,
+    private void trainTask(Task task, Learner learner, ExecutorService workers,
                            int firstEpoch, int firstBatch, long firstTaskStep, boolean midTask) {
         TaskInfo info = task.info();
         int t = info.index();
@@ -179,6 +180,7 @@ public final class TrainingLoop {
             }
         }
         List<TrainableParameter> params = trainableParameters(learner);
+        List<Parameter> trainable = params.stream().map(TrainableParameter::parameter).toList();
         // A learner with nothing to train for this task (prototype and ridge classifiers on a frozen model) skips
         // the gradient steps; beforeTask/afterTask still run and the task is evaluated.
         int epochs = params.isEmpty() ? 0 : training.epochs();
@@ -216,7 +218,7 @@ public final class TrainingLoop {
                             if (!skipped) {
                                 learner.afterStep(ctx);
                             }
-                            clearGradients(params);
+                            clearGradients(trainable);
                             globalStep++;
                             taskStep++;
                             lossCurves.get(t).add(r.loss);
@@ -357,20 +359,21 @@ public final class TrainingLoop {
         return false;
     }
 
+    /** The run's optimizer, set by {@link #run} for its duration. */
     private ParameterOptimizer optimizer;
 
     private ParameterOptimizer newOptimizer() {
-        optimizer = switch (training.optimizer()) {
+        return switch (training.optimizer()) {
             case SGD -> new SgdMomentum(plan.manager(), training.momentum(), training.nesterov());
             case ADAMW -> new AdamW(plan.manager(), training.beta1(), training.beta2(), training.epsilon());
         };
-        return optimizer;
     }
 
-    private static void clearGradients(List<TrainableParameter> params) {
+    /** Zeroes gradients in place ({@code set} rather than {@code subi}, so a NaN gradient is cleared too). */
+    private static void clearGradients(Iterable<Parameter> params) {
         NDIndex all = new NDIndex("...");
-        for (TrainableParameter p : params) {
-            p.parameter().getArray().getGradient().set(all, 0f);
+        for (Parameter p : params) {
+            p.getArray().getGradient().set(all, 0f);
         }
     }
 
@@ -503,12 +506,7 @@ public final class TrainingLoop {
         try (NDScope scope = new NDScope(); NDManager m = plan.manager().newSubManager()) {
             StepContext ctx = new LoopStepContext(m, nextTask, nextEpoch, globalStep, false, 0, 0);
             Map<String, Map<String, NDArray>> files = new LinkedHashMap<>();
-            Map<String, NDArray> model = new LinkedHashMap<>();
-            putParameters("learner", plan.learner().plugin().model(), model);
-            for (PluginInstance<Distiller> d : plan.distillers()) {
-                d.plugin().trainable().ifPresent(b -> putParameters("distiller-" + d.name(), b, model));
-            }
-            files.put("model.safetensors", model);
+            files.put("model.safetensors", modelTensors());
             files.put("optimizer.safetensors", optimizer.state());
             List<PluginRecord> records = new ArrayList<>();
             records.add(record(plan.learner(), plan.learner().plugin().saveState(ctx), files));
@@ -542,6 +540,16 @@ public final class TrainingLoop {
         return new PluginRecord(p.slot(), p.name(), p.version(), state.schemaVersion(), file, state.values());
     }
 
+    /** The learner's and distillers' parameters under their checkpoint names. */
+    private Map<String, NDArray> modelTensors() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        putParameters("learner", plan.learner().plugin().model(), out);
+        for (PluginInstance<Distiller> d : plan.distillers()) {
+            d.plugin().trainable().ifPresent(b -> putParameters("distiller-" + d.name(), b, out));
+        }
+        return out;
+    }
+
     private static void putParameters(String owner, Block block, Map<String, NDArray> out) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().isInitialized()) {
@@ -550,7 +558,7 @@ public final class TrainingLoop {
         }
     }
 
-    private CheckpointManifest restore(Path dir, ParameterOptimizer optimizer) {
+    private CheckpointManifest restore(Path dir) {
         CheckpointManifest m = store.readManifest(dir);
         if (m.runSeed() != plan.config().seed()) {
             throw new CheckpointException(dir + " was written by a run with seed " + m.runSeed()
@@ -567,11 +575,7 @@ public final class TrainingLoop {
         try (NDScope scope = new NDScope(); NDManager temp = manager.newSubManager()) {
             Map<String, NDArray> model = CheckpointStore.readTensors(dir.resolve(m.modelFile()), temp);
             List<String> problems = new ArrayList<>();
-            Map<String, NDArray> expected = new LinkedHashMap<>();
-            putParameters("learner", plan.learner().plugin().model(), expected);
-            for (PluginInstance<Distiller> d : plan.distillers()) {
-                d.plugin().trainable().ifPresent(b -> putParameters("distiller-" + d.name(), b, expected));
-            }
+            Map<String, NDArray> expected = modelTensors();
             for (Map.Entry<String, NDArray> e : expected.entrySet()) {
                 NDArray saved = model.get(e.getKey());
                 if (saved == null) {
@@ -741,10 +745,7 @@ public final class TrainingLoop {
                                 c.backward(l);
                             }
                             afterBackward.accept(batch, ctx);
-                            NDIndex all = new NDIndex("...");
-                            for (Parameter p : params) {
-                                p.getArray().getGradient().set(all, 0f);
-                            }
+                            clearGradients(params);
                         }
                     }
                     b++;
