@@ -57,8 +57,10 @@ public final class ClipVisionEmbeddings extends FixedShapeBlock {
         Shape c = patches.getShape();
         patches = patches.reshape(c.get(0), c.get(1), c.get(2) * c.get(3)).transpose(0, 2, 1);
         int d = config.hiddenSize();
-        NDArray cls = value(store, classEmbedding, patches, training).reshape(1, 1, d).broadcast(c.get(0), 1, d);
-        NDArray positions = value(store, positionEmbedding.weight(), patches, training).expandDims(0);
+        NDArray cls = inPassScope(value(store, classEmbedding, patches, training).reshape(1, 1, d), patches)
+                .broadcast(c.get(0), 1, d);
+        NDArray positions = inPassScope(value(store, positionEmbedding.weight(), patches, training).expandDims(0),
+                patches);
         return cls.concat(patches, 1).add(positions);
     }
 

@@ -65,7 +65,8 @@ public final class Embedding extends FixedShapeBlock {
         }
         NDArray w = value(store, weight, ids, training);
         Shape outShape = ids.getShape().addAll(new Shape(dim));
-        return w.get(new NDIndex("{}", ids.flatten().toType(DataType.INT64, false))).reshape(outShape);
+        return inPassScope(w.get(new NDIndex("{}", ids.flatten().toType(DataType.INT64, false))), ids)
+                .reshape(outShape);
     }
 
     @Override

@@ -60,6 +60,24 @@ public abstract class FixedShapeBlock extends AbstractBlock {
         return store.getValue(parameter, like.getDevice(), training);
     }
 
+    /**
+     * Moves an array computed from a parameter into the manager of the pass's input.
+     *
+     * <p>DJL attaches an operation's result to the manager of its first operand. A layer that starts from a
+     * parameter (an embedding lookup, a class token, prompt tokens) would otherwise leave its result, and every
+     * later activation computed from it, in the parameters' manager: one set of arrays per step for any caller
+     * that does not wrap the pass in an {@code NDScope}. Autograd keeps its own references, so gradients are
+     * unaffected. Never pass a parameter's own array here, only a result derived from it.
+     *
+     * @param derived an array just computed from a parameter
+     * @param like an input of the pass, whose manager should own the result
+     * @return {@code derived}, now attached to {@code like}'s manager
+     */
+    protected static NDArray inPassScope(NDArray derived, NDArray like) {
+        derived.attach(like.getManager());
+        return derived;
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         for (Pair<String, Block> child : getChildren()) {

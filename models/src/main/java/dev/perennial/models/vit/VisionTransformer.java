@@ -161,7 +161,7 @@ public final class VisionTransformer extends FixedShapeBlock implements Backbone
         NDArray x = patchEmbed.forward(store, images, training);
         long batch = x.getShape().get(0);
         int d = config.embedDim();
-        NDArray cls = value(store, clsToken, x, training).broadcast(batch, 1, d);
+        NDArray cls = inPassScope(value(store, clsToken, x, training).broadcast(batch, 1, d), x);
         x = cls.concat(x, 1).add(value(store, posEmbed, x, training));
         List<NDArray> hidden = new ArrayList<>();
         hidden.add(x);
@@ -171,13 +171,13 @@ public final class VisionTransformer extends FixedShapeBlock implements Backbone
         boolean deep = prompts.map(PromptConfig::deep).orElse(false);
         PromptConfig.Position position = prompts.map(PromptConfig::position).orElse(PromptConfig.Position.APPENDED);
         if (allPrompts != null && !deep) {
-            x = insertPrompts(x, allPrompts.get(new NDIndex("0")), batch, position);
+            x = insertPrompts(x, inPassScope(allPrompts.get(new NDIndex("0")), x), batch, position);
         }
         List<VitBlock> list = blocks.items();
         for (int i = 0; i < list.size(); i++) {
             if (allPrompts != null && deep) {
                 // VPT-Deep: fresh prompts for every block, their outputs discarded (VPT eq. 6).
-                x = insertPrompts(x, allPrompts.get(new NDIndex(i)), batch, position);
+                x = insertPrompts(x, inPassScope(allPrompts.get(new NDIndex(i)), x), batch, position);
                 x = removePrompts(list.get(i).forward(store, x, training), p, position);
             } else {
                 x = list.get(i).forward(store, x, training);
