@@ -3,6 +3,7 @@ package dev.perennial.models.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -104,7 +105,13 @@ public final class LlamaModel extends FixedShapeBlock {
             }
             mask = mask.add(CausalMask.padding(attentionMask.get()));
         }
+        // The mask and the rotation tables are built in float32; a float16 model uses them in its own dtype.
+        DataType type = inputsEmbeds.getDataType();
+        mask = CausalMask.asType(mask, type);
         NDList cosSin = rope.cosSin(manager, offset, len);
+        if (type != DataType.FLOAT32) {
+            cosSin = new NDList(cosSin.get(0).toType(type, false), cosSin.get(1).toType(type, false));
+        }
         NDArray h = inputsEmbeds;
         List<NDArray> hidden = new ArrayList<>();
         hidden.add(h);

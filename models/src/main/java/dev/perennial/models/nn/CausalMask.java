@@ -16,6 +16,30 @@ public final class CausalMask {
     public static final float NEGATIVE = -1e9f;
 
     /**
+     * The hidden-key value for half-precision scores: {@code -2^15}, half of float16's largest magnitude, so that a
+     * score plus the mask stays finite. A fully hidden row then softmaxes to a uniform row instead of NaN (NaN would
+     * reach every later position through the value product, even at weight 0).
+     */
+    public static final float HALF_NEGATIVE = -32768f;
+
+    /**
+     * A float32 mask in the dtype of the scores it will be added to.
+     *
+     * @param mask a mask built by {@link #causal} and/or {@link #padding} (float32)
+     * @param type the scores' dtype
+     * @return {@code mask} itself for float32, else the mask clamped at {@link #HALF_NEGATIVE} in {@code type}
+     */
+    public static NDArray asType(NDArray mask, DataType type) {
+        if (type == mask.getDataType()) {
+            return mask;
+        }
+        if (type == DataType.FLOAT16) {
+            return mask.maximum(HALF_NEGATIVE).toType(type, false);
+        }
+        return mask.toType(type, false);
+    }
+
+    /**
      * The causal mask for {@code queries} new positions after {@code offset} cached ones:
      * {@code mask[i][j] = 0 if j ≤ offset + i else NEGATIVE}.
      *

@@ -2,6 +2,7 @@ package dev.perennial.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -48,6 +49,13 @@ public final class RmsNorm extends FixedShapeBlock {
         if (x.getShape().dimension() == 0 || x.getShape().tail() != dim) {
             throw new IllegalArgumentException(
                     "RmsNorm(" + dim + "): input must end in " + dim + " features, got " + x.getShape());
+        }
+        if (x.getDataType() == DataType.FLOAT16 && !training) {
+            // As HF's LlamaRMSNorm: normalise in float32, because x² overflows float16 for |x| > 256 (LLaMA's
+            // residual stream has such outliers). Not in training: DJL's toType detaches from autograd.
+            NDArray wide = x.toType(DataType.FLOAT32, false);
+            NDArray rms = wide.square().mean(new int[] {-1}, true).add(eps).sqrt();
+            return wide.div(rms).toType(DataType.FLOAT16, false).mul(value(store, weight, x, training));
         }
         NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
         return x.div(rms).mul(value(store, weight, x, training));

@@ -90,6 +90,32 @@ class LlamaForCausalLMTest {
     }
 
     @Test
+    void float16ForwardWithLeftPaddingFollowsFloat32() {
+        GoldenFile golden = GoldenFile.load(manager, "llama_tiny.safetensors");
+        NDArray ids = golden.get("input.ids"); // (2, 7)
+        // Left padding on the second row: its first two keys are hidden, so the padded query rows are fully masked
+        // except for themselves (a -1e9 float32 mask would overflow float16 to -inf).
+        NDArray keep = manager.create(new long[][] {{1, 1, 1, 1, 1, 1, 1}, {0, 0, 1, 1, 1, 1, 1}});
+        LlamaForCausalLM full = loaded();
+        NDArray expected = full.forward(new ParameterStore(manager, false), ids, Optional.of(keep), Optional.empty(),
+                false).logits().orElseThrow();
+        LlamaForCausalLM half = new LlamaForCausalLM(TINY);
+        half.initialize(manager, DataType.FLOAT16);
+        Map<String, Parameter> target = ParameterNames.of(half);
+        ParameterNames.of(full).forEach((name, p) ->
+                target.get(name).getArray().set(p.getArray().toType(DataType.FLOAT16, false).toByteBuffer()));
+        NDArray logits = half.forward(new ParameterStore(manager, false), ids, Optional.of(keep), Optional.empty(),
+                false).logits().orElseThrow();
+        assertEquals(DataType.FLOAT16, logits.getDataType());
+        NDArray widened = logits.toType(DataType.FLOAT32, false);
+        assertFalse(widened.isNaN().any().getBoolean() || widened.isInfinite().any().getBoolean(), "finite logits");
+        // Only real tokens are compared: a padded query sees no real key, and which masked keys it then averages
+        // differs between a -1e9 float32 mask and a clamped float16 one (HF leaves those rows undefined too).
+        assertClose(expected.get("0"), widened.get("0"), 2e-2f, "float16 logits, unpadded row");
+        assertClose(expected.get("1, 2:"), widened.get("1, 2:"), 2e-2f, "float16 logits, real tokens of padded row");
+    }
+
+    @Test
     void incrementalDecodingWithTheKvCacheEqualsTheFullForward() {
         GoldenFile golden = GoldenFile.load(manager, "llama_tiny.safetensors");
         LlamaForCausalLM llama = loaded();
