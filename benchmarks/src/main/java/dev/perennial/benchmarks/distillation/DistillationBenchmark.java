@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
+import dev.perennial.api.data.ImageFolderConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +41,12 @@ public final class DistillationBenchmark {
      * @param method the distiller, or none
      * @param seed the run seed
      * @param accuracy top-1 on the test subset
-     * @param trainSeconds training time
+     * @param assistantAccuracy top-1 of cakd's assistant (fusion) model on the same images, NaN for other methods
+     * @param trainSeconds training time (wall clock)
+     * @param cpuSeconds CPU time the process spent during the run (training, evaluation, assistant scoring)
      */
-    public record Result(String student, String method, long seed, double accuracy, double trainSeconds) {}
+    public record Result(String student, String method, long seed, double accuracy, double assistantAccuracy,
+            double trainSeconds, double cpuSeconds) {}
 
     /**
      * Runs the benchmark.
@@ -77,6 +81,7 @@ public final class DistillationBenchmark {
 
         Map<String, Object> dataset = Map.of("path", data, "limitPerClass", perClass, "height", imageSize,
                 "width", imageSize);
+        ImageFolderConfig testData = new ImageFolderConfig(data, 3, imageSize, imageSize, perClass);
         Map<String, Object> teacherDataset = Map.of("path", data, "limitPerClass", teacherPerClass, "height",
                 imageSize, "width", imageSize);
         Map<String, Object> teacher = spec("vit", classes, imageSize, teacherWidth, teacherDepth, 4, 1.0, "");
@@ -121,12 +126,27 @@ public final class DistillationBenchmark {
                     if (distiller != null) {
                         b.distiller(method, distiller);
                     }
+                    double cpuBefore = processCpuSeconds();
                     RunReport r = b.build().run();
-                    Result result = new Result(student, method, seed, r.score(0, 0),
-                            r.timings().getOrDefault("train", Double.NaN));
+                    double assistant = Double.NaN;
+                    if (method.equals("cakd")) {
+                        AssistantAccuracy a = AssistantAccuracy.evaluate(Path.of(r.runDirectory()), studentSpec,
+                                distiller, testData, batchSize);
+                        // The reload must reproduce the loop's own score of the student, or the assistant's
+                        // number would come from other weights.
+                        if (Math.abs(a.student() - r.score(0, 0)) > 1e-9) {
+                            throw new IllegalStateException("assistant evaluation reloaded a student scoring "
+                                    + a.student() + " but the run scored " + r.score(0, 0));
+                        }
+                        assistant = a.assistant();
+                    }
+                    Result result = new Result(student, method, seed, r.score(0, 0), assistant,
+                            r.timings().getOrDefault("train", Double.NaN), processCpuSeconds() - cpuBefore);
                     results.add(result);
-                    System.out.printf(Locale.ROOT, "%-12s %-7s seed %d: accuracy %.4f (%.0f s)%n", student, method,
-                            seed, result.accuracy(), result.trainSeconds());
+                    System.out.printf(Locale.ROOT, "%-12s %-7s seed %d: accuracy %.4f%s (%.0f s, cpu %.0f s)%n",
+                            student, method, seed, result.accuracy(), method.equals("cakd")
+                                    ? String.format(Locale.ROOT, ", assistant %.4f", assistant) : "",
+                            result.trainSeconds(), result.cpuSeconds());
                 }
             }
         }
@@ -141,6 +161,10 @@ public final class DistillationBenchmark {
             header.append(' ').append(m).append(" |");
             rule.append("---|");
         }
+        if (methods.contains("cakd")) {
+            header.append(" cakd assistant |");
+            rule.append("---|");
+        }
         System.out.println(header);
         System.out.println(rule);
         for (String student : students) {
@@ -148,6 +172,11 @@ public final class DistillationBenchmark {
             for (String m : methods) {
                 double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals(m))
                         .mapToDouble(Result::accuracy).toArray();
+                row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
+            }
+            if (methods.contains("cakd")) {
+                double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals("cakd"))
+                        .mapToDouble(Result::assistantAccuracy).toArray();
                 row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
             }
             System.out.println(row);
@@ -160,6 +189,8 @@ public final class DistillationBenchmark {
                 "accuracy", teacherAccuracy));
         json.put("studentTraining", studentTraining);
         json.put("runs", results);
+        json.put("processCpuSeconds", processCpuSeconds());
+        System.out.printf(Locale.ROOT, "process CPU time %.0f s%n", processCpuSeconds());
         json.put("environment", environment);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
@@ -195,6 +226,11 @@ public final class DistillationBenchmark {
         m.put("cifarStem", true);
         m.put("checkpoint", checkpoint);
         return m;
+    }
+
+    /** CPU time of this process so far; with one intra-op thread it approximates wall time on an idle machine. */
+    private static double processCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     private static double mean(double[] v) {
