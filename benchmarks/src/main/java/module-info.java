@@ -13,7 +13,14 @@ module dev.perennial.benchmarks {
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider;
     provides dev.perennial.spi.MetricProvider with
-            dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider;
+            dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Choice,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Reading,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Classification,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Spatial,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Color,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Grounding,
+            dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Counting;
     provides dev.perennial.spi.LearnerProvider with
             dev.perennial.benchmarks.distillation.StudentLearnerProvider;
     requires com.google.gson;
@@ -21,4 +28,5 @@ module dev.perennial.benchmarks {
     exports dev.perennial.benchmarks;
     exports dev.perennial.benchmarks.memory;
     exports dev.perennial.benchmarks.gpu;
+    exports dev.perennial.benchmarks.vqa;
 }

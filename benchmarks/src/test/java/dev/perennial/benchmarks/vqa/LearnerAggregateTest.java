@@ -1,0 +1,66 @@
+package dev.perennial.benchmarks.vqa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LearnerAggregateTest {
+    private static final double N = Double.NaN;
+
+    private static VqaRunResult run(String learner, long seed, List<String> tasks, double[][] matrix, double avg,
+                                    double forgetting, long adaptive, long fallback) {
+        return new VqaRunResult(learner, seed, tasks, matrix, avg, forgetting, forgetting, 0.5, 0.9, N, adaptive,
+                fallback, 0.4, 0.3, 0.2, 10);
+    }
+
+    @Test
+    void aggregatesNumbersAndMatricesOverSeeds() {
+        List<String> tasks = List.of("x", "y");
+        LearnerAggregate a = LearnerAggregate.of(List.of(
+                run("llaca", 1, tasks, new double[][] {{0.6}, {0.4, 0.8}}, 0.6, 0.2, 10, 30),
+                run("llaca", 2, tasks, new double[][] {{0.8}, {0.6, 0.6}}, 0.6, 0.2, 30, 10)));
+        assertEquals(List.of(1L, 2L), a.seeds());
+        assertEquals(0.6, a.averageAccuracy().mean(), 1e-12);
+        assertEquals(0.0, a.averageAccuracy().std(), 1e-12);
+        assertEquals(0.5, a.matrix()[1][0].mean(), 1e-12);
+        assertEquals(Math.sqrt(0.02), a.matrix()[1][0].std(), 1e-12);
+        assertEquals(0.5, a.emaAdaptiveFraction().mean(), 1e-12, "0.25 and 0.75");
+        assertEquals(20, a.emaAdaptive().mean(), 1e-12);
+        assertTrue(Double.isNaN(a.jointAccuracy().mean()));
+    }
+
+    @Test
+    void aLearnerWithoutEmaAggregatesToNoCounts() {
+        LearnerAggregate a = LearnerAggregate.of(List.of(
+                run("lora-seq", 1, List.of("x"), new double[][] {{0.5}}, 0.5, N, -1, -1)));
+        assertTrue(Double.isNaN(a.emaAdaptive().mean()));
+        assertTrue(Double.isNaN(a.emaAdaptiveFraction().mean()));
+    }
+
+    @Test
+    void refusesRunsOfDifferentLearnersOrTasks() {
+        double[][] m = {{0.5}};
+        assertThrows(IllegalArgumentException.class, () -> LearnerAggregate.of(List.of(
+                run("llaca", 1, List.of("x"), m, 0.5, N, 1, 1), run("lora-seq", 2, List.of("x"), m, 0.5, N, -1, -1))));
+        assertThrows(IllegalArgumentException.class, () -> LearnerAggregate.of(List.of(
+                run("llaca", 1, List.of("x"), m, 0.5, N, 1, 1), run("llaca", 2, List.of("y"), m, 0.5, N, 1, 1))));
+        assertThrows(IllegalArgumentException.class, () -> LearnerAggregate.of(List.of()));
+    }
+
+    @Test
+    void theTablesPutLearnersSideBySide() {
+        LearnerAggregate seq = LearnerAggregate.of(List.of(
+                run("lora-seq", 1, List.of("x", "y"), new double[][] {{0.6}, {0.4, 0.8}}, 0.6, 0.2, -1, -1)));
+        LearnerAggregate llaca = LearnerAggregate.of(List.of(
+                run("llaca", 1, List.of("x", "y"), new double[][] {{0.6}, {0.5, 0.7}}, 0.6, 0.1, 10, 30)));
+        String table = ContinualVqaBenchmark.summaryTable(List.of(seq, llaca));
+        assertTrue(table.contains("| lora-seq | 1 | 0.6000 | 0.2000 |"), table);
+        assertTrue(table.contains("10 / 30 (0.2500)"), table);
+        String matrix = ContinualVqaBenchmark.matrixTable(llaca);
+        assertTrue(matrix.contains("| after \\ on | x | y |"), matrix);
+        assertTrue(matrix.contains("| y | 0.5000 | 0.7000 |"), matrix);
+    }
+}
