@@ -4,6 +4,7 @@ module dev.perennial.benchmarks {
     requires dev.perennial.models;
     requires dev.perennial.continual;
     requires dev.perennial.distillation;
+    requires dev.perennial.slerpface;
     requires com.fasterxml.jackson.databind;
     requires java.management;
 
@@ -11,7 +12,8 @@ module dev.perennial.benchmarks {
     exports dev.perennial.benchmarks.distillation;
 
     provides dev.perennial.spi.DatasetSourceProvider with
-            dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider;
+            dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider,
+            dev.perennial.benchmarks.perf.StepDataProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Choice,
@@ -22,11 +24,14 @@ module dev.perennial.benchmarks {
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Grounding,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Counting;
     provides dev.perennial.spi.LearnerProvider with
-            dev.perennial.benchmarks.distillation.StudentLearnerProvider;
+            dev.perennial.benchmarks.distillation.StudentLearnerProvider,
+            dev.perennial.benchmarks.perf.StepLearnerProvider;
     requires com.google.gson;
 
     exports dev.perennial.benchmarks;
     exports dev.perennial.benchmarks.memory;
     exports dev.perennial.benchmarks.gpu;
+    exports dev.perennial.benchmarks.perf;
+    exports dev.perennial.benchmarks.slerpface;
     exports dev.perennial.benchmarks.vqa;
 }

@@ -8,6 +8,7 @@ import dev.perennial.spi.Protector.ProtectedTemplate;
 import dev.perennial.spi.Protector.TemplateKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The security evaluation of one protector on template clusters (utility, unlinkability, inversion,
@@ -53,22 +54,72 @@ public record ProtectorEvaluation(TemplateSource templates, int trainIdentities,
      * @param accuracy 10-fold verification accuracy on a balanced pair list
      * @param tar TAR at {@link #far()} on all genuine / impostor scores
      * @param dSys unlinkability D↔sys of the same face under two keys (0 = unlinkable)
-     * @param keyKnownInversion share of leaked templates whose key-known inversion is accepted as the victim
-     * @param learnedInversion share whose ridge-regression reconstruction is accepted as the victim
+     * @param attacks the inversion attacks, the key-known inverse ({@value #KEY_KNOWN}) first, then the learned
+     *     attacks in the order given
      * @param revokedAccept share of leaked (revoked) templates still accepted under the re-issued key
      * @param reenrolledTar share of genuine probes accepted by the re-enrolled templates
      */
     public record Row(String scheme, VerificationProtocol.Accuracy accuracy, VerificationProtocol.TarAtFar tar,
-                      double dSys, double keyKnownInversion, double learnedInversion, double revokedAccept,
-                      double reenrolledTar) {}
+                      double dSys, List<AttackOutcome> attacks, double revokedAccept, double reenrolledTar) {
+
+        /** Copies the list. */
+        public Row {
+            attacks = List.copyOf(attacks);
+        }
+
+        /**
+         * The outcome of one attack.
+         *
+         * @param name the attack's name, e.g. {@value ProtectorEvaluation#KEY_KNOWN} or {@code ridge}
+         * @return its outcome
+         * @throws IllegalArgumentException naming the attacks that were run
+         */
+        public AttackOutcome attack(String name) {
+            return attacks.stream().filter(a -> a.attack().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no attack '" + name + "' in this row; it has "
+                            + attacks.stream().map(AttackOutcome::attack).toList()));
+        }
+    }
 
     /**
-     * Runs the evaluation of one scheme.
+     * How one inversion attack fared against the test identities' leaked templates. Two acceptance criteria,
+     * both at FAR {@link #far()}:
+     *
+     * @param attack the attack's name
+     * @param acceptedByRawSystem share of reconstructions whose cosine with the victim's raw template of another
+     *     image exceeds the UNPROTECTED recogniser's threshold: the identity was recovered (privacy leak; spec
+     *     §1.9 "inversion success")
+     * @param acceptedByProtectedSystem share of reconstructions that, presented as a probe to the protecting
+     *     system (protected with the victim's key and matched against the victim's enrolled template, as every
+     *     probe is), score above the scheme's own verification threshold: a replay that gets in
+     * @param meanRawCosine mean cosine of the reconstruction with the victim's raw template of another image
+     */
+    public record AttackOutcome(String attack, double acceptedByRawSystem, double acceptedByProtectedSystem,
+                                double meanRawCosine) {}
+
+    /** The name of the key-compromise attack, always run first. */
+    public static final String KEY_KNOWN = "key-known";
+
+    /**
+     * Runs the evaluation of one scheme with the key-known inverse and the ridge attacker
+     * ({@link RidgeInverter#attack} with {@link #ridgeLambda()}).
      *
      * @param scheme the scheme
      * @return its row
      */
     public Row run(SchemeUnderTest scheme) {
+        return run(scheme, List.of(RidgeInverter.attack(ridgeLambda)));
+    }
+
+    /**
+     * Runs the evaluation of one scheme.
+     *
+     * @param scheme the scheme
+     * @param learnedAttacks the learned attackers, each fitted on the same pairs of the attacker's identities
+     *     (images {@code 0..M−2} of identities {@code 0..T−1}, each protected under its own key)
+     * @return its row
+     */
+    public Row run(SchemeUnderTest scheme, List<InversionAttack> learnedAttacks) {
         Protector protector = scheme.protector();
         int first = trainIdentities;
         int n = testIdentities;
@@ -139,33 +190,24 @@ public record ProtectorEvaluation(TemplateSource templates, int trainIdentities,
         double dSys = Unlinkability.dSys(mated, nonMated, UNLINKABILITY_BINS);
 
         // inversion with the stolen key
-        int keyKnownAccepted = 0;
-        for (int i = 0; i < n; i++) {
-            double[] reconstruction = scheme.keyKnownInverse(stored[i], keys[i]);
-            keyKnownAccepted += cosine(reconstruction, templates.sample(first + i, 1).features()) > rawThreshold
-                    ? 1 : 0;
-        }
+        int groupSize = templates.sample(first, 0).groupSize();
+        List<AttackOutcome> outcomes = new ArrayList<>();
+        outcomes.add(judge(KEY_KNOWN, scheme, stored, i -> scheme.keyKnownInverse(stored[i], keys[i], groupSize), keys,
+                tar.threshold(), rawThreshold));
 
         // inversion learned from (protected, raw) pairs of the training identities, each under its own key
-        int rows = trainIdentities * (images - 1);
-        double[][] x = new double[rows][];
-        double[][] y = new double[rows][];
-        int r = 0;
+        List<InversionAttack.LeakedPair> pairs = new ArrayList<>();
         for (int t = 0; t < trainIdentities; t++) {
             for (int j = 0; j < images - 1; j++) {
                 GroupedTemplate raw = templates.sample(t, j);
                 TemplateKey key = protector.newKey(~(seed + 7919L * t + j));
-                x[r] = toDouble(protector.protect(scheme.input(raw), key).values());
-                y[r] = raw.features();
-                r++;
+                pairs.add(new InversionAttack.LeakedPair(t, j, protector.protect(scheme.input(raw), key), raw));
             }
         }
-        RidgeInverter inverter = RidgeInverter.fit(x, y, ridgeLambda);
-        int learnedAccepted = 0;
-        for (int i = 0; i < n; i++) {
-            double[] reconstruction = inverter.predict(toDouble(stored[i].values()));
-            learnedAccepted += cosine(reconstruction, templates.sample(first + i, 1).features()) > rawThreshold
-                    ? 1 : 0;
+        for (InversionAttack attack : learnedAttacks) {
+            InversionAttack.Inverter inverter = attack.fit(List.copyOf(pairs));
+            outcomes.add(judge(attack.name(), scheme, stored, i -> inverter.invert(stored[i]), keys, tar.threshold(),
+                    rawThreshold));
         }
 
         // revocation: re-enrol a fresh capture (image 2) under a new key; replay the leaked template under it
@@ -177,8 +219,31 @@ public record ProtectorEvaluation(TemplateSource templates, int trainIdentities,
             leakedAccepted += protector.similarity(stored[i], probes[i], reissued) > tar.threshold() ? 1 : 0;
             reenrolledAccepted += protector.similarity(reenrolled, probes[i], reissued) > tar.threshold() ? 1 : 0;
         }
-        return new Row(scheme.name(), accuracy, tar, dSys, keyKnownAccepted / (double) n,
-                learnedAccepted / (double) n, leakedAccepted / (double) n, reenrolledAccepted / (double) n);
+        return new Row(scheme.name(), accuracy, tar, dSys, outcomes, leakedAccepted / (double) n,
+                reenrolledAccepted / (double) n);
+    }
+
+    /**
+     * Judges one attack on every test identity's leaked template: by the raw recogniser (cosine with the victim's
+     * image-1 template above {@code rawThreshold}) and as a probe to the protecting system (above
+     * {@code protectedThreshold} against the victim's enrolled template under its key).
+     */
+    private AttackOutcome judge(String name, SchemeUnderTest scheme, ProtectedTemplate[] stored,
+                                IntFunction<GroupedTemplate> reconstruct, TemplateKey[] keys, double protectedThreshold,
+                                double rawThreshold) {
+        int n = stored.length;
+        int raw = 0;
+        int replayed = 0;
+        double cosines = 0;
+        for (int i = 0; i < n; i++) {
+            GroupedTemplate reconstruction = reconstruct.apply(i);
+            double c = cosine(reconstruction.features(), templates.sample(trainIdentities + i, 1).features());
+            cosines += c;
+            raw += c > rawThreshold ? 1 : 0;
+            double score = scheme.protector().similarity(stored[i], scheme.input(reconstruction), keys[i]);
+            replayed += score > protectedThreshold ? 1 : 0;
+        }
+        return new AttackOutcome(name, raw / (double) n, replayed / (double) n, cosines / n);
     }
 
     /** The unprotected recogniser's cosine threshold at {@link #far()} on the test identities' impostors. */
@@ -204,14 +269,6 @@ public record ProtectorEvaluation(TemplateSource templates, int trainIdentities,
         float[] out = new float[v.length];
         for (int j = 0; j < v.length; j++) {
             out[j] = (float) v[j];
-        }
-        return out;
-    }
-
-    private static double[] toDouble(float[] v) {
-        double[] out = new double[v.length];
-        for (int j = 0; j < v.length; j++) {
-            out[j] = v[j];
         }
         return out;
     }

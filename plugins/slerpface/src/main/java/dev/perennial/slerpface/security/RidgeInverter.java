@@ -1,5 +1,9 @@
 package dev.perennial.slerpface.security;
 
+import dev.perennial.slerpface.GroupedTemplate;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The learned inversion attacker of spec §7(b): ridge regression {@code W = (XᵀX + λI)⁻¹ XᵀY} (with a bias
  * column) from protected templates X to raw templates Y, trained on pairs the attacker collected; the
@@ -11,6 +15,52 @@ public final class RidgeInverter {
 
     private RidgeInverter(double[][] weights) {
         this.weights = weights;
+    }
+
+    /**
+     * The ridge attacker as an {@link InversionAttack} named {@code ridge}: regresses the raw group features on the
+     * leaked protected values of the attacker's pairs; a reconstruction carries uniform group weights {@code 1/m}
+     * (the attacker does not regress the attention map).
+     *
+     * @param lambda the ridge penalty, > 0
+     * @return the attack
+     */
+    public static InversionAttack attack(double lambda) {
+        return new InversionAttack() {
+            @Override
+            public String name() {
+                return "ridge";
+            }
+
+            @Override
+            public Inverter fit(List<LeakedPair> pairs) {
+                if (pairs.isEmpty()) {
+                    throw new IllegalArgumentException("ridge inverter: the attacker has no training pairs");
+                }
+                double[][] x = new double[pairs.size()][];
+                double[][] y = new double[pairs.size()][];
+                for (int r = 0; r < x.length; r++) {
+                    x[r] = toDouble(pairs.get(r).leaked().values());
+                    y[r] = pairs.get(r).raw().features();
+                }
+                RidgeInverter fitted = RidgeInverter.fit(x, y, lambda);
+                int groupSize = pairs.get(0).raw().groupSize();
+                return leaked -> {
+                    double[] features = fitted.predict(toDouble(leaked.values()));
+                    double[] weights = new double[features.length / groupSize];
+                    Arrays.fill(weights, 1.0 / weights.length);
+                    return new GroupedTemplate(features, weights, groupSize);
+                };
+            }
+        };
+    }
+
+    static double[] toDouble(float[] v) {
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+            out[j] = v[j];
+        }
+        return out;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.perennial.slerpface.baseline.RandomProjectionConfig;
 import dev.perennial.spi.Protector;
 import dev.perennial.spi.Protector.ProtectedTemplate;
 import dev.perennial.spi.Protector.TemplateKey;
+import java.util.Arrays;
 
 /**
  * A protector as the security evaluation sees it: what it is fed, and what an attacker does with a leaked
@@ -40,13 +41,28 @@ public interface SchemeUnderTest {
     float[] input(GroupedTemplate template);
 
     /**
-     * The key-compromise attacker: reconstructs raw features from a leaked protected template and its stolen key.
+     * The key-compromise attacker: reconstructs a template from a leaked protected template and its stolen key.
      *
      * @param stored the leaked protected template
      * @param key the stolen key
-     * @return the reconstruction, {@code m·d} values comparable (by cosine) with raw features
+     * @param groupSize d of the raw templates
+     * @return the reconstruction: {@code m·d} features comparable (by cosine) with raw features, and the group
+     *     weights the attacker can infer (uniform where it cannot)
      */
-    double[] keyKnownInverse(ProtectedTemplate stored, TemplateKey key);
+    GroupedTemplate keyKnownInverse(ProtectedTemplate stored, TemplateKey key, int groupSize);
+
+    /**
+     * Features with uniform group weights {@code 1/m}: a reconstruction whose attention map is unknown.
+     *
+     * @param features {@code m·d} features
+     * @param groupSize d
+     * @return the template
+     */
+    static GroupedTemplate uniformlyWeighted(double[] features, int groupSize) {
+        double[] weights = new double[features.length / groupSize];
+        Arrays.fill(weights, 1.0 / weights.length);
+        return new GroupedTemplate(features, weights, groupSize);
+    }
 
     /**
      * How a linking attacker compares two stored protected templates: the cosine of their values.
@@ -98,12 +114,12 @@ public interface SchemeUnderTest {
             }
 
             @Override
-            public double[] keyKnownInverse(ProtectedTemplate stored, TemplateKey key) {
+            public GroupedTemplate keyKnownInverse(ProtectedTemplate stored, TemplateKey key, int groupSize) {
                 double[] out = new double[stored.values().length];
                 for (int j = 0; j < out.length; j++) {
                     out[j] = stored.values()[j];
                 }
-                return out;
+                return uniformlyWeighted(out, groupSize);
             }
         };
     }
@@ -134,7 +150,7 @@ public interface SchemeUnderTest {
             }
 
             @Override
-            public double[] keyKnownInverse(ProtectedTemplate stored, TemplateKey key) {
+            public GroupedTemplate keyKnownInverse(ProtectedTemplate stored, TemplateKey key, int groupSize) {
                 int rows = config.outputLength();
                 int cols = config.inputLength();
                 double[] out = new double[cols];
@@ -144,7 +160,7 @@ public interface SchemeUnderTest {
                         out[j] += key.values()[i * cols + j] * b;
                     }
                 }
-                return out;
+                return uniformlyWeighted(out, groupSize);
             }
         };
     }
@@ -176,9 +192,11 @@ public interface SchemeUnderTest {
             }
 
             @Override
-            public double[] keyKnownInverse(ProtectedTemplate stored, TemplateKey key) {
+            public GroupedTemplate keyKnownInverse(ProtectedTemplate stored, TemplateKey key, int groupSize) {
                 int d = config.groupSize();
                 double[] out = new double[config.featureLength()];
+                double[] weights = new double[config.groups()];
+                double weightSum = 0;
                 for (int i = 0; i < config.groups(); i++) {
                     double[] g = new double[d];
                     double[] k = new double[d];
@@ -186,10 +204,15 @@ public interface SchemeUnderTest {
                         g[j] = stored.values()[i * d + j];
                         k[j] = key.values()[i * d + j];
                     }
-                    double[] t = GroupSlerp.inverse(g, k, config.alpha() - GroupSlerp.norm(g));
+                    weights[i] = GroupSlerp.norm(g);
+                    weightSum += weights[i];
+                    double[] t = GroupSlerp.inverse(g, k, config.alpha() - weights[i]);
                     System.arraycopy(t, 0, out, i * d, d);
                 }
-                return out;
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] /= weightSum;   // ‖g_i‖ = w_i up to float rounding
+                }
+                return new GroupedTemplate(out, weights, d);
             }
         };
     }

@@ -69,7 +69,8 @@ public final class SecurityEvaluation {
             ProtectorEvaluation.Row row = evaluation.run(scheme);
             System.out.printf(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
                     row.scheme(), row.accuracy().mean(), row.accuracy().std(), row.tar().tar(), row.dSys(),
-                    row.keyKnownInversion(), row.learnedInversion(), row.revokedAccept(), row.reenrolledTar());
+                    row.attack(ProtectorEvaluation.KEY_KNOWN).acceptedByRawSystem(),
+                    row.attack("ridge").acceptedByRawSystem(), row.revokedAccept(), row.reenrolledTar());
         }
     }
 }
