@@ -12,7 +12,8 @@ module dev.perennial.benchmarks {
     exports dev.perennial.benchmarks.distillation;
 
     provides dev.perennial.spi.DatasetSourceProvider with
-            dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider;
+            dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider,
+            dev.perennial.benchmarks.perf.StepDataProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Choice,
@@ -23,12 +24,15 @@ module dev.perennial.benchmarks {
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Grounding,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Counting;
     provides dev.perennial.spi.LearnerProvider with
-            dev.perennial.benchmarks.distillation.StudentLearnerProvider;
+            dev.perennial.benchmarks.distillation.StudentLearnerProvider,
+            dev.perennial.benchmarks.perf.StepLearnerProvider,
+            dev.perennial.benchmarks.perf.DataPathProbe;
     requires com.google.gson;
 
     exports dev.perennial.benchmarks;
     exports dev.perennial.benchmarks.memory;
     exports dev.perennial.benchmarks.gpu;
+    exports dev.perennial.benchmarks.perf;
     exports dev.perennial.benchmarks.slerpface;
     exports dev.perennial.benchmarks.vqa;
 }

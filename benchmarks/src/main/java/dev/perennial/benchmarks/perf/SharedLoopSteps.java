@@ -1,0 +1,107 @@
+package dev.perennial.benchmarks.perf;
+
+import dev.perennial.api.Perennial;
+import dev.perennial.api.events.RunListener;
+import dev.perennial.api.events.StepEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Side (b) of the loop-overhead benchmark: the same model, batch and optimizer through {@code Perennial.builder()}
+ * and the shared {@code TrainingLoop}, with the learner {@code step-benchmark}, the augmenter {@code mixup} (α = 1,
+ * every batch; on the LLaMA workload it mixes the input embeddings), the metric {@code accuracy}, a step event to
+ * every listener after every step ({@code logEverySteps} 1: the JSON-lines log and this class's timer), the NaN/Inf
+ * guard on (its default, {@code nanPolicy} skip), data decoded by one worker thread with 2 batches prefetched.
+ *
+ * <p>Step times are the gaps between consecutive step events, so building the run, evaluation and the end-of-task
+ * checkpoint are outside the timed window; the task has exactly {@code warmup + steps} steps in one epoch.
+ */
+final class SharedLoopSteps {
+    private SharedLoopSteps() {}
+
+    /**
+     * Runs one task of {@code warmup + steps} steps through the loop and times the last {@code steps}.
+     *
+     * @param workload the model
+     * @param batch the batch size
+     * @param warmup untimed steps first (at least 1: the first timed gap starts at a step event)
+     * @param steps timed steps
+     * @param poolSize distinct random samples (the same pool as the bare side when seeds agree)
+     * @param poolSeed the pool's seed
+     * @param learningRate the SGD learning rate
+     * @param momentum the SGD momentum
+     * @return the timings
+     */
+    static StepTimes run(StepWorkload workload, int batch, int warmup, int steps, int poolSize, long poolSeed,
+                         double learningRate, double momentum) {
+        if (warmup < 1) {
+            throw new IllegalArgumentException("the shared-loop side needs warmup >= 1, was " + warmup);
+        }
+        List<Long> eventTimes = new ArrayList<>();
+        RunListener timer = new RunListener() {
+            @Override
+            public void onStep(StepEvent e) {
+                eventTimes.add(System.nanoTime());
+            }
+        };
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("optimizer", "sgd");
+        training.put("learningRate", learningRate);
+        training.put("momentum", momentum);
+        training.put("schedule", "constant");
+        training.put("epochs", 1);
+        training.put("batchSize", batch);
+        training.put("evalBatchSize", StepWorkload.CLASSES);
+        training.put("logEverySteps", 1);
+        training.put("dataWorkers", 1);
+        training.put("prefetchBatches", 2);
+        Path runs;
+        try {
+            runs = Files.createTempDirectory("perennial-loop-overhead");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary run folder", e);
+        }
+        try {
+            Perennial.builder()
+                    .name("loop-overhead-" + workload.id().replace('_', '-'))
+                    .dataset("step-benchmark-data", Map.of("workload", workload.id(),
+                            "trainExamples", (warmup + steps) * batch, "testExamples", StepWorkload.CLASSES,
+                            "poolSize", poolSize, "seed", poolSeed))
+                    .scenario("class-incremental", Map.of("increment", StepWorkload.CLASSES))
+                    .learner("step-benchmark", Map.of("workload", workload.id(), "initSeed", 0))
+                    .augmenter("mixup", Map.of())
+                    .metric("accuracy", Map.of())
+                    .training(training)
+                    .runDirectory(runs)
+                    .build()
+                    .run(timer);
+        } finally {
+            deleteTree(runs);
+        }
+        if (eventTimes.size() != warmup + steps) {
+            throw new IllegalStateException("the loop emitted " + eventTimes.size() + " step events for "
+                    + (warmup + steps) + " steps");
+        }
+        double[] seconds = new double[steps];
+        for (int k = 0; k < steps; k++) {
+            seconds[k] = (eventTimes.get(warmup + k) - eventTimes.get(warmup + k - 1)) / 1e9;
+        }
+        return new StepTimes("shared-loop", workload.id(), batch, seconds);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
+    }
+}

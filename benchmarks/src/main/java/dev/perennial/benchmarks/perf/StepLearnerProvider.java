@@ -1,0 +1,52 @@
+package dev.perennial.benchmarks.perf;
+
+import dev.perennial.spi.Capability;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LearnerProvider;
+import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginName;
+import dev.perennial.spi.SpiVersion;
+import java.util.Set;
+
+/** Registers {@code step-benchmark}, the loop-overhead benchmark's learner over one of its three models. */
+@PluginName("step-benchmark")
+public final class StepLearnerProvider implements LearnerProvider<StepLearnerConfig> {
+
+    /** Does no work. */
+    public StepLearnerProvider() {}
+
+    @Override
+    public String version() {
+        return "0.1.0";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Class<StepLearnerConfig> configType() {
+        return StepLearnerConfig.class;
+    }
+
+    @Override
+    public StepLearnerConfig defaultConfig() {
+        return new StepLearnerConfig(StepWorkload.RESNET18_CIFAR.id(), 0);
+    }
+
+    @Override
+    public String description() {
+        return "Loop-overhead benchmark: softmax cross-entropy on ViT-S/16, ResNet-18-CIFAR or a LLaMA-block classifier.";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CLASS_INCREMENTAL);
+    }
+
+    @Override
+    public Learner create(StepLearnerConfig config, PluginContext context) {
+        return new StepLearner(config, context);
+    }
+}
