@@ -35,6 +35,10 @@ import dev.perennial.spi.ConfigDoc;
  * @param ablateOfa drop every OFA term
  * @param vitPooling {@code mean-tokens} or {@code cls}
  * @param l2gHeads heads of the L2G attention block, 0 = automatic
+ * @param infoNceMode {@code in-batch} (default) or {@code memory-bank} (CRD's memory)
+ * @param memoryBankSize rows N of each memory bank: one per training sample id
+ * @param memoryBankNegatives negatives K drawn from the bank per sample
+ * @param memoryBankMomentum μ of the momentum update of stored rows
  */
 public record CakdConfig(
         @ConfigDoc("The frozen teacher: architecture, sizes and safetensors checkpoint (empty = random weights).")
@@ -89,10 +93,24 @@ public record CakdConfig(
                 + "global average pooling, the spec's spatial smoothing) or 'cls'.")
         @JsonProperty("vitPooling") String vitPooling,
         @ConfigDoc("Heads of the L2G attention block, >= 0; 0 (default) takes the ViT's heads, or the largest of "
-                + "8, 4, 2, 1 dividing the width of an MLP stage 4.") @JsonProperty("l2gHeads") int l2gHeads) {
+                + "8, 4, 2, 1 dividing the width of an MLP stage 4.") @JsonProperty("l2gHeads") int l2gHeads,
+        @ConfigDoc("Where InfoNCE takes its negatives: 'in-batch' (default; the other samples of the batch, "
+                + "cakd.md §2.4) or 'memory-bank' (CRD's memory: a stored embedding per training sample, the "
+                + "sample's own row as positive, memoryBankNegatives other rows as negatives, momentum updates).")
+        @JsonProperty("infoNceMode") String infoNceMode,
+        @ConfigDoc("Rows of each memory bank, one per training sample; every data set id must be below it. "
+                + "Default 50000 (CIFAR's training set, CRD's n_data). Used only with infoNceMode 'memory-bank'.")
+        @JsonProperty("memoryBankSize") int memoryBankSize,
+        @ConfigDoc("Negatives drawn from the bank per sample, in [1, memoryBankSize - 1]; default 16384 (CRD's "
+                + "nce_k, cakd.md §3).") @JsonProperty("memoryBankNegatives") int memoryBankNegatives,
+        @ConfigDoc("Momentum mu of the stored rows, m <- n(mu*m + (1-mu)*v), in [0, 1); default 0.5 (CRD's "
+                + "nce_m, cakd.md §3).") @JsonProperty("memoryBankMomentum") double memoryBankMomentum) {
 
     /** The values of {@code fusionToStudentGradient}. */
     public static final java.util.List<String> GRADIENT_ROUTES = java.util.List.of("student-only", "both");
+
+    /** The values of {@code infoNceMode}. */
+    public static final java.util.List<String> INFO_NCE_MODES = java.util.List.of("in-batch", "memory-bank");
 
     /** Validates every field; messages name the field and what is accepted. */
     public CakdConfig {
@@ -130,6 +148,22 @@ public record CakdConfig(
         if (l2gHeads < 0) {
             throw new IllegalArgumentException("cakd config field 'l2gHeads' must be >= 0 (0 = automatic), was "
                     + l2gHeads);
+        }
+        if (!INFO_NCE_MODES.contains(infoNceMode)) {
+            throw new IllegalArgumentException("cakd config field 'infoNceMode' is '" + infoNceMode + "'; accepted: "
+                    + INFO_NCE_MODES);
+        }
+        if (memoryBankSize < 2) {
+            throw new IllegalArgumentException("cakd config field 'memoryBankSize' must be >= 2 (one row per "
+                    + "training sample), was " + memoryBankSize);
+        }
+        if (memoryBankNegatives < 1 || memoryBankNegatives > memoryBankSize - 1) {
+            throw new IllegalArgumentException("cakd config field 'memoryBankNegatives' must be in [1, "
+                    + "memoryBankSize - 1 = " + (memoryBankSize - 1) + "], was " + memoryBankNegatives);
+        }
+        if (!(memoryBankMomentum >= 0 && memoryBankMomentum < 1)) {
+            throw new IllegalArgumentException("cakd config field 'memoryBankMomentum' must be in [0, 1), was "
+                    + memoryBankMomentum);
         }
         if (ablateInfoNce && ablateOfa && !fusionCe) {
             throw new IllegalArgumentException("cakd config: ablateInfoNce and ablateOfa together leave no loss term;"
@@ -177,7 +211,8 @@ public record CakdConfig(
      */
     public static CakdConfig of(ModelSpec teacher, ModelSpec student) {
         return new CakdConfig(teacher, student, "image", "stage3", 128, 0.07, true, false, 1.0, 1.0, 1.0, 1.0, 1.0,
-                1.0, 1.0, false, 1.0, true, "student-only", false, false, false, "mean-tokens", 0);
+                1.0, 1.0, false, 1.0, true, "student-only", false, false, false, "mean-tokens", 0, "in-batch", 50_000,
+                16_384, 0.5);
     }
 
     /**
@@ -201,7 +236,8 @@ public record CakdConfig(
         return new CakdConfig(teacher, student, imageInput, studentStageOutput, projectionDim, initialTemperature,
                 learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
                 teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight,
-                freezeTeacherPartsInFusion, fusionToStudentGradient, teacherFusion, infoNce, ofa, vitPooling, l2gHeads);
+                freezeTeacherPartsInFusion, fusionToStudentGradient, teacherFusion, infoNce, ofa, vitPooling, l2gHeads,
+                infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum);
     }
 
     /**
@@ -214,6 +250,33 @@ public record CakdConfig(
         return new CakdConfig(teacher, student, imageInput, studentStageOutput, projectionDim, initialTemperature,
                 learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
                 teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight, freeze,
-                fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa, vitPooling, l2gHeads);
+                fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa, vitPooling, l2gHeads,
+                infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum);
+    }
+
+    /**
+     * A copy with the memory-bank InfoNCE (or back to in-batch negatives).
+     *
+     * @param mode {@code in-batch} or {@code memory-bank}
+     * @param bankSize rows per bank
+     * @param negatives negatives per sample
+     * @param momentum μ
+     * @return the copy
+     */
+    public CakdConfig withInfoNceMode(String mode, int bankSize, int negatives, double momentum) {
+        return new CakdConfig(teacher, student, imageInput, studentStageOutput, projectionDim, initialTemperature,
+                learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
+                teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight,
+                freezeTeacherPartsInFusion, fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa,
+                vitPooling, l2gHeads, mode, bankSize, negatives, momentum);
+    }
+
+    /**
+     * Whether InfoNCE draws its negatives from memory banks.
+     *
+     * @return true for {@code memory-bank}
+     */
+    public boolean memoryBank() {
+        return infoNceMode.equals("memory-bank");
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.perennial.distillation.CrossEntropy;
 import dev.perennial.distillation.FrozenTeacher;
 import dev.perennial.distillation.InfoNce;
+import dev.perennial.distillation.InfoNceMemoryBank;
 import dev.perennial.distillation.Knowledge;
 import dev.perennial.distillation.ModelSpec;
 import dev.perennial.distillation.OfaLoss;
@@ -31,6 +32,7 @@ import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * The {@code cakd} distiller (cakd.md §2, §4). Per batch:
@@ -43,6 +45,10 @@ import java.util.Optional;
  * </pre>
  * The student's cross-entropy {@code w_gt · CE(p_S, y)} is the learner's own term (e.g. {@code ce}); the loop
  * weighs every term again by {@code training.lossWeights}.
+ *
+ * <p>InfoNCE takes its negatives from the batch by default (cakd.md §2.4); with {@code infoNceMode = memory-bank}
+ * it uses CRD's memory instead ({@link InfoNceMemoryBank}): one bank per model (T, S, F), indexed by the batch's
+ * sample ids, read as a snapshot by all three pairs and updated with momentum after them.
  *
  * <p>Learner outputs this distiller reads: {@code logits} (B, K) and {@code features} (B, C_S, the student's
  * globally pooled final feature; a map or token sequence is pooled here) always; and, when the student supplies
@@ -139,7 +145,8 @@ public final class CakdDistiller implements Distiller {
             FusionModel fusion = new FusionModel(l2g, back, backTrains, ownsBack);
             int studentDim = studentShapes.featureDim();
             modules = new CakdModules(fusion, teacher.model().featureDim(), studentDim, backReference.featureDim(),
-                    config.projectionDim(), config.initialTemperature());
+                    config.projectionDim(), config.initialTemperature(),
+                    config.memoryBank() ? config.memoryBankSize() : 0);
             modules.initialize(manager, DataType.FLOAT32, input);
             if (ownsBack) {
                 back.model().freezeParameters(true);
@@ -279,15 +286,26 @@ public final class CakdDistiller implements Distiller {
         boolean fusionDetached = config.fusionToStudentGradient().equals("student-only");
         NDArray zfAnchor = fusionDetached ? zf.stopGradient() : zf;
 
+        Optional<BankStep> banks = config.memoryBank() && !config.ablateInfoNce()
+                ? Optional.of(new BankStep(batch.sampleIds(), new SplittableRandom(step.seed()), step.manager()))
+                : Optional.empty();
         LossTerms terms = LossTerms.none();
         terms = pair(terms, "ts", config.teacherStudentWeight(), zt, zs, kt.logits(), studentLogits,
-                modules.logTauTeacherStudent(), mask, images);
+                modules.logTauTeacherStudent(), mask, images, banks, modules.bankTeacher(), modules.bankStudent());
         if (!config.ablateTeacherFusionPair()) {
             terms = pair(terms, "tf", config.teacherFusionWeight(), zt, zf, kt.logits(), kf.logits(),
-                    modules.logTauTeacherFusion(), mask, images);
+                    modules.logTauTeacherFusion(), mask, images, banks, modules.bankTeacher(), modules.bankFusion());
         }
         terms = pair(terms, "fs", config.fusionStudentWeight(), zfAnchor, zs, kf.logits(), studentLogits,
-                modules.logTauFusionStudent(), mask, images);
+                modules.logTauFusionStudent(), mask, images, banks, modules.bankFusion(), modules.bankStudent());
+        if (banks.isPresent() && step.training()) {
+            // After every loss of the step has read the banks (CRD updates its memory after computing the scores).
+            float momentum = (float) config.memoryBankMomentum();
+            long[] ids = batch.sampleIds();
+            InfoNceMemoryBank.update(modules.bankTeacher().orElseThrow().getArray(), ids, zt, momentum);
+            InfoNceMemoryBank.update(modules.bankStudent().orElseThrow().getArray(), ids, zs, momentum);
+            InfoNceMemoryBank.update(modules.bankFusion().orElseThrow().getArray(), ids, zf, momentum);
+        }
         if (config.fusionCe()) {
             terms = terms.and("cakd-fusion-ce",
                     CrossEntropy.mean(kf.logits(), batch, NAME).mul((float) config.fusionCeWeight()));
@@ -295,13 +313,28 @@ public final class CakdDistiller implements Distiller {
         return terms.withOutput("fusion-logits", kf.logits());
     }
 
-    /** Adds L(K_i, K_j): InfoNCE with i as anchor and OFA with i's logits as the (detached) teacher side. */
+    /**
+     * Adds L(K_i, K_j): InfoNCE and OFA with i's logits as the (detached) teacher side. In-batch, i is the anchor
+     * as §2.4 writes it; with memory banks the anchor is j, the side the pair trains, against i's bank (CRD's
+     * student-anchored term; the i-anchored one against j's bank is the other direction of the symmetric form).
+     */
     private LossTerms pair(LossTerms terms, String tag, double pairWeight, NDArray zi, NDArray zj, NDArray logitsI,
-            NDArray logitsJ, Parameter logTau, NDArray mask, NDArray like) {
+            NDArray logitsJ, Parameter logTau, NDArray mask, NDArray like, Optional<BankStep> banks,
+            Optional<Parameter> bankI, Optional<Parameter> bankJ) {
         LossTerms out = terms;
         if (!config.ablateInfoNce()) {
             NDArray tau = store.getValue(logTau, like.getDevice(), true);
-            NDArray nce = InfoNce.loss(zi, zj, tau, config.infoNceSymmetric());
+            NDArray nce;
+            if (banks.isPresent()) {
+                BankStep b = banks.get();
+                nce = InfoNceMemoryBank.loss(zj, b.snapshot(bankI.orElseThrow()), b.contrast(), tau);
+                if (config.infoNceSymmetric()) {
+                    nce = nce.add(InfoNceMemoryBank.loss(zi, b.snapshot(bankJ.orElseThrow()), b.contrast(), tau))
+                            .div(2f);
+                }
+            } else {
+                nce = InfoNce.loss(zi, zj, tau, config.infoNceSymmetric());
+            }
             out = out.and("cakd-nce-" + tag, nce.mul((float) (pairWeight * config.infoNceWeight())));
         }
         if (!config.ablateOfa()) {
@@ -309,6 +342,38 @@ public final class CakdDistiller implements Distiller {
             out = out.and("cakd-ofa-" + tag, ofa.mul((float) (pairWeight * config.ofaWeight())));
         }
         return out;
+    }
+
+    /**
+     * One step's view of the memory banks: the contrast indices (drawn once per step from the step's seed, so a
+     * resumed run draws the same) and a snapshot of each bank, taken before the step updates it in place.
+     */
+    private final class BankStep {
+        private final long[] ids;
+        private final SplittableRandom random;
+        private final NDManager stepManager;
+        private final java.util.Map<Parameter, NDArray> snapshots = new java.util.IdentityHashMap<>();
+        private NDArray contrast;
+
+        BankStep(long[] ids, SplittableRandom random, NDManager stepManager) {
+            this.ids = ids;
+            this.random = random;
+            this.stepManager = stepManager;
+        }
+
+        NDArray snapshot(Parameter bank) {
+            return snapshots.computeIfAbsent(bank, p -> InfoNceMemoryBank.snapshot(p.getArray(), stepManager));
+        }
+
+        /** The same draw for every pair of the step, as CRD draws one set of contrast indices per batch. */
+        NDArray contrast() {
+            if (contrast == null) {
+                int k = config.memoryBankNegatives();
+                long[] flat = InfoNceMemoryBank.contrastIndices(ids, k, config.memoryBankSize(), random);
+                contrast = stepManager.create(flat, new Shape(ids.length, k + 1));
+            }
+            return contrast;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.perennial.distillation.cakd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -260,6 +261,81 @@ class CakdDistillerTest {
         }
     }
 
+    private static Map<String, Float> terms(Setup s) {
+        LossTerms st = studentTerms(s.student(), s.ps(), s.batch().input("image"), s.labels());
+        LossTerms terms = s.distiller().loss(s.batch(), st, TestSteps.training(s.manager()));
+        Map<String, Float> out = new java.util.LinkedHashMap<>();
+        terms.terms().forEach((k, v) -> out.put(k, v.getFloat()));
+        return out;
+    }
+
+    @Test
+    void memoryBankTermsUpdateTheBatchRowsAndTheBanksAreCheckpointed() {
+        CakdConfig config = CakdConfig.of(spec("vit"), spec("resnet18")).withInfoNceMode("memory-bank", 16, 8, 0.5);
+        try (NDManager m = NDManager.newBaseManager(); NDManager m2 = NDManager.newBaseManager();
+                NDManager m3 = NDManager.newBaseManager()) {
+            Setup s = setup(m, "vit", "resnet18", config, false);
+            CakdModules modules = s.distiller().modules();
+            List<Parameter> banks = List.of(modules.bankTeacher().orElseThrow(), modules.bankStudent().orElseThrow(),
+                    modules.bankFusion().orElseThrow());
+            for (Parameter bank : banks) {
+                assertFalse(bank.requiresGradient(), bank.getName());
+                assertEquals(new Shape(16, 128), bank.getArray().getShape());
+                // Part of the block the loop checkpoints and restores (every initialised parameter).
+                assertTrue(modules.getParameters().values().contains(bank), bank.getName());
+            }
+            float[] before = banks.get(0).getArray().toFloatArray();
+            Map<String, Float> first = terms(s);
+            assertEquals(CakdDistiller.termNames(config), List.copyOf(first.keySet()));
+            first.forEach((k, v) -> assertTrue(Float.isFinite(v) && v >= 0f, k + " = " + v));
+            float[] after = banks.get(0).getArray().toFloatArray();
+            for (int row = 0; row < 16; row++) {
+                float[] a = java.util.Arrays.copyOfRange(after, row * 128, row * 128 + 128);
+                float[] b = java.util.Arrays.copyOfRange(before, row * 128, row * 128 + 128);
+                if (row < B) {
+                    // The batch's ids are 0..B-1: stored rows moved and are unit length.
+                    assertFalse(java.util.Arrays.equals(a, b), "row " + row);
+                    double norm = 0;
+                    for (float x : a) {
+                        norm += x * x;
+                    }
+                    assertEquals(1.0, norm, 1e-4);
+                } else {
+                    assertArrayEquals(b, a, "row " + row);
+                }
+            }
+            // A resumed run: a fresh distiller with every parameter of the block copied over (as the loop's restore
+            // does) computes the next step exactly as the original; without the banks it would not.
+            Setup restored = setup(m2, "vit", "resnet18", config, false);
+            copyAll(s.distiller().modules(), restored.distiller().modules());
+            copyAll(s.student(), restored.student());
+            Setup fresh = setup(m3, "vit", "resnet18", config, false);
+            copyAll(s.student(), fresh.student());
+            Map<String, Float> next = terms(s);
+            assertEquals(next, terms(restored));
+            assertNotEquals(next.get("cakd-nce-ts"), terms(fresh).get("cakd-nce-ts"));
+        }
+    }
+
+    private static void copyAll(ai.djl.nn.Block from, ai.djl.nn.Block to) {
+        List<Parameter> a = from.getParameters().values();
+        List<Parameter> b = to.getParameters().values();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            a.get(i).getArray().copyTo(b.get(i).getArray());
+        }
+    }
+
+    @Test
+    void inBatchModeHasNoBanks() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Setup s = setup(m, "vit", "resnet18", CakdConfig.of(spec("vit"), spec("resnet18")), false);
+            assertEquals("in-batch", s.distiller().config().infoNceMode());
+            assertTrue(s.distiller().modules().bankTeacher().isEmpty());
+            assertTrue(s.distiller().modules().getParameters().keys().stream().noneMatch(k -> k.contains("bank")));
+        }
+    }
+
     @Test
     void configValidationNamesTheField() {
         CakdConfig ok = CakdConfig.defaults();
@@ -268,12 +344,20 @@ class CakdDistillerTest {
         assertEquals(128, ok.projectionDim());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CakdConfig(ok.teacher(),
                 ok.student(), "image", "stage3", 128, 0.07, true, false, -1.0, 1.0, 1, 1, 1, 1, 1, false, 1, true,
-                "student-only", false, false, false, "mean-tokens", 0));
+                "student-only", false, false, false, "mean-tokens", 0, "in-batch", 50_000, 16_384, 0.5));
         assertTrue(e.getMessage().contains("'ofaEps'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CakdConfig(ok.teacher(), ok.student(), "image",
                 "stage3", 128, 0.07, true, false, 1.0, 1.0, 1, 1, 1, 1, 1, false, 1, true, "teacher", false, false,
-                false, "mean-tokens", 0));
+                false, "mean-tokens", 0, "in-batch", 50_000, 16_384, 0.5));
         assertTrue(e.getMessage().contains("fusionToStudentGradient") && e.getMessage().contains("both"));
+        e = assertThrows(IllegalArgumentException.class, () -> ok.withInfoNceMode("bank", 100, 10, 0.5));
+        assertTrue(e.getMessage().contains("'infoNceMode'") && e.getMessage().contains("memory-bank"));
+        e = assertThrows(IllegalArgumentException.class, () -> ok.withInfoNceMode("memory-bank", 100, 100, 0.5));
+        assertTrue(e.getMessage().contains("'memoryBankNegatives'") && e.getMessage().contains("99"));
+        e = assertThrows(IllegalArgumentException.class, () -> ok.withInfoNceMode("memory-bank", 100, 10, 1.0));
+        assertTrue(e.getMessage().contains("'memoryBankMomentum'"));
+        assertEquals(16_384, ok.memoryBankNegatives());
+        assertEquals(0.5, ok.memoryBankMomentum());
         e = assertThrows(IllegalArgumentException.class, () -> CakdConfig.of(ModelSpec.of("vit", 10, 32),
                 ModelSpec.of("resnet18", 100, 32)));
         assertTrue(e.getMessage().contains("numClasses"));
