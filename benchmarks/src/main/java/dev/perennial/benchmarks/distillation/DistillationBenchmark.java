@@ -107,11 +107,12 @@ public final class DistillationBenchmark {
 
         List<Result> results = new ArrayList<>();
         Map<String, String> environment = teacherReport.environment();
-        for (String student : students) {
-            Map<String, Object> studentSpec = student.equals("mobilenet-v2")
-                    ? spec(student, classes, imageSize, 0, 0, 0, 0.5, "")
-                    : spec(student, classes, imageSize, studentWidth, 0, 0, 1.0, "");
-            for (long seed = 0; seed < seeds; seed++) {
+        // Seed-major, so that a run stopped early still has every student and method for the seeds it finished.
+        for (long seed = 0; seed < seeds; seed++) {
+            for (String student : students) {
+                Map<String, Object> studentSpec = student.equals("mobilenet-v2")
+                        ? spec(student, classes, imageSize, 0, 0, 0, 0.5, "")
+                        : spec(student, classes, imageSize, studentWidth, 0, 0, 1.0, "");
                 for (String method : methods) {
                     Perennial.Builder b = Perennial.builder().name("distillation-" + student + "-" + method)
                             .seed(seed)
