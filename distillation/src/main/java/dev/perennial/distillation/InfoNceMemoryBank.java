@@ -115,15 +115,16 @@ public final class InfoNceMemoryBank {
      * @param ids the samples' ids, each in [0, N)
      * @param current {@code (B, d)} their current embeddings (detached here)
      * @param momentum μ
+     * @param stepManager the step's manager, which owns every temporary (nothing is left in the bank's manager)
      */
-    public static void update(NDArray bank, long[] ids, NDArray current, float momentum) {
+    public static void update(NDArray bank, long[] ids, NDArray current, float momentum, NDManager stepManager) {
         long n = bank.getShape().get(0);
         for (long id : ids) {
             requireInBank(id, n);
         }
-        NDManager manager = current.getManager();
-        NDArray index = manager.create(ids);
-        NDArray stored = bank.get(new NDIndex("{}", index));
+        NDArray index = stepManager.create(ids);
+        // Read into the step's manager: nothing of a step may stay in the bank's (run-long) manager.
+        NDArray stored = bank.get(stepManager, new NDIndex("{}", index));
         bank.set(new NDIndex("{}", index), momentumUpdate(stored, current, momentum));
     }
 
@@ -135,8 +136,9 @@ public final class InfoNceMemoryBank {
      * @return the copy
      */
     public static NDArray snapshot(NDArray bank, NDManager manager) {
-        NDArray copy = bank.duplicate();
-        copy.attach(manager);
+        // A copy made in the step's manager (not a view, not an array of the bank's manager).
+        NDArray copy = manager.zeros(bank.getShape(), bank.getDataType(), bank.getDevice());
+        bank.copyTo(copy);
         return copy;
     }
 

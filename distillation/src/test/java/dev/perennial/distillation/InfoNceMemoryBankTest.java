@@ -103,12 +103,14 @@ class InfoNceMemoryBankTest {
 
     @Test
     void momentumUpdateIsCrdsFormulaAndTouchesOnlyTheBatchRows() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray bank = m.create(new float[] {1, 0, 0, 1, 0.6f, 0.8f, -1, 0}, new Shape(4, 2));
+        try (NDManager m = NDManager.newBaseManager(); NDManager bankManager = m.newSubManager()) {
+            NDArray bank = bankManager.create(new float[] {1, 0, 0, 1, 0.6f, 0.8f, -1, 0}, new Shape(4, 2));
+            // Nothing of a step may stay in the bank's manager (a capped manager refuses new arrays).
+            bankManager.cap();
             float[] before = bank.toFloatArray();
             NDArray current = m.create(new float[] {0, 1, 3, 4}, new Shape(2, 2));
             long[] ids = {2, 0};
-            InfoNceMemoryBank.update(bank, ids, current, 0.5f);
+            InfoNceMemoryBank.update(bank, ids, current, 0.5f, m);
             float[] after = bank.toFloatArray();
             // Row 2: n(0.5·(0.6, 0.8) + 0.5·(0, 1)) = n(0.3, 0.9).
             double norm2 = Math.hypot(0.3, 0.9);
@@ -123,7 +125,7 @@ class InfoNceMemoryBankTest {
             assertEquals(before[6], after[6]);
             assertEquals(before[7], after[7]);
             // μ = 0 stores the (normalised) current embedding.
-            InfoNceMemoryBank.update(bank, new long[] {3}, m.create(new float[] {0, -2}, new Shape(1, 2)), 0f);
+            InfoNceMemoryBank.update(bank, new long[] {3}, m.create(new float[] {0, -2}, new Shape(1, 2)), 0f, m);
             assertEquals(0f, bank.toFloatArray()[6], 1e-7f);
             assertEquals(-1f, bank.toFloatArray()[7], 1e-7f);
         }
@@ -131,9 +133,11 @@ class InfoNceMemoryBankTest {
 
     @Test
     void gradientReachesTheAnchorNotTheBankAndSurvivesAnUpdateInTheSameStep() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(); NDManager bankManager = m.newSubManager()) {
             Engine.getInstance().setRandomSeed(8);
-            NDArray bank = InfoNce.normalize(m.randomNormal(new Shape(10, 4)));
+            NDArray bank = bankManager.create(InfoNce.normalize(m.randomNormal(new Shape(10, 4))).toFloatArray(),
+                    new Shape(10, 4));
+            bankManager.cap();
             NDArray raw = m.randomNormal(new Shape(3, 4));
             raw.setRequiresGradient(true);
             long[] ids = {1, 4, 7};
@@ -144,7 +148,7 @@ class InfoNceMemoryBankTest {
                 NDArray anchor = InfoNce.normalize(raw);
                 NDArray loss = InfoNceMemoryBank.loss(anchor, InfoNceMemoryBank.snapshot(bank, m), contrast,
                         m.create(new float[] {(float) Math.log(0.07)}));
-                InfoNceMemoryBank.update(bank, ids, anchor, 0.5f);
+                InfoNceMemoryBank.update(bank, ids, anchor, 0.5f, m);
                 c.backward(loss);
             }
             assertTrue(raw.getGradient().abs().sum().getFloat() > 0f);

@@ -302,9 +302,9 @@ public final class CakdDistiller implements Distiller {
             // After every loss of the step has read the banks (CRD updates its memory after computing the scores).
             float momentum = (float) config.memoryBankMomentum();
             long[] ids = batch.sampleIds();
-            InfoNceMemoryBank.update(modules.bankTeacher().orElseThrow().getArray(), ids, zt, momentum);
-            InfoNceMemoryBank.update(modules.bankStudent().orElseThrow().getArray(), ids, zs, momentum);
-            InfoNceMemoryBank.update(modules.bankFusion().orElseThrow().getArray(), ids, zf, momentum);
+            InfoNceMemoryBank.update(modules.bankTeacher().orElseThrow().getArray(), ids, zt, momentum, step.manager());
+            InfoNceMemoryBank.update(modules.bankStudent().orElseThrow().getArray(), ids, zs, momentum, step.manager());
+            InfoNceMemoryBank.update(modules.bankFusion().orElseThrow().getArray(), ids, zf, momentum, step.manager());
         }
         if (config.fusionCe()) {
             terms = terms.and("cakd-fusion-ce",
