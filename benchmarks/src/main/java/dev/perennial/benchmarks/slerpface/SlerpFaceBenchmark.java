@@ -38,10 +38,10 @@ import java.util.Set;
  * implementation for the synthetic clusters and for faces); this program adds the trained recogniser, the faces
  * and attack 3 ({@link ImageDecoderAttack}).
  *
- * <p>Arguments ({@code --name value}, all optional): recogniser training: {@code --identities 100}
- * {@code --train-images 12} {@code --test-images 3} {@code --size 32} {@code --face-seed 7} {@code --layers 1,1,1,1}
- * {@code --width 16} {@code --arcface-scale 16} {@code --arcface-margin 0.2} {@code --epochs 6}
- * {@code --batch-size 48} {@code --lr 0.02}; evaluation: {@code --attacker-identities 150}
+ * <p>Arguments ({@code --name value}, all optional): recogniser training: {@code --identities 200}
+ * {@code --train-images 15} {@code --test-images 3} {@code --size 32} {@code --face-seed 7} {@code --layers 1,1,1,1}
+ * {@code --width 16} {@code --arcface-scale 16} {@code --arcface-margin 0.2} {@code --epochs 8}
+ * {@code --batch-size 64} {@code --lr 0.02}; evaluation: {@code --attacker-identities 150}
  * {@code --test-identities 60} {@code --images 4} {@code --bits 128} (BioHash output bits; default m·d/2)
  * {@code --schemes none,random-projection,slerpface,slerpface-no-dropout} {@code --ridge-lambda 1}
  * {@code --seed 1}; decoder: {@code --decoder-channels 128} {@code --decoder-epochs 40} {@code --decoder-batch 32}
@@ -68,8 +68,8 @@ public final class SlerpFaceBenchmark {
         Instant started = Instant.now();
         String loadBefore = loadAverage();
         Map<String, String> o = parse(args);
-        int identities = integer(o, "identities", 100);
-        GeneratedFacesConfig faces = new GeneratedFacesConfig(identities, integer(o, "train-images", 12),
+        int identities = integer(o, "identities", 200);
+        GeneratedFacesConfig faces = new GeneratedFacesConfig(identities, integer(o, "train-images", 15),
                 integer(o, "test-images", 3), integer(o, "size", 32), Long.parseLong(o.getOrDefault("face-seed", "7")));
         List<Integer> layers = integers(o.getOrDefault("layers", "1,1,1,1"), "layers");
         SlerpFaceLearnerConfig learner = new SlerpFaceLearnerConfig(layers, integer(o, "width", 16), true, 16,
@@ -83,8 +83,8 @@ public final class SlerpFaceBenchmark {
         // warm-up and clipping: the plugin README records a collapse to an all-zero group map at lr 0.05 without them
         training.put("warmupSteps", 20);
         training.put("gradientClipNorm", 5.0);
-        training.put("epochs", integer(o, "epochs", 6));
-        training.put("batchSize", integer(o, "batch-size", 48));
+        training.put("epochs", integer(o, "epochs", 8));
+        training.put("batchSize", integer(o, "batch-size", 64));
         int attackers = integer(o, "attacker-identities", 150);
         int tests = integer(o, "test-identities", 60);
         int images = integer(o, "images", 4);

@@ -11,17 +11,21 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The security evaluation of one protector on template clusters (utility, unlinkability, inversion,
- * revocation), with disjoint attacker-training and test identities.
+ * The security evaluation of one protector on templates of any {@link TemplateSource} (generated clusters, or a
+ * trained recogniser's templates of face images): utility, unlinkability, inversion, revocation, with disjoint
+ * attacker-training and test identities.
  *
  * <p>Protocol, per test identity i with images 0..M−1: image 0 is enrolled under a fresh key {@code k_i};
  * images 1..M−1 are genuine probes; image 1 of every other test identity is an impostor probe (scored under
- * {@code k_i}). An attack succeeds when its reconstruction's cosine with the victim's raw image-1 features
- * exceeds the UNPROTECTED recogniser's threshold at the same FAR (spec §7): the reconstruction would be
- * accepted as the victim by a system that stores raw templates.
+ * {@code k_i}). Attacks: the key-known inverse of the scheme (the attacker stole the victim's key) and any number
+ * of learned attackers ({@link InversionAttack}, e.g. {@link RidgeInverter#attack}), all fitted on the same pairs of
+ * the attacker's identities. Each reconstruction is judged twice ({@link AttackOutcome}): by the UNPROTECTED
+ * recogniser (cosine with the victim's raw image-1 features above the raw threshold at the same FAR, spec §7: the
+ * identity was recovered), and as a probe to the protecting system (protected with the victim's key and matched
+ * against the enrolled template, above the scheme's own TAR@FAR threshold: a replay that gets in).
  *
  * @param templates the template source
- * @param trainIdentities identities {@code 0..T−1}, only for the learned (ridge) attacker's training pairs
+ * @param trainIdentities identities {@code 0..T−1}, only for the learned attackers' training pairs
  * @param testIdentities identities {@code T..T+N−1}
  * @param images images per identity, at least 3
  * @param far the FAR of TAR@FAR and of both thresholds
