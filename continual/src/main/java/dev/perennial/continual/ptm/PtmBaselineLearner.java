@@ -41,13 +41,13 @@ import java.util.Map;
  *       cosine head; the lower bound.</li>
  * </ul>
  *
- * <p>Sessions in which these methods train nothing. The shared loop refuses a task without trainable parameters,
- * so in those sessions (every SimpleCIL session, APER and RanPAC after task 1) the only trainable parameter is the
- * scale σ of the classifier (the prototype cosine head's σ, or the σ that multiplies RanPAC's analytic logits as in
- * PILOT's {@code CosineLinear}). It is trained with cross-entropy over the seen classes on frozen features; it sets
- * the temperature of the reported scores and never changes their arg-max. The class statistics it needs are
- * computed in {@link #beforeTask} from the task's training data: the backbone is frozen in those sessions, so they
- * equal what the reference computes after the session.
+ * <p>Sessions in which these methods train nothing (every SimpleCIL session, APER and RanPAC after task 1) leave
+ * every parameter frozen, as the references do: the shared loop then skips the task's gradient steps and only
+ * calls the task hooks and evaluates. The classifier's scale σ (the prototype cosine head's σ, or the σ that
+ * multiplies RanPAC's analytic logits as in PILOT's {@code CosineLinear}) keeps its initial value there; it sets
+ * the temperature of the reported scores and never their arg-max. The class statistics are computed in
+ * {@link #beforeTask} from the task's training data: the backbone is frozen in those sessions, so they equal what
+ * the reference computes after the session.
  */
 public final class PtmBaselineLearner implements Learner {
     private static final int STATE_SCHEMA = 1;
@@ -215,9 +215,8 @@ public final class PtmBaselineLearner implements Learner {
                 ParameterFreezer.trainOnlyMatching(net.adapted, settings.backbone().petPatterns());
             }
             net.head.freezeParameters(false);
-        } else {
-            net.scores.sigma().freeze(false);
         }
+        // Otherwise nothing trains (see the class comment): the loop skips the session's steps.
     }
 
     @Override

@@ -197,10 +197,40 @@ public final class RidgeHead implements AutoCloseable {
         if (n < 2) {
             throw new IllegalArgumentException("ridge λ selection needs at least 2 samples, got " + n);
         }
+        return selectLambda(projected, labels, classes, grid, splitMask(n, seed), precision);
+    }
+
+    /**
+     * {@link #selectLambda(NDArray, NDArray, int, double[], long, Precision)} with a given fit/score split. Rows that
+     * describe the same image (e.g. SAFE's slow and fast features of one image, pooled) must fall on the same side,
+     * or the scored rows have near copies among the fitted ones and the smallest λ looks best.
+     *
+     * @param projected H, (N, M)
+     * @param labels (N)
+     * @param classes C
+     * @param grid candidate λ values
+     * @param fit true for the rows that fit, false for the rows that score; both sides non-empty
+     * @param precision the solve precision
+     * @return the chosen λ
+     */
+    public static double selectLambda(NDArray projected, NDArray labels, int classes, double[] grid, boolean[] fit,
+                                      Precision precision) {
+        int n = (int) projected.getShape().get(0);
+        if (fit.length != n) {
+            throw new IllegalArgumentException("ridge λ selection: the split has " + fit.length + " rows, the "
+                    + "features " + n);
+        }
+        int fitting = 0;
+        for (boolean f : fit) {
+            fitting += f ? 1 : 0;
+        }
+        if (fitting == 0 || fitting == n) {
+            throw new IllegalArgumentException("ridge λ selection needs rows on both sides of the split, got "
+                    + fitting + " fitting of " + n);
+        }
         if (grid.length == 0) {
             throw new IllegalArgumentException("ridge λ grid is empty");
         }
-        boolean[] fit = splitMask(n, seed);
         try (NDManager scope = projected.getManager().newSubManager()) {
             NDArray h = projected.toType(precision.dataType(), true);
             h.attach(scope);
@@ -236,7 +266,7 @@ public final class RidgeHead implements AutoCloseable {
      * @param seed the seed
      * @return true for the fitting samples
      */
-    static boolean[] splitMask(int n, long seed) {
+    public static boolean[] splitMask(int n, long seed) {
         int fitCount = Math.max(1, Math.min(n - 1, (int) Math.floor(FIT_FRACTION * n)));
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

@@ -27,6 +27,8 @@ import java.util.List;
  * @param cosLossReduction sum (code) or mean over the batch
  * @param ridgeSolvePrecision float32 (code) or float64
  * @param featureBatchSize batch size of the no-gradient feature passes after each task
+ * @param reportHeads diagnostic: also score every inference head (the ablations slow only, fast only, γ = 0) on
+ *     each evaluation batch and write {@link InferenceHeadReport} to the work directory
  */
 public record SafeConfig(
         @ConfigDoc("The pre-trained ViT and its PET module (adapter, ssf, vpt).") @JsonProperty("backbone")
@@ -60,7 +62,12 @@ public record SafeConfig(
         @ConfigDoc("Precision of the ridge statistics and solve: float32 (default) or float64.")
         @JsonProperty("ridgeSolvePrecision") String ridgeSolvePrecision,
         @ConfigDoc("Batch size of the feature passes after each task, >= 1. Default 64.")
-        @JsonProperty("featureBatchSize") int featureBatchSize) {
+        @JsonProperty("featureBatchSize") int featureBatchSize,
+        @ConfigDoc("Diagnostic: also score every inference head on each evaluation batch (entropy, average = γ 0, "
+                + "slow, fast, and slow-own / fast-own: one learner's ridge head solved on its own features only, "
+                + "which needs two more M×M statistics when they are pooled) and write safe-heads.json to the "
+                + "plugin's work directory. Predictions are unchanged. Default false.")
+        @JsonProperty("reportHeads") boolean reportHeads) {
 
     /** The accepted {@code inference} values. */
     public static final List<String> INFERENCES = List.of("entropy", "slow", "fast");
@@ -122,7 +129,7 @@ public record SafeConfig(
      */
     public static SafeConfig defaults() {
         return new SafeConfig(PtmBackboneConfig.defaults(), 5e-10, 5e-9, 0.5, 1.0, 1.0, "entropy", 10000,
-                defaultLambdas(), true, true, false, "sum", "float32", 64);
+                defaultLambdas(), true, true, false, "sum", "float32", 64, false);
     }
 
     /**
@@ -133,7 +140,7 @@ public record SafeConfig(
      */
     public static SafeConfig imagenetA() {
         return new SafeConfig(PtmBackboneConfig.defaults().withPet("ssf"), 0.01, 10.0, 1.0, 0.0, 100.0, "entropy",
-                10000, defaultLambdas(), true, true, false, "sum", "float32", 64);
+                10000, defaultLambdas(), true, true, false, "sum", "float32", 64, false);
     }
 
     /**
@@ -145,7 +152,7 @@ public record SafeConfig(
     public SafeConfig withBackbone(PtmBackboneConfig newBackbone) {
         return new SafeConfig(newBackbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
                 projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
-                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize);
+                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads);
     }
 
     /**
@@ -157,7 +164,19 @@ public record SafeConfig(
     public SafeConfig withProjectionWidth(int width) {
         return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference, width,
                 ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, imprintSlowHeadNewClasses,
-                cosLossReduction, ridgeSolvePrecision, featureBatchSize);
+                cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads);
+    }
+
+    /**
+     * A copy that reports every inference head (or not).
+     *
+     * @param report whether to write {@link InferenceHeadReport}
+     * @return the copy
+     */
+    public SafeConfig withReportHeads(boolean report) {
+        return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
+                projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
+                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, report);
     }
 
     /** @return the λ grid as an array */

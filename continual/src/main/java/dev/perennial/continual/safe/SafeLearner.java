@@ -66,6 +66,10 @@ public final class SafeLearner implements Learner {
     private RandomProjection fastProjection;
     private RidgeHead slowRidge;
     private RidgeHead fastRidge;
+    /** With {@code reportHeads} and pooled statistics: each learner's ridge head on its own features only. */
+    private RidgeHead slowOwnRidge;
+    private RidgeHead fastOwnRidge;
+    private final InferenceHeadReport headReport;
 
     /**
      * Creates the learner (the network is initialized at the first task).
@@ -85,6 +89,7 @@ public final class SafeLearner implements Learner {
         this.store = new ParameterStore(context.manager(), false);
         this.seen = new boolean[scenario.classCount()];
         this.seenBefore = new boolean[scenario.classCount()];
+        this.headReport = config.reportHeads() ? new InferenceHeadReport() : null;
     }
 
     /** @return the network (for tests and tools) */
@@ -243,6 +248,12 @@ public final class SafeLearner implements Learner {
                     config.precision());
             fastRidge = config.sharedRidgeStatistics() ? slowRidge : new RidgeHead(context.manager(),
                     config.projectionWidth(), scenario.classCount(), config.precision());
+            if (config.reportHeads()) {
+                slowOwnRidge = config.sharedRidgeStatistics() ? new RidgeHead(context.manager(),
+                        config.projectionWidth(), scenario.classCount(), config.precision()) : slowRidge;
+                fastOwnRidge = config.sharedRidgeStatistics() ? new RidgeHead(context.manager(),
+                        config.projectionWidth(), scenario.classCount(), config.precision()) : fastRidge;
+            }
         }
         try (NDManager scope = context.manager().newSubManager()) {
             FeatureTable slowFeatures = FeatureTable.collect(data, config.featureBatchSize(), scope,
@@ -263,8 +274,19 @@ public final class SafeLearner implements Learner {
                 NDArray h = hs.concat(hf, 0);
                 NDArray y = slowFeatures.labels().concat(fastFeatures.labels(), 0);
                 slowRidge.accumulate(h, y);
-                slowRidge.solve(RidgeHead.selectLambda(h, y, scenario.classCount(), config.lambdaGrid(), seed,
+                // λ is chosen on an 80/20 split of the task's images: an image's slow and fast rows fall on the same
+                // side. A split of the pooled rows would score rows whose copy (task 1) or near copy (the other
+                // learner's feature of the same image) was fitted, and always pick the smallest λ.
+                boolean[] images = RidgeHead.splitMask(slowFeatures.size(), seed);
+                boolean[] rows = new boolean[2 * images.length];
+                System.arraycopy(images, 0, rows, 0, images.length);
+                System.arraycopy(images, 0, rows, images.length, images.length);
+                slowRidge.solve(RidgeHead.selectLambda(h, y, scenario.classCount(), config.lambdaGrid(), rows,
                         config.precision()));
+                if (config.reportHeads()) {
+                    solveOwn(slowOwnRidge, hs, slowFeatures.labels(), seed);
+                    solveOwn(fastOwnRidge, hf, fastFeatures.labels(), seed + 1);
+                }
             } else {
                 slowRidge.accumulate(hs, slowFeatures.labels());
                 slowRidge.solve(RidgeHead.selectLambda(hs, slowFeatures.labels(), scenario.classCount(),
@@ -275,6 +297,13 @@ public final class SafeLearner implements Learner {
             }
         }
         tasksTrained++;
+    }
+
+    /** Accumulates one learner's own features into its report-only ridge head and re-solves it. */
+    private void solveOwn(RidgeHead ridge, NDArray h, NDArray labels, long seed) {
+        ridge.accumulate(h, labels);
+        ridge.solve(RidgeHead.selectLambda(h, labels, scenario.classCount(), config.lambdaGrid(), seed,
+                config.precision()));
     }
 
     /** The paper's reading of the figure: slow-head rows of the new classes become class means (flag, §7.4). */
@@ -294,25 +323,65 @@ public final class SafeLearner implements Learner {
             // Before the first task is finished there is no analytic head: the slow learner's cosine head answers.
             z = net.slowHead().logits(store, net.slow().features(store, x, false).pooled(), false);
         } else {
-            NDArray zf = ridgeLogits(net.fast(), net.fastHead(), fastProjection, fastRidge, x);
-            if (tasksTrained <= 1 || config.inference().equals("fast")) {
+            boolean aggregate = tasksTrained > 1 && !config.inference().equals("fast");
+            NDArray ff = net.fast().features(store, x, false).pooled();
+            NDArray zf = ridgeLogits(net.fastHead(), fastProjection, fastRidge, ff);
+            NDArray fs = aggregate || headReport != null ? net.slow().features(store, x, false).pooled() : null;
+            NDArray zs = fs == null ? null : ridgeLogits(net.slowHead(), slowProjection, slowRidge, fs);
+            if (!aggregate) {
                 z = zf;
             } else {
-                NDArray zs = ridgeLogits(net.slow(), net.slowHead(), slowProjection, slowRidge, x);
                 z = config.inference().equals("slow") ? zs
                         : EntropyAggregation.combine(MaskedCrossEntropy.mask(zf, seen),
                                 MaskedCrossEntropy.mask(zs, seen), (float) config.gamma());
+            }
+            if (headReport != null && batch.labels().isPresent()) {
+                reportHeads(batch, ff, fs, zf, zs);
             }
         }
         NDArray probabilities = MaskedCrossEntropy.mask(z, seen).softmax(1);
         return Predictions.ofScores(toRows(probabilities));
     }
 
-    /** {@code z = σ · ReLU(φ(x) W_rand) · W_oᵀ} (safe.md §2.5). */
-    private NDArray ridgeLogits(VisionTransformer backbone, CosineHead head, RandomProjection projection,
-                                RidgeHead ridge, NDArray x) {
-        NDArray f = backbone.features(store, x, false).pooled();
-        return ridge.logits(projection.project(f)).mul(head.sigmaValue(store, x, false));
+    /** {@code z = σ · ReLU(φ(x) W_rand) · W_oᵀ} (safe.md §2.5) from the learner's features φ(x). */
+    private NDArray ridgeLogits(CosineHead head, RandomProjection projection, RidgeHead ridge, NDArray features) {
+        return ridge.logits(projection.project(features)).mul(head.sigmaValue(store, features, false));
+    }
+
+    /**
+     * Scores every head of {@link InferenceHeadReport#HEADS} on a labelled evaluation batch and rewrites the
+     * report; the features and ridge logits are the prediction's own, so the prediction never changes.
+     */
+    private void reportHeads(Batch batch, NDArray ff, NDArray fs, NDArray zf, NDArray zs) {
+        NDArray zfMasked = MaskedCrossEntropy.mask(zf, seen);
+        NDArray zsMasked = MaskedCrossEntropy.mask(zs, seen);
+        // Aggregation applies from task 2 on (safe.md §2.6); after task 1 SAFE predicts with the single model.
+        boolean combine = tasksTrained > 1;
+        NDArray[] heads = {
+            combine ? EntropyAggregation.combine(zfMasked, zsMasked, (float) config.gamma()) : zf,
+            combine ? EntropyAggregation.combine(zfMasked, zsMasked, 0f) : zf,
+            zs,
+            zf,
+            ridgeLogits(net.slowHead(), slowProjection, slowOwnRidge, fs),
+            ridgeLogits(net.fastHead(), fastProjection, fastOwnRidge, ff)};
+        long[][] predicted = new long[heads.length][];
+        for (int h = 0; h < heads.length; h++) {
+            predicted[h] = MaskedCrossEntropy.mask(heads[h], seen).softmax(1).argMax(1)
+                    .toType(DataType.INT64, false).toLongArray();
+        }
+        long[] labels = batch.requireLabels().toType(DataType.INT64, false).toLongArray();
+        headReport.add(tasksTrained, batch.task(), labels, predicted);
+        headReport.write(context.workDirectory().resolve(InferenceHeadReport.FILE_NAME));
+    }
+
+    /** @return the slow learner's ridge head on its own features (with {@code reportHeads}), once solved */
+    public java.util.Optional<RidgeHead> slowOwnRidge() {
+        return java.util.Optional.ofNullable(slowOwnRidge);
+    }
+
+    /** @return the head report, when {@code reportHeads} is on */
+    public java.util.Optional<InferenceHeadReport> headReport() {
+        return java.util.Optional.ofNullable(headReport);
     }
 
     private static float[][] toRows(NDArray a) {

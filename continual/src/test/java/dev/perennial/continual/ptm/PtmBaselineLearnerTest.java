@@ -70,8 +70,12 @@ class PtmBaselineLearnerTest {
             TinyPtm.Images d = TinyPtm.Images.of(info.classes(), 4, info.index());
             TaskData data = TinyPtm.taskData(info, d, root);
             learner.beforeTask(info, data);
-            trainablePerTask.add(trainable(learner.model()));
-            step(learner, root, d, info.index());
+            Set<String> trainable = trainable(learner.model());
+            trainablePerTask.add(trainable);
+            if (!trainable.isEmpty()) {
+                // As the loop does: a session with nothing to train has no steps.
+                step(learner, root, d, info.index());
+            }
             learner.afterTask(info, data);
         }
         return learner;
@@ -86,14 +90,15 @@ class PtmBaselineLearnerTest {
     }
 
     @Test
-    void simpleCilPredictsTheNearestPrototypeAndTrainsOnlyTheScale() {
+    void simpleCilPredictsTheNearestPrototypeAndTrainsNothing() {
         try (NDManager root = NDManager.newBaseManager()) {
             List<Set<String>> trainable = new java.util.ArrayList<>();
             PtmBaselineLearner learner = run(PtmBaselineLearner.Method.SIMPLECIL, false, root, trainable);
             for (Set<String> t : trainable) {
-                assertEquals(1, t.size(), t.toString());
-                assertTrue(t.iterator().next().endsWith("sigma"), t.toString());
+                assertTrue(t.isEmpty(), t.toString());
             }
+            assertEquals(CosineHead.SIGMA_INIT, learner.scoreHead().orElseThrow().sigma().getArray().getFloat(),
+                    1e-6);
             CosineHead scores = learner.scoreHead().orElseThrow();
             // A feature equal to a class prototype has cosine 1 with it: that class wins.
             try (NDManager m = root.newSubManager()) {
@@ -116,7 +121,7 @@ class PtmBaselineLearnerTest {
             PtmBaselineLearner learner = run(PtmBaselineLearner.Method.APER, true, root, trainable);
             assertTrue(trainable.get(0).stream().anyMatch(n -> n.contains("adaptmlp")), trainable.get(0).toString());
             assertTrue(trainable.get(0).stream().noneMatch(n -> n.matches("^\\d+ptm_.*")), trainable.get(0).toString());
-            assertEquals(1, trainable.get(1).size(), trainable.get(1).toString());
+            assertTrue(trainable.get(1).isEmpty(), trainable.get(1).toString());
             assertEquals(2 * TinyPtm.DIM, learner.scoreHead().orElseThrow().dim(), "[PTM; adapted] features");
             for (long c : predict(learner, root)) {
                 assertTrue(c >= 0 && c < 4);
@@ -136,7 +141,7 @@ class PtmBaselineLearnerTest {
                 predict(learner, root);
                 assertEquals(lambda, ridge.lambda());
                 assertArrayEquals(g, ridge.gram().toFloatArray());
-                assertEquals(1, trainable.get(1).size(), trainable.get(1).toString());
+                assertTrue(trainable.get(1).isEmpty(), trainable.get(1).toString());
             }
         }
     }

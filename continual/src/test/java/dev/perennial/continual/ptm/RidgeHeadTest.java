@@ -3,6 +3,7 @@ package dev.perennial.continual.ptm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -118,6 +119,42 @@ class RidgeHeadTest {
             assertEquals(1e-3, chosen);
             // The same inputs and seed always give the same choice; nothing else is read.
             assertEquals(chosen, RidgeHead.selectLambda(h, m.create(y), 2, grid, 9, RidgeHead.Precision.FLOAT64));
+        }
+    }
+
+    @Test
+    void duplicatedRowsMustShareTheirSideOfTheSplit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Labels that are pure noise, every row twice (SAFE's pooled slow and fast rows of task 1 coincide), and
+            // more random features than images, as with M = 1000 on a task of 1000 images: a small λ interpolates.
+            int n = 60;
+            int width = 100;
+            Random r = new Random(11);
+            float[] hv = new float[n * width];
+            for (int i = 0; i < hv.length; i++) {
+                hv[i] = (float) r.nextGaussian();
+            }
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = r.nextInt(3);
+            }
+            NDArray h = m.create(hv, new Shape(n, width));
+            NDArray h2 = h.concat(h, 0);
+            long[] y2 = new long[2 * n];
+            System.arraycopy(y, 0, y2, 0, n);
+            System.arraycopy(y, 0, y2, n, n);
+            double[] grid = {1e-3, 1e-1, 1e1, 1e3};
+            // A split of the rows scores copies of fitted rows: fitting the noise looks better than it is.
+            double rowSplit = RidgeHead.selectLambda(h2, m.create(y2), 3, grid, 7, RidgeHead.Precision.FLOAT64);
+            assertTrue(rowSplit < 1e3, "row split chose " + rowSplit);
+            // A split of the images (both copies on one side) sees that nothing generalises: the largest λ.
+            boolean[] images = RidgeHead.splitMask(n, 7);
+            boolean[] rows = new boolean[2 * n];
+            System.arraycopy(images, 0, rows, 0, n);
+            System.arraycopy(images, 0, rows, n, n);
+            assertEquals(1e3, RidgeHead.selectLambda(h2, m.create(y2), 3, grid, rows, RidgeHead.Precision.FLOAT64));
+            assertThrows(IllegalArgumentException.class, () -> RidgeHead.selectLambda(h2, m.create(y2), 3, grid,
+                    new boolean[2 * n], RidgeHead.Precision.FLOAT64));
         }
     }
 

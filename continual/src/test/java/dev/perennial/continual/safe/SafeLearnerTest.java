@@ -107,6 +107,31 @@ class SafeLearnerTest {
         }
     }
 
+    /** {@link #step}, returning the terms' values (the arrays die with the step's manager). */
+    private static Map<String, Float> stepValues(SafeLearner learner, NDManager root, TinyPtm.Images images,
+                                                 int task) {
+        Map<String, Float> values = new java.util.TreeMap<>();
+        try (NDManager m = root.newSubManager()) {
+            Batch batch = images.batch(m, 0, images.size(), task);
+            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                LossTerms terms = learner.loss(batch, TinyPtm.step(m, task, true));
+                NDArray total = null;
+                for (Map.Entry<String, NDArray> e : terms.terms().entrySet()) {
+                    total = total == null ? e.getValue() : total.add(e.getValue());
+                    values.put(e.getKey(), e.getValue().getFloat());
+                }
+                c.backward(total);
+            }
+            for (Pair<String, Parameter> p : learner.model().getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    NDArray w = p.getValue().getArray();
+                    w.subi(w.getGradient().mul(0.01f));
+                }
+            }
+        }
+        return values;
+    }
+
     @Test
     void runsThreeTasksFreezingWhatTheSpecFreezes() throws Exception {
         Path ckpt = TinyPtm.writeCheckpoint(dir, 5);
@@ -165,9 +190,9 @@ class SafeLearnerTest {
                 TaskData data = TinyPtm.taskData(info, d, root);
                 learner.beforeTask(info, data);
                 assertTrue(trainable(net).stream().allMatch(n -> n.contains("fast")), trainable(net).toString());
-                LossTerms terms = step(learner, root, d, t);
-                assertEquals(Set.of("ce", "cos", "cc"), terms.terms().keySet());
-                assertTrue(terms.terms().get("cos").getFloat() >= -1e-5f, "Σ(1 − cos) is not negative");
+                Map<String, Float> terms = stepValues(learner, root, d, t);
+                assertEquals(Set.of("ce", "cos", "cc"), terms.keySet());
+                assertTrue(terms.get("cos") >= -1e-5f, "Σ(1 − cos) is not negative");
                 step(learner, root, d, t);
                 learner.afterTask(info, data);
                 assertEquals(slow, checksums(net.slow()));
@@ -218,7 +243,7 @@ class SafeLearnerTest {
                 ScenarioInfo scenario = TinyPtm.scenario(CLASSES, tasks());
                 SafeConfig base = SafeConfig.defaults().withBackbone(TinyPtm.backbone("", pet)).withProjectionWidth(16);
                 SafeConfig cfg = new SafeConfig(base.backbone(), 0.01, 10, 1, 0, 100, "entropy", 16,
-                        List.of(1e3, 1e4), false, false, true, "mean", "float64", 4);
+                        List.of(1e3, 1e4), false, false, true, "mean", "float64", 4, false);
                 SafeLearner learner = new SafeLearner(cfg, TinyPtm.context(root, scenario, dir), "safe");
                 for (int t = 0; t < 2; t++) {
                     TaskInfo info = tasks().get(t);
@@ -242,15 +267,92 @@ class SafeLearnerTest {
         }
     }
 
+    /** Trains three tasks (two steps each) with the given config; returns the learner. */
+    private SafeLearner trainThreeTasks(SafeConfig cfg, NDManager root, Path work) {
+        Engine.getInstance().setRandomSeed(3);
+        ScenarioInfo scenario = TinyPtm.scenario(CLASSES, tasks());
+        SafeLearner learner = new SafeLearner(cfg, TinyPtm.context(root, scenario, work), "safe");
+        for (TaskInfo info : tasks()) {
+            TinyPtm.Images d = TinyPtm.Images.of(info.classes(), 4, info.index());
+            TaskData data = TinyPtm.taskData(info, d, root);
+            learner.beforeTask(info, data);
+            step(learner, root, d, info.index());
+            step(learner, root, d, info.index());
+            learner.afterTask(info, data);
+        }
+        return learner;
+    }
+
+    /** Accuracy of the learner's predictions on a labelled test batch of every class, as task {@code task}. */
+    private static double accuracy(SafeLearner learner, NDManager root, int task) {
+        try (NDManager m = root.newSubManager()) {
+            TinyPtm.Images test = TinyPtm.Images.of(new int[] {0, 1, 2, 3, 4, 5}, 5, 70);
+            Batch batch = test.batch(m, 0, test.size(), task);
+            long[] predicted = learner.predict(batch, TinyPtm.step(m, 2, false)).classes().orElseThrow();
+            long[] labels = batch.requireLabels().toLongArray();
+            int correct = 0;
+            for (int i = 0; i < labels.length; i++) {
+                correct += predicted[i] == labels[i] ? 1 : 0;
+            }
+            return (double) correct / labels.length;
+        }
+    }
+
+    @Test
+    void headReportScoresTheAblationsOfOneTrainedRunAsTheirOwnConfigsPredict() throws Exception {
+        Path ckpt = TinyPtm.writeCheckpoint(dir, 5);
+        SafeConfig base = config(ckpt).withReportHeads(true);
+        Map<String, Double> reported = new java.util.LinkedHashMap<>();
+        try (NDManager root = NDManager.newBaseManager()) {
+            Path work = java.nio.file.Files.createDirectories(dir.resolve("entropy"));
+            SafeLearner learner = trainThreeTasks(base, root, work);
+            double predicted = accuracy(learner, root, 1);
+            InferenceHeadReport report = learner.headReport().orElseThrow();
+            Map<String, double[][]> m = report.matrices();
+            assertEquals(InferenceHeadReport.HEADS, List.copyOf(m.keySet()));
+            m.forEach((head, matrix) -> reported.put(head, matrix[2][1]));
+            // The entropy head is the prediction itself.
+            assertEquals(predicted, reported.get("entropy"), 1e-12);
+            // The file in the work directory holds the same counts.
+            InferenceHeadReport read = InferenceHeadReport.read(work.resolve(InferenceHeadReport.FILE_NAME));
+            assertEquals(reported.get("slow-own"), read.matrices().get("slow-own")[2][1], 1e-12);
+            // With pooled statistics, the own-statistics heads are separate ridge heads.
+            assertNotEquals(learner.slowRidge().orElseThrow(), learner.slowOwnRidge().orElseThrow());
+        }
+        // The same training with inference slow / fast / γ 0 predicts what the report scored for that head.
+        Map<String, SafeConfig> ablations = Map.of(
+                "slow", withInference(base, "slow", base.gamma()),
+                "fast", withInference(base, "fast", base.gamma()),
+                "average", withInference(base, "entropy", 0.0));
+        Map<String, Double> actual = new java.util.TreeMap<>();
+        Map<String, Double> expected = new java.util.TreeMap<>();
+        for (Map.Entry<String, SafeConfig> a : ablations.entrySet()) {
+            try (NDManager root = NDManager.newBaseManager()) {
+                Path work = java.nio.file.Files.createDirectories(dir.resolve(a.getKey()));
+                SafeLearner learner = trainThreeTasks(a.getValue(), root, work);
+                actual.put(a.getKey(), accuracy(learner, root, 1));
+                expected.put(a.getKey(), reported.get(a.getKey()));
+            }
+        }
+        assertEquals(expected, actual, reported.toString());
+    }
+
+    private static SafeConfig withInference(SafeConfig c, String inference, double gamma) {
+        return new SafeConfig(c.backbone(), c.lambdaDiag(), c.lambdaRdn(), c.lambdaCos(), c.lambdaCc(), gamma,
+                inference, c.projectionWidth(), c.ridgeLambdas(), c.sharedRandomProjection(),
+                c.sharedRidgeStatistics(), c.imprintSlowHeadNewClasses(), c.cosLossReduction(),
+                c.ridgeSolvePrecision(), c.featureBatchSize(), c.reportHeads());
+    }
+
     @Test
     void configErrorsNameTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SafeConfig(null,
-                -1, 0, 0, 0, 0, null, 10, null, true, true, false, null, null, 8));
+                -1, 0, 0, 0, 0, null, 10, null, true, true, false, null, null, 8, false));
         assertEquals("safe: 'lambdaDiag' must be a finite number >= 0, was -1.0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> PtmBackboneConfig.defaults().withPet("lora"));
         assertTrue(e.getMessage().contains("backbone.pet 'lora'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SafeConfig(null, 0, 0, 0, 0, 0, null, 10, null,
-                false, true, false, null, null, 8));
+                false, true, false, null, null, 8, false));
         assertTrue(e.getMessage().contains("sharedRandomProjection"), e.getMessage());
     }
 
