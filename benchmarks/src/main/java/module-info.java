@@ -13,7 +13,8 @@ module dev.perennial.benchmarks {
 
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider,
-            dev.perennial.benchmarks.perf.StepDataProvider;
+            dev.perennial.benchmarks.perf.StepDataProvider,
+            dev.perennial.benchmarks.safe.DecodedImageSetProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Choice,

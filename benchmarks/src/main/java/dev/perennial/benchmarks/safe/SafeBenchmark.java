@@ -4,164 +4,312 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
+import dev.perennial.api.events.RunListener;
+import dev.perennial.api.events.StepEvent;
+import dev.perennial.continual.safe.InferenceHeadReport;
+import dev.perennial.continual.safe.ReferenceClassOrder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 
 /**
- * SAFE against the PTM baselines on real data: class-incremental CIFAR-100 (B0-Inc10 by default) through the
- * public builder, with a small ViT that the benchmark pre-trains on CIFAR-10 (cached outside git) as the PTM, or a
- * timm checkpoint given with {@code --checkpoint}. Prints average incremental and last accuracy per method and
- * class order, and writes them as JSON.
+ * SAFE against the PTM baselines on real data: class-incremental CIFAR-100 (B0-Inc10, all 10 sessions) through the
+ * public builder, for several class orders, with SAFE's ablations, and a small ViT that the benchmark pre-trains on
+ * CIFAR-10 (cached outside git) as the PTM, or a timm checkpoint given with {@code --checkpoint}. Prints average
+ * incremental and last accuracy per method (mean ± standard deviation over the class orders) and writes JSON.
+ *
+ * <p>What keeps the protocol affordable on two cores:
+ * <ul>
+ *   <li>Inference-only ablations come from the trained SAFE run itself: with {@code reportHeads} the learner also
+ *       scores the slow-only, fast-only and plain-average (γ = 0) heads of the same trained learners on every
+ *       evaluation batch ({@link InferenceHeadReport}). "No transfer loss" changes training and runs on its own.</li>
+ *   <li>Prototype and ridge baselines train nothing after their first session, so the loop skips those steps.</li>
+ *   <li>Images are decoded once per run ({@code decoded-image-set}), not once per epoch and evaluation.</li>
+ *   <li>Runs are independent processes, {@code --workers} at a time, each with one intra-op thread; the longest
+ *       start first.</li>
+ * </ul>
+ *
+ * <p>Class orders: {@code safe1993} is SAFE's released CIFAR-100 order (numpy's seed-1993 permutation,
+ * {@link ReferenceClassOrder}), given to the data set as an explicit order; an integer is a seed of the
+ * class-incremental scenario's own shuffle of the folder order.
  *
  * <pre>
- * bin/benchmark safe.SafeBenchmark [--methods safe,ranpac,aper,simplecil,ptm-finetune] [--orders 1993]
- *     [--per-class 40] [--tasks 0] [--epochs 2] [--projection 1000] ...
+ * bin/benchmark safe.SafeBenchmark [--methods safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune]
+ *     [--orders safe1993,1,2] [--train-per-class 500] [--test-per-class 100] [--epochs 3] [--workers 2] ...
  * </pre>
  */
 public final class SafeBenchmark {
     private SafeBenchmark() {}
 
-    /** One run. */
-    record Result(String method, long classOrderSeed, double averageIncrementalAccuracy, double lastAccuracy,
-                  List<Double> incrementalAccuracies, double trainSeconds, double totalSeconds) {}
+    /** The methods run by default; {@code safe} also yields its inference ablations. */
+    static final String DEFAULT_METHODS = "safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune";
 
-    /**
-     * Runs the benchmark.
-     *
-     * @param args {@code --name value} options
-     * @throws IOException when the data or the JSON file cannot be read or written
-     */
-    public static void main(String[] args) throws IOException {
-        System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = parse(args);
-        Path cifar100 = Path.of(o.getOrDefault("cifar100", "../shared/data/cifar100.zip"));
-        Path cifar10 = Path.of(o.getOrDefault("cifar10", "../shared/data/cifar10.zip"));
-        List<String> methods = List.of(o.getOrDefault("methods", "safe,ranpac,aper,simplecil,ptm-finetune").split(","));
-        List<Long> orders = Arrays.stream(o.getOrDefault("orders", "1993").split(",")).map(Long::parseLong).toList();
-        int perClass = Integer.parseInt(o.getOrDefault("per-class", "40"));
-        int increment = Integer.parseInt(o.getOrDefault("increment", "10"));
-        int maxTasks = Integer.parseInt(o.getOrDefault("tasks", "0"));
-        int epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
-        int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "32"));
-        double lr = Double.parseDouble(o.getOrDefault("learning-rate", "0.01"));
-        int projection = Integer.parseInt(o.getOrDefault("projection", "1000"));
-        int dim = Integer.parseInt(o.getOrDefault("dim", "64"));
-        int depth = Integer.parseInt(o.getOrDefault("depth", "4"));
-        int heads = Integer.parseInt(o.getOrDefault("heads", "4"));
-        int patch = Integer.parseInt(o.getOrDefault("patch", "4"));
-        int bottleneck = Integer.parseInt(o.getOrDefault("adapter-bottleneck", "16"));
-        Path out = Path.of(o.getOrDefault("out", "target/benchmarks/safe-cifar100.json"));
+    /** Table rows that come from SAFE's head report, with the head each one reads. */
+    static final Map<String, String> HEAD_ROWS = headRows();
 
-        String checkpoint = o.get("checkpoint");
-        Map<String, Object> ptmInfo = new LinkedHashMap<>();
-        if (checkpoint == null) {
-            PtmPretraining pre = new PtmPretraining(cifar10, 32, patch, dim, depth, heads,
-                    Integer.parseInt(o.getOrDefault("pretrain-per-class", "1000")),
-                    Integer.parseInt(o.getOrDefault("pretrain-epochs", "3")), 1);
-            System.out.println("PTM: pre-training (or reusing) a ViT on CIFAR-10 " + pre);
-            PtmPretraining.Result r = pre.checkpoint(Path.of(o.getOrDefault("cache", "target/benchmarks/ptm-cache")));
-            checkpoint = r.checkpoint().toString();
-            System.out.printf(Locale.ROOT, "PTM: %s, CIFAR-10 test accuracy %.4f%s%n", checkpoint, r.testAccuracy(),
-                    r.cached() ? " (cached)" : String.format(Locale.ROOT, " (%.0f s)", r.seconds()));
-            ptmInfo.put("kind", "pre-trained by this benchmark on CIFAR-10 (supervised, AdamW)");
-            ptmInfo.put("pretraining", pre.toString());
-            ptmInfo.put("cifar10TestAccuracy", r.testAccuracy());
-        } else {
-            ptmInfo.put("kind", "user checkpoint");
-        }
-        ptmInfo.put("checkpoint", checkpoint);
-        Map<String, Object> backbone = new LinkedHashMap<>();
-        backbone.put("checkpoint", checkpoint);
-        backbone.put("imageSize", 32);
-        backbone.put("patchSize", patch);
-        backbone.put("embedDim", dim);
-        backbone.put("depth", depth);
-        backbone.put("numHeads", heads);
-        backbone.put("pet", o.getOrDefault("pet", "adapter"));
-        backbone.put("adapterBottleneck", bottleneck);
-
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("optimizer", "sgd");
-        training.put("learningRate", lr);
-        training.put("momentum", 0.9);
-        training.put("weightDecay", 5e-4);
-        training.put("schedule", "cosine");
-        training.put("epochs", epochs);
-        training.put("batchSize", batchSize);
-        training.put("evalBatchSize", 100);
-        training.put("resetOptimizerEachTask", true);
-        Map<String, Object> dataset = Map.of("path", cifar100.toString(), "channels", 3, "limitPerClass", perClass);
-
-        List<Result> results = new ArrayList<>();
-        for (long order : orders) {
-            for (String method : methods) {
-                Map<String, Object> learner = learnerConfig(method, backbone, projection);
-                String learnerName = method.startsWith("safe") ? "safe" : method;
-                Path runs = Files.createTempDirectory("perennial-safe-bench-");
-                long start = System.nanoTime();
-                RunReport report = Perennial.builder()
-                        .name("cifar100-" + method + "-order" + order)
-                        .seed(1)
-                        .dataset("image-folder", dataset)
-                        .scenario("class-incremental", Map.of("increment", increment, "classOrderSeed", order,
-                                "maxTasks", maxTasks))
-                        .learner(learnerName, learner)
-                        .training(training)
-                        .runDirectory(runs)
-                        .build()
-                        .run();
-                Result r = new Result(method, order, report.summary().averageIncrementalAccuracy(),
-                        report.summary().lastAccuracy(), report.summary().incrementalAccuracies(),
-                        report.timings().getOrDefault("train", Double.NaN), (System.nanoTime() - start) / 1e9);
-                results.add(r);
-                System.out.printf(Locale.ROOT, "%-14s order %d: average incremental %.4f, last %.4f (%.0f s)%n",
-                        method, order, r.averageIncrementalAccuracy(), r.lastAccuracy(), r.totalSeconds());
-            }
-        }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "CIFAR-100 B0-Inc%d, %d train and %d test images per class, %d epochs per "
-                + "task, PTM ViT D%d×%d blocks (%s)%n", increment, perClass, perClass, epochs, dim, depth,
-                ptmInfo.get("kind"));
-        System.out.println("| method | class order | average incremental accuracy | last accuracy | seconds |");
-        System.out.println("|---|---|---|---|---|");
-        for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.0f |%n", r.method(), r.classOrderSeed(),
-                    r.averageIncrementalAccuracy(), r.lastAccuracy(), r.totalSeconds());
-        }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("benchmark", "safe/cifar100");
-        json.put("arguments", Arrays.asList(args));
-        json.put("ptm", ptmInfo);
-        json.put("backbone", backbone);
-        json.put("dataset", dataset);
-        json.put("training", training);
-        json.put("projectionWidth", projection);
-        json.put("results", results.stream().map(r -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("method", r.method());
-            m.put("classOrderSeed", r.classOrderSeed());
-            m.put("averageIncrementalAccuracy", r.averageIncrementalAccuracy());
-            m.put("lastAccuracy", r.lastAccuracy());
-            m.put("incrementalAccuracies", r.incrementalAccuracies());
-            m.put("trainSeconds", r.trainSeconds());
-            m.put("totalSeconds", r.totalSeconds());
-            return m;
-        }).toList());
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-        System.out.println("wrote " + out);
+    private static Map<String, String> headRows() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("safe (from the head report)", "entropy");
+        m.put("safe-slow: slow learner only", "slow-own");
+        m.put("safe-fast: fast learner only", "fast-own");
+        m.put("safe-average: no entropy weighting (γ = 0)", "average");
+        m.put("safe-slow-pooled: slow head of the full method", "slow");
+        m.put("safe-fast-pooled: fast head of the full method", "fast");
+        return m;
     }
 
     /**
-     * The learner configuration of a method name; {@code safe-no-transfer}, {@code safe-slow}, {@code safe-fast} and
-     * {@code safe-average} are SAFE's ablations (no transfer loss; slow or fast learner only; γ = 0).
+     * One class-incremental run of one method in one class order, as a child process reports it.
+     *
+     * @param method the method
+     * @param order the class order's name
+     * @param incrementalAccuracies A_k after each task (the loop's report)
+     * @param averageIncrementalAccuracy mean of A_k
+     * @param lastAccuracy A_T
+     * @param heads with {@code reportHeads}: per head, A_k from the head report
+     * @param lossSummary per task, the mean of each loss term over the first and over the last tenth of its steps
+     * @param trainSeconds the loop's training time
+     * @param wallSeconds the run's wall time in the child, data decoding included
+     * @param cpuSeconds the child process's CPU time (user + system) at the end of the run
+     */
+    record JobResult(String method, String order, List<Double> incrementalAccuracies,
+                     double averageIncrementalAccuracy, double lastAccuracy, Map<String, List<Double>> heads,
+                     List<Map<String, Object>> lossSummary, double trainSeconds, double wallSeconds,
+                     double cpuSeconds) {}
+
+    /**
+     * Runs the benchmark, or with {@code --job method@order} one run of it (the child process).
+     *
+     * @param args {@code --name value} options
+     * @throws IOException when the data or the JSON file cannot be read or written
+     * @throws InterruptedException when interrupted while waiting for a child
+     */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        System.setProperty("ai.djl.offline", "true");
+        Options o = new Options(parse(args));
+        if (o.job != null) {
+            runJob(o);
+            return;
+        }
+        long wallStart = System.nanoTime();
+        Map<String, Object> ptmInfo = o.ensurePtm();
+        List<String[]> jobs = new ArrayList<>();
+        for (String order : o.orders) {
+            for (String method : o.methods) {
+                jobs.add(new String[] {method, order});
+            }
+        }
+        // Longest first, so that the two workers finish together.
+        jobs.sort(Comparator.comparingDouble((String[] j) -> -relativeCost(j[0])));
+        Path logs = o.workDir.resolve("safe-logs");
+        Files.createDirectories(logs);
+        ConcurrentLinkedQueue<String[]> queue = new ConcurrentLinkedQueue<>(jobs);
+        Map<String, JobResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < o.workers; w++) {
+            Thread t = new Thread(() -> {
+                String[] job;
+                while ((job = queue.poll()) != null) {
+                    try {
+                        JobResult r = runChild(args, job[0], job[1], logs, o.ptmCheckpoint);
+                        results.put(job[0] + "@" + job[1], r);
+                        System.out.printf(Locale.ROOT, "%-17s order %-8s: average incremental %.4f, last %.4f "
+                                + "(wall %.0f s, CPU %.0f s)%n", r.method(), r.order(),
+                                r.averageIncrementalAccuracy(), r.lastAccuracy(), r.wallSeconds(), r.cpuSeconds());
+                    } catch (IOException | RuntimeException e) {
+                        failures.add(job[0] + "@" + job[1] + ": " + e.getMessage());
+                        System.out.println("FAILED " + job[0] + "@" + job[1] + ": " + e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, "safe-benchmark-worker-" + w);
+            t.start();
+            workers.add(t);
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        double parentCpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9;
+        report(o, args, ptmInfo, jobs, results, failures, wall, parentCpu);
+        if (!failures.isEmpty()) {
+            System.exit(1);
+        }
+    }
+
+    /** A rough relative cost of a method's run, to start the longest first. */
+    static double relativeCost(String method) {
+        return switch (method) {
+            case "simplecil" -> 0.5;
+            case "aper", "ranpac" -> 1.0;
+            case "ptm-finetune" -> 2.0;
+            default -> 3.0;
+        };
+    }
+
+    /** Starts this program as a child process for one run and reads its result. */
+    private static JobResult runChild(String[] args, String method, String order, Path logs, String checkpoint)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // One intra-op and one inter-op thread per run: the runs are the parallelism (see the project's CPU rules).
+        if (jvm.stream().noneMatch(a -> a.startsWith("-Dai.djl.pytorch.num_threads="))) {
+            jvm.add("-Dai.djl.pytorch.num_threads=1");
+        }
+        if (jvm.stream().noneMatch(a -> a.startsWith("-Dai.djl.pytorch.num_interop_threads="))) {
+            jvm.add("-Dai.djl.pytorch.num_interop_threads=1");
+        }
+        cmd.addAll(jvm);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SafeBenchmark.class.getName());
+        cmd.addAll(Arrays.asList(args));
+        String name = method + "@" + order;
+        Path out = logs.resolve(name + ".json");
+        Files.deleteIfExists(out);
+        cmd.addAll(List.of("--job", name, "--job-out", out.toString(), "--checkpoint", checkpoint));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("DJL_OFFLINE", "true");
+        int rc = pb.start().waitFor();
+        if (rc != 0 || !Files.isRegularFile(out)) {
+            throw new IllegalStateException("run " + name + " exited with " + rc + "; see " + logs.resolve(name
+                    + ".log"));
+        }
+        return new ObjectMapper().readValue(out.toFile(), JobResult.class);
+    }
+
+    /** The child: one run through {@code Perennial.builder()}, its result written as JSON. */
+    private static void runJob(Options o) throws IOException {
+        String[] parts = o.job.split("@", 2);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--job must be method@order, was '" + o.job + "'");
+        }
+        String method = parts[0];
+        String order = parts[1];
+        long start = System.nanoTime();
+        Map<String, Object> learner = learnerConfig(method, o.backbone(o.ptmCheckpoint), o.projection);
+        String learnerName = method.startsWith("safe") ? "safe" : method;
+        Path runs = o.workDir.resolve("safe-runs").resolve(o.job);
+        deleteTree(runs);
+        Files.createDirectories(runs);
+        StepTerms steps = new StepTerms();
+        RunReport report = Perennial.builder()
+                .name("cifar100-" + method + "-" + order)
+                .seed(1)
+                .dataset("decoded-image-set", o.dataset(order))
+                .scenario("class-incremental", Map.of("increment", o.increment, "classOrderSeed",
+                        classOrderSeed(order), "maxTasks", o.maxTasks))
+                .learner(learnerName, learner)
+                .training(o.training())
+                .runDirectory(runs)
+                .build()
+                .run(steps);
+        Map<String, List<Double>> heads = new LinkedHashMap<>();
+        if (Boolean.TRUE.equals(learner.get("reportHeads"))) {
+            Path file;
+            try (Stream<Path> s = Files.walk(runs)) {
+                file = s.filter(p -> p.getFileName().toString().equals(InferenceHeadReport.FILE_NAME)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no " + InferenceHeadReport.FILE_NAME + " under "
+                                + runs));
+            }
+            InferenceHeadReport.read(file).matrices().forEach((head, m) -> heads.put(head, incremental(m)));
+        }
+        double cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9;
+        JobResult r = new JobResult(method, order, report.summary().incrementalAccuracies(),
+                report.summary().averageIncrementalAccuracy(), report.summary().lastAccuracy(), heads,
+                steps.summary(), report.timings().getOrDefault("train", Double.NaN),
+                (System.nanoTime() - start) / 1e9, cpu);
+        // Checkpoints hold the ridge statistics (M×M per head and task): not worth keeping.
+        deleteTree(runs);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(o.jobOut).toFile(), r);
+    }
+
+    /** A_k = mean over the tasks seen after k tasks, as the loop computes it. */
+    static List<Double> incremental(double[][] matrix) {
+        List<Double> out = new ArrayList<>();
+        for (int k = 0; k < matrix.length; k++) {
+            double sum = 0;
+            for (int j = 0; j <= k; j++) {
+                sum += matrix[k][j];
+            }
+            out.add(sum / (k + 1));
+        }
+        return out;
+    }
+
+    /** Per task, the mean of each loss term over the first and the last tenth of the task's steps. */
+    static final class StepTerms implements RunListener {
+        private final Map<Integer, List<Map<String, Double>>> byTask = new TreeMap<>();
+
+        @Override
+        public void onStep(StepEvent event) {
+            if (!event.skipped()) {
+                Map<String, Double> t = new LinkedHashMap<>(event.terms());
+                t.put("total", event.loss());
+                byTask.computeIfAbsent(event.task(), k -> new ArrayList<>()).add(t);
+            }
+        }
+
+        List<Map<String, Object>> summary() {
+            List<Map<String, Object>> out = new ArrayList<>();
+            byTask.forEach((task, steps) -> {
+                int tenth = Math.max(1, steps.size() / 10);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("task", task);
+                m.put("steps", steps.size());
+                m.put("first", mean(steps.subList(0, tenth)));
+                m.put("last", mean(steps.subList(steps.size() - tenth, steps.size())));
+                out.add(m);
+            });
+            return out;
+        }
+
+        private static Map<String, Double> mean(List<Map<String, Double>> steps) {
+            Map<String, Double> sum = new LinkedHashMap<>();
+            for (Map<String, Double> s : steps) {
+                s.forEach((k, v) -> sum.merge(k, v, Double::sum));
+            }
+            sum.replaceAll((k, v) -> v / steps.size());
+            return sum;
+        }
+    }
+
+    /** The scenario's shuffle seed: -1 (keep the data set's order) for an explicit order. */
+    static long classOrderSeed(String order) {
+        if (order.equals("safe1993")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(order);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--orders: '" + order + "' is neither safe1993 (SAFE's CIFAR-100 "
+                    + "order) nor an integer seed");
+        }
+    }
+
+    /**
+     * The learner configuration of a method name. {@code safe} reports every inference head;
+     * {@code safe-no-transfer} sets λ_diag = λ_rdn = 0; {@code safe-slow}, {@code safe-fast} and {@code safe-average}
+     * train SAFE again and predict with one head (the head report gives the same numbers from one run).
      */
     static Map<String, Object> learnerConfig(String method, Map<String, Object> backbone, int projection) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -169,15 +317,15 @@ public final class SafeBenchmark {
         switch (method) {
             case "safe", "safe-no-transfer", "safe-slow", "safe-fast", "safe-average" -> {
                 c.put("projectionWidth", projection);
-                if (method.equals("safe-no-transfer")) {
-                    c.put("lambdaDiag", 0.0);
-                    c.put("lambdaRdn", 0.0);
-                } else if (method.equals("safe-slow")) {
-                    c.put("inference", "slow");
-                } else if (method.equals("safe-fast")) {
-                    c.put("inference", "fast");
-                } else if (method.equals("safe-average")) {
-                    c.put("gamma", 0.0);
+                switch (method) {
+                    case "safe" -> c.put("reportHeads", true);
+                    case "safe-no-transfer" -> {
+                        c.put("lambdaDiag", 0.0);
+                        c.put("lambdaRdn", 0.0);
+                    }
+                    case "safe-slow" -> c.put("inference", "slow");
+                    case "safe-fast" -> c.put("inference", "fast");
+                    default -> c.put("gamma", 0.0);
                 }
             }
             case "ranpac" -> c.put("projectionWidth", projection);
@@ -189,6 +337,118 @@ public final class SafeBenchmark {
         return c;
     }
 
+    /** Prints the table and writes the JSON. */
+    private static void report(Options o, String[] args, Map<String, Object> ptmInfo, List<String[]> jobs,
+                               Map<String, JobResult> results, List<String> failures, double wall,
+                               double parentCpu) throws IOException {
+        Map<String, Map<String, List<Double>>> rows = new LinkedHashMap<>();
+        List<Double> entropyVsLoop = new ArrayList<>();
+        for (String method : o.methods) {
+            for (String order : o.orders) {
+                JobResult r = results.get(method + "@" + order);
+                if (r == null) {
+                    continue;
+                }
+                rows.computeIfAbsent(method, k -> new LinkedHashMap<>()).put(order, r.incrementalAccuracies());
+                if (!r.heads().isEmpty()) {
+                    HEAD_ROWS.forEach((row, head) -> rows.computeIfAbsent(row, k -> new LinkedHashMap<>())
+                            .put(order, r.heads().get(head)));
+                    List<Double> e = r.heads().get("entropy");
+                    for (int k = 0; k < e.size(); k++) {
+                        entropyVsLoop.add(Math.abs(e.get(k) - r.incrementalAccuracies().get(k)));
+                    }
+                }
+            }
+        }
+        double cpuSum = parentCpu + results.values().stream().mapToDouble(JobResult::cpuSeconds).sum();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "CIFAR-100 B0-Inc%d, %d train and %d test images per class, %d epochs per "
+                + "task, orders %s, PTM %s%n", o.increment, o.trainPerClass, o.testPerClass, o.epochs, o.orders,
+                ptmInfo.get("kind"));
+        System.out.println("| method | average incremental accuracy | last accuracy | per order (avg / last) |");
+        System.out.println("|---|---|---|---|");
+        List<Map<String, Object>> table = new ArrayList<>();
+        rows.forEach((row, byOrder) -> {
+            double[] avg = byOrder.values().stream().mapToDouble(SafeBenchmark::mean).toArray();
+            double[] last = byOrder.values().stream().mapToDouble(l -> l.get(l.size() - 1)).toArray();
+            StringBuilder per = new StringBuilder();
+            byOrder.forEach((order, l) -> per.append(per.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
+                    "%s: %.4f / %.4f", order, mean(l), l.get(l.size() - 1))));
+            System.out.printf(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ± %.4f | %s |%n", row, mean(avg), std(avg),
+                    mean(last), std(last), per);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("row", row);
+            m.put("orders", new ArrayList<>(byOrder.keySet()));
+            m.put("averageIncrementalMean", mean(avg));
+            m.put("averageIncrementalStd", std(avg));
+            m.put("lastMean", mean(last));
+            m.put("lastStd", std(last));
+            m.put("incrementalAccuracies", byOrder);
+            table.add(m);
+        });
+        double maxDiff = entropyVsLoop.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "head report vs the loop's accuracy for SAFE's own prediction: max |Δ| = %.2e"
+                + " over %d values%n", maxDiff, entropyVsLoop.size());
+        System.out.printf(Locale.ROOT, "wall %.0f s; CPU %.0f s (user + system, all runs and this process); "
+                + "%d workers; %d runs%n", wall, cpuSum, o.workers, results.size());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "safe/cifar100");
+        json.put("arguments", Arrays.asList(args));
+        json.put("ptm", ptmInfo);
+        json.put("backbone", o.backbone(o.ptmCheckpoint));
+        json.put("dataset", o.dataset(o.orders.get(0)).entrySet().stream().filter(e -> !e.getKey().equals(
+                "classOrder")).collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        json.put("orders", o.orders);
+        json.put("training", o.training());
+        json.put("projectionWidth", o.projection);
+        json.put("workers", o.workers);
+        json.put("wallSeconds", wall);
+        json.put("cpuSeconds", cpuSum);
+        json.put("headReportMaxDifferenceFromLoop", maxDiff);
+        json.put("table", table);
+        json.put("runs", jobs.stream().map(j -> results.get(j[0] + "@" + j[1])).filter(r -> r != null).toList());
+        json.put("failures", failures);
+        Files.createDirectories(o.out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.out.toFile(), json);
+        System.out.println("wrote " + o.out);
+    }
+
+    static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    /** Sample standard deviation (n − 1); 0 for one value. */
+    static double std(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
     private static Map<String, String> parse(String[] args) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -198,5 +458,125 @@ public final class SafeBenchmark {
             out.put(args[i].substring(2), args[++i]);
         }
         return out;
+    }
+
+    /** The command-line options and what derives from them. */
+    private static final class Options {
+        final Map<String, String> raw;
+        final Path cifar100;
+        final Path cifar10;
+        final List<String> methods;
+        final List<String> orders;
+        final int trainPerClass;
+        final int testPerClass;
+        final int increment;
+        final int maxTasks;
+        final int epochs;
+        final int batchSize;
+        final double lr;
+        final int projection;
+        final int dim;
+        final int depth;
+        final int heads;
+        final int patch;
+        final int bottleneck;
+        final int workers;
+        final Path out;
+        final Path workDir;
+        final String job;
+        final String jobOut;
+        String ptmCheckpoint;
+
+        Options(Map<String, String> o) {
+            this.raw = o;
+            cifar100 = Path.of(o.getOrDefault("cifar100", "../shared/data/cifar100.zip"));
+            cifar10 = Path.of(o.getOrDefault("cifar10", "../shared/data/cifar10.zip"));
+            methods = List.of(o.getOrDefault("methods", DEFAULT_METHODS).split(","));
+            methods.forEach(m -> learnerConfig(m, Map.of(), 1));
+            orders = List.of(o.getOrDefault("orders", "safe1993,1,2").split(","));
+            orders.forEach(SafeBenchmark::classOrderSeed);
+            trainPerClass = Integer.parseInt(o.getOrDefault("train-per-class", "500"));
+            testPerClass = Integer.parseInt(o.getOrDefault("test-per-class", "100"));
+            increment = Integer.parseInt(o.getOrDefault("increment", "10"));
+            maxTasks = Integer.parseInt(o.getOrDefault("tasks", "0"));
+            epochs = Integer.parseInt(o.getOrDefault("epochs", "3"));
+            batchSize = Integer.parseInt(o.getOrDefault("batch-size", "48"));
+            lr = Double.parseDouble(o.getOrDefault("learning-rate", "0.01"));
+            projection = Integer.parseInt(o.getOrDefault("projection", "1000"));
+            dim = Integer.parseInt(o.getOrDefault("dim", "64"));
+            depth = Integer.parseInt(o.getOrDefault("depth", "4"));
+            heads = Integer.parseInt(o.getOrDefault("heads", "4"));
+            patch = Integer.parseInt(o.getOrDefault("patch", "4"));
+            bottleneck = Integer.parseInt(o.getOrDefault("adapter-bottleneck", "16"));
+            workers = Integer.parseInt(o.getOrDefault("workers", "2"));
+            if (workers < 1) {
+                throw new IllegalArgumentException("--workers must be >= 1, was " + workers);
+            }
+            out = Path.of(o.getOrDefault("out", "target/benchmarks/safe-cifar100.json"));
+            workDir = Path.of(o.getOrDefault("work", "target/benchmarks"));
+            job = o.get("job");
+            jobOut = o.get("job-out");
+            ptmCheckpoint = o.get("checkpoint");
+        }
+
+        /** Pre-trains (or reuses) the PTM unless a checkpoint was given; returns what to report about it. */
+        Map<String, Object> ensurePtm() throws IOException {
+            Map<String, Object> info = new LinkedHashMap<>();
+            if (ptmCheckpoint == null) {
+                PtmPretraining pre = new PtmPretraining(cifar10, 32, patch, dim, depth, heads,
+                        Integer.parseInt(raw.getOrDefault("pretrain-per-class", "1000")),
+                        Integer.parseInt(raw.getOrDefault("pretrain-epochs", "4")), 1);
+                System.out.println("PTM: pre-training (or reusing) a ViT on CIFAR-10 " + pre);
+                PtmPretraining.Result r = pre.checkpoint(Path.of(raw.getOrDefault("cache",
+                        "target/benchmarks/ptm-cache")));
+                ptmCheckpoint = r.checkpoint().toString();
+                System.out.printf(Locale.ROOT, "PTM: %s, CIFAR-10 test accuracy %.4f%s%n", ptmCheckpoint,
+                        r.testAccuracy(), r.cached() ? " (cached)" : String.format(Locale.ROOT, " (%.0f s)",
+                                r.seconds()));
+                info.put("kind", "pre-trained by this benchmark on CIFAR-10 (supervised, AdamW)");
+                info.put("pretraining", pre.toString());
+                info.put("cifar10TestAccuracy", r.testAccuracy());
+            } else {
+                info.put("kind", "user checkpoint");
+            }
+            info.put("checkpoint", ptmCheckpoint);
+            return info;
+        }
+
+        Map<String, Object> backbone(String checkpoint) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("checkpoint", checkpoint);
+            b.put("imageSize", 32);
+            b.put("patchSize", patch);
+            b.put("embedDim", dim);
+            b.put("depth", depth);
+            b.put("numHeads", heads);
+            b.put("pet", raw.getOrDefault("pet", "adapter"));
+            b.put("adapterBottleneck", bottleneck);
+            return b;
+        }
+
+        Map<String, Object> dataset(String order) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("path", cifar100.toString());
+            d.put("trainPerClass", trainPerClass);
+            d.put("testPerClass", testPerClass);
+            d.put("classOrder", order.equals("safe1993") ? ReferenceClassOrder.CIFAR100_SEED_1993 : List.of());
+            return d;
+        }
+
+        Map<String, Object> training() {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("optimizer", "sgd");
+            t.put("learningRate", lr);
+            t.put("momentum", 0.9);
+            t.put("weightDecay", 5e-4);
+            t.put("schedule", "cosine");
+            t.put("epochs", epochs);
+            t.put("batchSize", batchSize);
+            t.put("evalBatchSize", 200);
+            t.put("resetOptimizerEachTask", true);
+            return t;
+        }
     }
 }
