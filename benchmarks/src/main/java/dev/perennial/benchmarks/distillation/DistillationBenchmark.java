@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code --per-class} (student images per class in each split, 50), {@code --teacher-per-class} (200),
  * {@code --image-size} (images are resized to this square size, 16), {@code --teacher-epochs} (15),
  * {@code --epochs} (student epochs, 8), {@code --seeds} (1), {@code --students} (resnet18,mobilenet-v2),
- * {@code --methods} (none,kd,fitnet,ofa,cakd), {@code --student-width} (ResNet base width, 16),
+ * {@code --methods} (none,kd,fitnet,ofa,cakd; also cakd-bank, cakd with the memory-bank InfoNCE), {@code --student-width} (ResNet base width, 16),
  * {@code --teacher-width} (ViT width, 64), {@code --teacher-depth} (4), {@code --batch-size} (64), {@code --out}
  * (target/benchmarks/distillation-cifar.json). The defaults are sized for a shared 2-core machine; the teacher
  * sees more images than the students, as a teacher trained on the full set would.
@@ -123,14 +123,14 @@ public final class DistillationBenchmark {
                             .metric("accuracy", Map.of())
                             .runDirectory(runs.resolve(student + "-" + method + "-" + seed));
                     Map<String, Object> distiller = distillerConfig(method, trainedTeacher, studentSpec, student,
-                            studentWidth);
+                            studentWidth, classes * perClass);
                     if (distiller != null) {
-                        b.distiller(method, distiller);
+                        b.distiller(pluginOf(method), distiller);
                     }
                     double cpuBefore = processCpuSeconds();
                     RunReport r = b.build().run();
                     double assistant = Double.NaN;
-                    if (method.equals("cakd")) {
+                    if (pluginOf(method).equals("cakd")) {
                         AssistantAccuracy a = AssistantAccuracy.evaluate(Path.of(r.runDirectory()), studentSpec,
                                 distiller, testData, batchSize);
                         // The reload must reproduce the loop's own score of the student, or the assistant's
@@ -145,7 +145,7 @@ public final class DistillationBenchmark {
                             r.timings().getOrDefault("train", Double.NaN), processCpuSeconds() - cpuBefore);
                     results.add(result);
                     System.out.printf(Locale.ROOT, "%-12s %-7s seed %d: accuracy %.4f%s (%.0f s, cpu %.0f s)%n",
-                            student, method, seed, result.accuracy(), method.equals("cakd")
+                            student, method, seed, result.accuracy(), pluginOf(method).equals("cakd")
                                     ? String.format(Locale.ROOT, ", assistant %.4f", assistant) : "",
                             result.trainSeconds(), result.cpuSeconds());
                 }
@@ -162,8 +162,9 @@ public final class DistillationBenchmark {
             header.append(' ').append(m).append(" |");
             rule.append("---|");
         }
-        if (methods.contains("cakd")) {
-            header.append(" cakd assistant |");
+        List<String> assistants = methods.stream().filter(m -> pluginOf(m).equals("cakd")).toList();
+        for (String m : assistants) {
+            header.append(' ').append(m).append(" assistant |");
             rule.append("---|");
         }
         System.out.println(header);
@@ -175,8 +176,8 @@ public final class DistillationBenchmark {
                         .mapToDouble(Result::accuracy).toArray();
                 row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
             }
-            if (methods.contains("cakd")) {
-                double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals("cakd"))
+            for (String m : assistants) {
+                double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals(m))
                         .mapToDouble(Result::assistantAccuracy).toArray();
                 row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
             }
@@ -198,9 +199,18 @@ public final class DistillationBenchmark {
         System.out.println("wrote " + out.toAbsolutePath());
     }
 
-    /** A distiller's configuration per method, at the spec defaults; null for none. */
+    /** The distiller plugin a method runs: {@code cakd-bank} is {@code cakd} with the memory-bank InfoNCE. */
+    static String pluginOf(String method) {
+        return method.equals("cakd-bank") ? "cakd" : method;
+    }
+
+    /**
+     * A distiller's configuration per method, at the spec defaults; null for none. {@code cakd-bank} sizes the
+     * memory bank to the training images (their ids are 0..N-1) and takes CRD's 16,384 negatives or, with fewer
+     * images, every other row.
+     */
     static Map<String, Object> distillerConfig(String method, Map<String, Object> teacher,
-            Map<String, Object> student, String studentArch, int studentWidth) {
+            Map<String, Object> student, String studentArch, int studentWidth, int trainImages) {
         return switch (method) {
             case "none" -> null;
             case "kd", "ofa" -> Map.of("teacher", teacher);
@@ -208,8 +218,10 @@ public final class DistillationBenchmark {
             case "fitnet" -> Map.of("teacher", teacher, "studentDim",
                     studentArch.equals("mobilenet-v2") ? 1280 : 8 * studentWidth);
             case "cakd" -> Map.of("teacher", teacher, "student", student);
+            case "cakd-bank" -> Map.of("teacher", teacher, "student", student, "infoNceMode", "memory-bank",
+                    "memoryBankSize", trainImages, "memoryBankNegatives", Math.min(16_384, trainImages - 1));
             default -> throw new IllegalArgumentException("--methods: unknown method '" + method
-                    + "'; use none, kd, fitnet, ofa, cakd");
+                    + "'; use none, kd, fitnet, ofa, cakd, cakd-bank");
         };
     }
 
