@@ -2,6 +2,8 @@ package dev.perennial.api.loop;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -323,14 +325,18 @@ public final class TrainingLoop {
     /** Guards against NaN/Inf, clips, and updates; returns whether the step was skipped. */
     private boolean optimizerStep(List<TrainableParameter> params, double lr, StepResult r, TaskInfo task) {
         List<NDArray> grads = new ArrayList<>(params.size());
-        NDArray sumSquares = null;
-        for (TrainableParameter p : params) {
-            NDArray g = p.parameter().getArray().getGradient();
+        NDArray[] norms = new NDArray[params.size()];
+        for (int i = 0; i < norms.length; i++) {
+            NDArray g = params.get(i).parameter().getArray().getGradient();
             grads.add(g);
-            NDArray s = g.square().sum();
-            sumSquares = sumSquares == null ? s : sumSquares.add(s);
+            // ‖g‖₂ per tensor in one reduction pass without a temporary; g.square().sum() wrote and re-read a
+            // gradient-sized copy (ResNet-18-CIFAR: 20.8 vs 9.5 ms a step, LoopStepCosts, interleaved medians).
+            norms[i] = g.norm();
         }
-        double norm = Math.sqrt(sumSquares.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+        // ‖(‖g₁‖, …, ‖gₙ‖)‖₂ is the global norm; one read-back for the whole model. NaN or Inf in any gradient
+        // propagates into it.
+        NDArray globalNorm = norms.length == 1 ? norms[0] : NDArrays.stack(new NDList(norms)).norm();
+        double norm = globalNorm.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
         if (!Double.isFinite(norm) || !Double.isFinite(r.loss)) {
             nanSkips++;
             nanRun++;
