@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,15 +23,17 @@ import java.util.concurrent.TimeUnit;
  * process), and (d) the fp32 GEMM throughput of DJL's libtorch ({@link GemmThroughput}) and of that torch, with each
  * model's achieved FLOP/s as a share of it.
  *
- * <p>Rounds interleave the sides (a, b, c in a rotating order per workload, every round) because the machine is
- * shared: the headline ratios (b)/(a) and (b)/(c) are medians of per-round ratios, which load drifts affect far less
- * than the absolute rates. Run with one intra-op thread on every side ({@code -Dai.djl.pytorch.num_threads=1}; the
+ * <p>Rounds interleave the sides because the machine is shared: per workload and round, (a) and (b) alternate step
+ * by step in one run (a bare step runs inside each of the loop's step events and is timed apart from it; turn off
+ * with {@code --paired false} to run them one after the other), and (c) runs before them in odd rounds and after
+ * them in even ones. The headline ratios (b)/(a) and (b)/(c) are medians of per-round ratios, which load drifts
+ * affect far less than the absolute rates. Run with one intra-op thread on every side ({@code -Dai.djl.pytorch.num_threads=1}; the
  * Python side gets {@code OMP_NUM_THREADS=1} and {@code torch.set_num_threads(1)}).
  *
  * <pre>
  * LoopOverheadBenchmark [--rounds 3] [--plan vit_s16_224:8:1:3,resnet18_cifar:32:1:4,llama_block_d256_s64:8:3:30]
  *     [--gemm 2048] [--python /usr/bin/python3] [--script benchmarks/python/step_benchmark.py]
- *     [--lr 0.01] [--momentum 0.9] [--json benchmarks/results/loop-overhead.json] [--skip-python false]
+ *     [--lr 0.01] [--momentum 0.9] [--json benchmarks/results/loop-overhead.json] [--skip-python false] [--paired true]
  * </pre>
  * A plan entry is {@code workload:batch:warmup:steps}.
  */
@@ -93,6 +96,7 @@ public final class LoopOverheadBenchmark {
         double lr = Double.parseDouble(o.getOrDefault("lr", "0.01"));
         double momentum = Double.parseDouble(o.getOrDefault("momentum", "0.9"));
         boolean skipPython = Boolean.parseBoolean(o.getOrDefault("skip-python", "false"));
+        boolean paired = Boolean.parseBoolean(o.getOrDefault("paired", "true"));
         Path json = Path.of(o.getOrDefault("json", "benchmarks/results/loop-overhead.json"));
         if (!skipPython && !Files.isRegularFile(script)) {
             throw new IllegalArgumentException("--script " + script + " does not exist; run from the repository root");
@@ -127,28 +131,36 @@ public final class LoopOverheadBenchmark {
                     pool = new HostTensors(e.workload(), POOL, POOL_SEED);
                     poolFor = e.workload();
                 }
-                List<String> order = rotate(List.of("a", "b", "c"), r);
+                // (a) and (b) alternate step by step in one run; (c) goes before them in odd rounds, after in even.
+                List<String> order = r % 2 == 0 ? List.of("ab", "c") : List.of("c", "ab");
                 for (String side : order) {
-                    StepTimes t;
-                    if (side.equals("a")) {
-                        t = BareDjlSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), pool, lr, momentum);
-                    } else if (side.equals("b")) {
-                        t = SharedLoopSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), POOL, POOL_SEED, lr,
-                                momentum);
+                    List<StepTimes> ts = new ArrayList<>();
+                    if (side.equals("ab")) {
+                        if (paired) {
+                            try (BareDjlSteps bare = new BareDjlSteps(e.workload(), e.batch(), pool, lr, momentum)) {
+                                ts.addAll(SharedLoopSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), POOL,
+                                        POOL_SEED, lr, momentum, Optional.of(bare)));
+                            }
+                        } else {
+                            ts.add(BareDjlSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), pool, lr,
+                                    momentum));
+                            ts.addAll(SharedLoopSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), POOL,
+                                    POOL_SEED, lr, momentum, Optional.empty()));
+                        }
                     } else if (!skipPython) {
                         JsonNode c = runPython(python, script, tmp.resolve("c.json"), List.of(
                                 "--workload", e.workload().id(), "--batch", String.valueOf(e.batch()),
                                 "--warmup", String.valueOf(e.warmup()), "--steps", String.valueOf(e.steps()),
                                 "--lr", String.valueOf(lr), "--momentum", String.valueOf(momentum),
                                 "--pool", String.valueOf(POOL)));
-                        t = new StepTimes("pytorch-eager", e.workload().id(), e.batch(),
-                                JSON.convertValue(c.get("step_seconds"), double[].class));
-                    } else {
-                        continue;
+                        ts.add(new StepTimes("pytorch-eager", e.workload().id(), e.batch(),
+                                JSON.convertValue(c.get("step_seconds"), double[].class)));
                     }
-                    results.add(t);
-                    System.out.printf(Locale.ROOT, "  %-22s %-14s batch %3d  %8.3f steps/s  (%s)%n", t.workload(),
-                            t.side(), t.batch(), t.stepsPerSecond(), stepList(t.stepSeconds()));
+                    for (StepTimes t : ts) {
+                        results.add(t);
+                        System.out.printf(Locale.ROOT, "  %-22s %-14s batch %3d  %8.3f steps/s  (%s)%n",
+                                t.workload(), t.side(), t.batch(), t.stepsPerSecond(), stepList(t.stepSeconds()));
+                    }
                 }
             }
             round.put("results", results);
@@ -165,6 +177,7 @@ public final class LoopOverheadBenchmark {
         out.put("gemmN", gemmN);
         out.put("learningRate", lr);
         out.put("momentum", momentum);
+        out.put("pairedSteps", paired);
         out.put("plan", plan.stream().map(p -> Map.of("workload", p.workload().id(), "batch", p.batch(),
                 "warmup", p.warmup(), "steps", p.steps(),
                 "trainingGflopPerSample", p.workload().trainingFlopsPerSample() / 1e9)).toList());
@@ -259,14 +272,6 @@ public final class LoopOverheadBenchmark {
         return JSON.readTree(json.toFile());
     }
 
-    private static List<String> rotate(List<String> sides, int by) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < sides.size(); i++) {
-            out.add(sides.get((i + by) % sides.size()));
-        }
-        return out;
-    }
-
     private static String stepList(double[] values) {
         StringBuilder b = new StringBuilder();
         for (double v : values) {
@@ -289,7 +294,7 @@ public final class LoopOverheadBenchmark {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'. Known: "
-                        + "--rounds --plan --gemm --python --script --lr --momentum --json --skip-python");
+                        + "--rounds --plan --gemm --python --script --lr --momentum --json --skip-python --paired");
             }
             out.put(args[i].substring(2), args[++i]);
         }

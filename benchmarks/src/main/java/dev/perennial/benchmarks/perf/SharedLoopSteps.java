@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,10 @@ import java.util.stream.Stream;
  *
  * <p>Step times are the gaps between consecutive step events, so building the run, evaluation and the end-of-task
  * checkpoint are outside the timed window; the task has exactly {@code warmup + steps} steps in one epoch.
+ *
+ * <p>Given a bare-DJL partner, one bare step on the same batch runs inside each step event (after the loop's step has
+ * finished, before its next one starts) and its time is taken out of the loop's gap: the two sides then alternate
+ * step by step and see the same machine load, which makes their ratio robust on a shared machine.
  */
 final class SharedLoopSteps {
     private SharedLoopSteps() {}
@@ -38,18 +43,23 @@ final class SharedLoopSteps {
      * @param poolSeed the pool's seed
      * @param learningRate the SGD learning rate
      * @param momentum the SGD momentum
-     * @return the timings
+     * @param partner a bare-DJL side to alternate with step by step, or empty
+     * @return the bare side's timings (with a partner), then the loop's
      */
-    static StepTimes run(StepWorkload workload, int batch, int warmup, int steps, int poolSize, long poolSeed,
-                         double learningRate, double momentum) {
+    static List<StepTimes> run(StepWorkload workload, int batch, int warmup, int steps, int poolSize, long poolSeed,
+                               double learningRate, double momentum, Optional<BareDjlSteps> partner) {
         if (warmup < 1) {
             throw new IllegalArgumentException("the shared-loop side needs warmup >= 1, was " + warmup);
         }
-        List<Long> eventTimes = new ArrayList<>();
+        List<Long> stepEnds = new ArrayList<>();
+        List<Long> stepResumes = new ArrayList<>();
+        List<Double> bareSeconds = new ArrayList<>();
         RunListener timer = new RunListener() {
             @Override
             public void onStep(StepEvent e) {
-                eventTimes.add(System.nanoTime());
+                stepEnds.add(System.nanoTime());
+                partner.ifPresent(bare -> bareSeconds.add(bare.step(stepEnds.size() - 1)));
+                stepResumes.add(System.nanoTime());
             }
         };
         Map<String, Object> training = new LinkedHashMap<>();
@@ -86,15 +96,24 @@ final class SharedLoopSteps {
         } finally {
             deleteTree(runs);
         }
-        if (eventTimes.size() != warmup + steps) {
-            throw new IllegalStateException("the loop emitted " + eventTimes.size() + " step events for "
+        if (stepEnds.size() != warmup + steps) {
+            throw new IllegalStateException("the loop emitted " + stepEnds.size() + " step events for "
                     + (warmup + steps) + " steps");
         }
         double[] seconds = new double[steps];
+        double[] bare = new double[partner.isPresent() ? steps : 0];
         for (int k = 0; k < steps; k++) {
-            seconds[k] = (eventTimes.get(warmup + k) - eventTimes.get(warmup + k - 1)) / 1e9;
+            seconds[k] = (stepEnds.get(warmup + k) - stepResumes.get(warmup + k - 1)) / 1e9;
+            if (partner.isPresent()) {
+                bare[k] = bareSeconds.get(warmup + k);
+            }
         }
-        return new StepTimes("shared-loop", workload.id(), batch, seconds);
+        List<StepTimes> out = new ArrayList<>();
+        if (partner.isPresent()) {
+            out.add(new StepTimes("bare-djl", workload.id(), batch, bare));
+        }
+        out.add(new StepTimes("shared-loop", workload.id(), batch, seconds));
+        return out;
     }
 
     private static void deleteTree(Path root) {
