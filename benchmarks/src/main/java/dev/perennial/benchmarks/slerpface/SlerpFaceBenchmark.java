@@ -172,9 +172,11 @@ public final class SlerpFaceBenchmark {
                 results.add(row);
                 ImageDecoderAttack.Fit fit = decoderAttack.fits().get(decoderAttack.fits().size() - 1);
                 double seconds = Duration.between(t0, Instant.now()).toMillis() / 1e3;
-                System.out.printf(Locale.ROOT, "%s: done in %.0f s; decoder on %d pairs of %d values, pixel L2 %.4f"
-                        + " -> %.4f%n", row.scheme(), seconds, fit.pairs(), fit.templateLength(),
-                        fit.epochLosses().get(0), fit.epochLosses().get(fit.epochLosses().size() - 1));
+                System.out.printf(Locale.ROOT, "%s: done in %.0f s; decoder on %d pairs of %d values, training pixel"
+                        + " L2 %.4f -> %.4f; %d held-out pairs: decoder %.4f, mean image %.4f%n", row.scheme(), seconds,
+                        fit.pairs(), fit.templateLength(), fit.epochLosses().get(0),
+                        fit.epochLosses().get(fit.epochLosses().size() - 1), fit.heldOutPairs(), fit.heldOutPixelL2(),
+                        fit.heldOutMeanImageL2());
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("scheme", row.scheme());
                 r.put("accuracy", row.accuracy());

@@ -63,6 +63,7 @@ class TrainedRecogniserTest {
                 assertEquals(1, attack.fits().size());
                 assertEquals(32, attack.fits().get(0).templateLength());
                 assertEquals(2, attack.fits().get(0).epochLosses().size());
+                assertEquals(0, attack.fits().get(0).heldOutPairs(), "too few identities to hold any out");
             }
             IllegalArgumentException wrongImage = assertThrows(IllegalArgumentException.class,
                     () -> recogniser.templates(new float[][] {new float[10]}));
