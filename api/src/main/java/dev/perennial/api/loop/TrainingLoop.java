@@ -220,7 +220,7 @@ public final class TrainingLoop {
                             if (!skipped) {
                                 learner.afterStep(ctx);
                             }
-                            clearGradients(trainable);
+                            clearGradients(trainable, !skipped);
                             globalStep++;
                             taskStep++;
                             lossCurves.get(t).add(r.loss);
@@ -375,11 +375,22 @@ public final class TrainingLoop {
         };
     }
 
-    /** Zeroes gradients in place ({@code set} rather than {@code subi}, so a NaN gradient is cleared too). */
-    private static void clearGradients(Iterable<Parameter> params) {
-        NDIndex all = new NDIndex("...");
+    /**
+     * Zeroes gradients in place. After a step whose global gradient norm was finite every gradient is finite, so
+     * {@code g −= g} gives exact zeros; that is the cheaper kernel for the many small tensors of a model (LLaMA
+     * block: 0.58 → 0.14 ms a step; ResNet-18-CIFAR: 8.2 → 4.8 ms; LoopStepCosts, interleaved medians). Otherwise
+     * ({@code finite} false: a skipped NaN/Inf step, or a gradient pass whose gradients were never checked) they are
+     * overwritten with {@code set}, which also clears a NaN ({@code NaN − NaN} is NaN).
+     */
+    private static void clearGradients(Iterable<Parameter> params, boolean finite) {
+        NDIndex all = finite ? null : new NDIndex("...");
         for (Parameter p : params) {
-            p.getArray().getGradient().set(all, 0f);
+            NDArray g = p.getArray().getGradient();
+            if (finite) {
+                g.subi(g);
+            } else {
+                g.set(all, 0f);
+            }
         }
     }
 
@@ -751,7 +762,7 @@ public final class TrainingLoop {
                                 c.backward(l);
                             }
                             afterBackward.accept(batch, ctx);
-                            clearGradients(params);
+                            clearGradients(params, false);
                         }
                     }
                     b++;
