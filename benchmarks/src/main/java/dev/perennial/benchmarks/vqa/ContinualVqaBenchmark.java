@@ -82,9 +82,9 @@ public final class ContinualVqaBenchmark {
                 VqaRunResult r = VqaRunResult.of(e.getKey(), config.seed(), report);
                 results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
                 System.out.printf(Locale.ROOT, "%-10s seed %d: Avg.ACC %.4f, forgetting %.4f, New.ACC %.4f, base after"
-                        + " last %.4f, EMA adaptive %d / fallback %d (%.0f s) %s%n", r.learner(), r.seed(),
-                        r.averageAccuracy(), r.forgetting(), r.newAccuracy(), r.baseAfterLast(), r.emaAdaptive(),
-                        r.emaFallback(), r.seconds(), report.runDirectory());
+                        + " last %.4f, EMA adaptive %d / fallback %d, NaN-skipped steps %d (%.0f s) %s%n", r.learner(),
+                        r.seed(), r.averageAccuracy(), r.forgetting(), r.newAccuracy(), r.baseAfterLast(),
+                        r.emaAdaptive(), r.emaFallback(), r.nanSkips(), r.seconds(), report.runDirectory());
             }
         }
         List<LearnerAggregate> aggregates = results.values().stream().map(LearnerAggregate::of).toList();
@@ -104,8 +104,9 @@ public final class ContinualVqaBenchmark {
         json.put("seeds", seeds);
         json.put("definitions", Map.of(
                 "averageAccuracy", "mean of the last row over the continual tasks (base task excluded)",
-                "forgetting", "mean over tasks i < T of max_{k in [i, T-1)} a[k][i] - a[T][i] (spec llaca.md 2.7)",
-                "forgettingDiagonal", "mean over tasks i < T of a[i][i] - a[T][i] (spec llaca.md 7.7)",
+                "forgetting", "rows and columns 0-based over T continual tasks: mean over i < T-1 of"
+                        + " max_{k in [i, T-2]} a[k][i] - a[T-1][i] (spec llaca.md 2.7)",
+                "forgettingDiagonal", "mean over i < T-1 of a[i][i] - a[T-1][i] (spec llaca.md 7.7)",
                 "newAccuracy", "mean of the diagonal a[i][i]",
                 "std", "sample standard deviation (n - 1) over seeds"));
         json.put("aggregates", aggregates);

@@ -29,12 +29,13 @@ import java.util.Map;
  * @param reportAverageIncremental the run report's average incremental accuracy over ALL tasks (base included)
  * @param reportLast the run report's last accuracy over all tasks
  * @param reportForgetting the run report's forgetting (Chaudhry et al.) over all tasks
+ * @param nanSkips optimizer steps the loop's NaN guard dropped (their EMA updates do not happen either)
  * @param seconds the run's total seconds
  */
 public record VqaRunResult(String learner, long seed, List<String> tasks, double[][] matrix, double averageAccuracy,
                            double forgetting, double forgettingDiagonal, double newAccuracy, double baseAfterLast,
                            double jointAccuracy, long emaAdaptive, long emaFallback, double reportAverageIncremental,
-                           double reportLast, double reportForgetting, double seconds) {
+                           double reportLast, double reportForgetting, long nanSkips, double seconds) {
 
     /** The name of the multitask scenario's joint task. */
     static final String JOINT_TASK = "joint";
@@ -93,7 +94,7 @@ public record VqaRunResult(String learner, long seed, List<String> tasks, double
             double mean = row.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             return new VqaRunResult(learner, seed, tasks, matrix, mean, Double.NaN, Double.NaN, Double.NaN,
                     baseAfterLast, a[last][base], ema[0], ema[1], s.averageIncrementalAccuracy(), s.lastAccuracy(),
-                    s.forgetting(), secs);
+                    s.forgetting(), report.nanSkips(), secs);
         }
         int t = all.size() - base;
         if (t < 1 || a.length != all.size()) {
@@ -111,7 +112,7 @@ public record VqaRunResult(String learner, long seed, List<String> tasks, double
         ContinualVqaSummary diagonal = ContinualVqaSummary.of(matrix, ForgettingVariant.DIAGONAL);
         return new VqaRunResult(learner, seed, all.subList(base, all.size()), matrix, max.averageAccuracy(),
                 max.forgetting(), diagonal.forgetting(), max.newAccuracy(), baseAfterLast, Double.NaN, ema[0], ema[1],
-                s.averageIncrementalAccuracy(), s.lastAccuracy(), s.forgetting(), secs);
+                s.averageIncrementalAccuracy(), s.lastAccuracy(), s.forgetting(), report.nanSkips(), secs);
     }
 
     /** The learner's adaptive and fallback counts from its final state values, {-1, -1} when it has none. */

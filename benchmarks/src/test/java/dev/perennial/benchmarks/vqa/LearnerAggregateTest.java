@@ -13,7 +13,7 @@ class LearnerAggregateTest {
     private static VqaRunResult run(String learner, long seed, List<String> tasks, double[][] matrix, double avg,
                                     double forgetting, long adaptive, long fallback) {
         return new VqaRunResult(learner, seed, tasks, matrix, avg, forgetting, forgetting, 0.5, 0.9, N, adaptive,
-                fallback, 0.4, 0.3, 0.2, 10);
+                fallback, 0.4, 0.3, 0.2, 0, 10);
     }
 
     @Test

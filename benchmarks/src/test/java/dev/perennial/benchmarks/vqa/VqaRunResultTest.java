@@ -19,7 +19,7 @@ class VqaRunResultTest {
                                     Map<String, Object> learnerValues) {
         ContinualSummary summary = new ContinualSummary(tasks.size(), List.of(0.1), 0.1, 0.2, 0.3, N, N);
         return new RunReport("test", "runs/test", "cpu()", List.of(), tasks, "coin-accuracy", matrix, new double[0],
-                summary, others, List.of(), 0, Map.of("total", 12.0), Map.of("learner", learnerValues), Map.of());
+                summary, others, List.of(), 3, Map.of("total", 12.0), Map.of("learner", learnerValues), Map.of());
     }
 
     @Test
@@ -50,6 +50,7 @@ class VqaRunResultTest {
         assertEquals(90, r.emaFallback());
         assertEquals(0.25, r.emaAdaptiveFraction(), 1e-12);
         assertEquals(12.0, r.seconds());
+        assertEquals(3, r.nanSkips());
         assertEquals(0.3, r.reportForgetting());
     }
 
