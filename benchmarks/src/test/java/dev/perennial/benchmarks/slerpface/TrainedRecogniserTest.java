@@ -1,6 +1,5 @@
 package dev.perennial.benchmarks.slerpface;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,12 +40,13 @@ class TrainedRecogniserTest {
             assertEquals(3, t.length);
             assertEquals(32, t[0].features().length);
             assertEquals(1.0, Arrays.stream(t[0].weights()).sum(), 1e-9);
-            assertArrayEquals(t[0].features(), t[1].features(), 0.0, "same image, same template");
+            // float32 kernels may round differently by batch position: equal up to float precision
+            assertSameTemplate(t[0].features(), t[1].features());
             assertNotEquals(Arrays.toString(t[0].features()), Arrays.toString(t[2].features()));
 
             // the restored parameters are the trained ones: a second restore extracts the same template
             try (TrainedRecogniser again = TrainedRecogniser.restore(run, CONFIG, 4, new long[] {3, 16, 16})) {
-                assertArrayEquals(t[2].features(), again.templates(new float[][] {images[2]})[0].features(), 1e-6);
+                assertSameTemplate(t[2].features(), again.templates(new float[][] {images[2]})[0].features());
             }
             // attack 3's glue: decoder trained on leaked (here unprotected) templates, its image re-extracted
             NoProtection none = new NoProtection();
@@ -81,6 +81,17 @@ class TrainedRecogniserTest {
         CheckpointException none = assertThrows(CheckpointException.class,
                 () -> TrainedRecogniser.restore(dir.resolve("nothing"), CONFIG, 4, new long[] {3, 16, 16}));
         assertTrue(none.getMessage().contains("no checkpoint"), none.getMessage());
+    }
+
+    /** Equal up to float32 rounding, relative to the template's size (a barely trained net's scale is arbitrary). */
+    private static void assertSameTemplate(double[] a, double[] b) {
+        double scale = 0;
+        double difference = 0;
+        for (int j = 0; j < a.length; j++) {
+            scale = Math.max(scale, Math.abs(a[j]));
+            difference = Math.max(difference, Math.abs(a[j] - b[j]));
+        }
+        assertTrue(scale > 0 && difference <= 1e-4 * scale, "max difference " + difference + " at scale " + scale);
     }
 
     /** Two steps of the shared loop on 4 generated identities; returns the run folder. */
