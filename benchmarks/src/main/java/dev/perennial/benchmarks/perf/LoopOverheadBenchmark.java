@@ -57,6 +57,10 @@ public final class LoopOverheadBenchmark {
                 throw new IllegalArgumentException("--plan " + workload.id() + ": batch, warmup and steps must be >= 1;"
                         + " were " + batch + ", " + warmup + ", " + steps);
             }
+            if ((long) (warmup + steps) * batch < StepWorkload.CLASSES) {
+                throw new IllegalArgumentException("--plan " + workload.id() + ": (warmup + steps) × batch must be >= "
+                        + StepWorkload.CLASSES + " (the loop side's task needs an example of every class)");
+            }
         }
 
         static PlanEntry parse(String text) {

@@ -51,6 +51,11 @@ final class SharedLoopSteps {
         if (warmup < 1) {
             throw new IllegalArgumentException("the shared-loop side needs warmup >= 1, was " + warmup);
         }
+        if ((long) (warmup + steps) * batch < StepWorkload.CLASSES) {
+            throw new IllegalArgumentException("the shared-loop side trains one class-incremental task of (warmup + "
+                    + "steps) × batch = " + (warmup + steps) * batch + " examples, but each of the "
+                    + StepWorkload.CLASSES + " classes needs one; raise the batch or the steps");
+        }
         List<Long> stepEnds = new ArrayList<>();
         List<Long> stepResumes = new ArrayList<>();
         List<Double> bareSeconds = new ArrayList<>();
