@@ -33,6 +33,6 @@ echo "== $(date -u '+%Y-%m-%d %H:%M:%S UTC'); uptime: $(uptime)"
 java $JAVA_OPTS -cp "$cp" dev.perennial.benchmarks.perf.LoopOverheadBenchmark --rounds "$ROUNDS" --json "$JSON" "$@"
 echo "== uptime: $(uptime)"
 if [ "${DATA_PATH:-1}" != 0 ]; then
-  java $JAVA_OPTS -cp "$cp" dev.perennial.benchmarks.perf.CifarDataPath --json "${JSON%.json}-data-path.json"
+  java $JAVA_OPTS -cp "$cp" dev.perennial.benchmarks.perf.CifarDataPath --loop-json "$JSON" --json "${JSON%.json}-data-path.json"
   echo "== uptime: $(uptime)"
 fi
