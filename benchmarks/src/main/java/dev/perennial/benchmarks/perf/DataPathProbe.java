@@ -23,7 +23,7 @@ import java.util.Set;
  * Registers {@code data-path-probe}: a learner with nothing to train that, before each task, reads the task's whole
  * training split through {@link TaskData#forEachBatch} — the loop's own data path: examples decoded and collated by
  * the loop's worker threads into a bounded prefetch queue, each batch copied into arrays on the calling thread —
- * and reports samples/s in its state values ({@code RunReport.pluginValues().get("learner")}).
+ * once or more, and reports samples/s of each pass in its state values ({@code RunReport.pluginValues().get("learner")}).
  */
 @PluginName("data-path-probe")
 public final class DataPathProbe implements LearnerProvider<DataPathProbeConfig> {
@@ -48,7 +48,7 @@ public final class DataPathProbe implements LearnerProvider<DataPathProbeConfig>
 
     @Override
     public DataPathProbeConfig defaultConfig() {
-        return new DataPathProbeConfig(128);
+        return new DataPathProbeConfig(128, 2);
     }
 
     @Override
@@ -63,33 +63,38 @@ public final class DataPathProbe implements LearnerProvider<DataPathProbeConfig>
 
     @Override
     public Learner create(DataPathProbeConfig config, PluginContext context) {
-        return new Probe(config.batchSize());
+        return new Probe(config.batchSize(), config.passes());
     }
 
     /** The probe itself. */
     private static final class Probe implements Learner {
         private final int batchSize;
+        private final int passes;
         private final Block none = new LambdaBlock(x -> x);
         private final Map<String, Object> measured = new LinkedHashMap<>();
 
-        Probe(int batchSize) {
+        Probe(int batchSize, int passes) {
             this.batchSize = batchSize;
+            this.passes = passes;
         }
 
         @Override
         public void beforeTask(TaskInfo task, TaskData data) {
-            long[] samples = new long[1];
-            long[] batches = new long[1];
-            long start = System.nanoTime();
-            data.forEachBatch(batchSize, (batch, step) -> {
-                samples[0] += batch.size();
-                batches[0]++;
-            });
-            double seconds = (System.nanoTime() - start) / 1e9;
-            measured.put("task" + task.index() + ".samples", samples[0]);
-            measured.put("task" + task.index() + ".batches", batches[0]);
-            measured.put("task" + task.index() + ".seconds", seconds);
-            measured.put("task" + task.index() + ".samplesPerSecond", samples[0] / seconds);
+            String key = "task" + task.index();
+            for (int pass = 1; pass <= passes; pass++) {
+                long[] samples = new long[1];
+                long[] batches = new long[1];
+                long start = System.nanoTime();
+                data.forEachBatch(batchSize, (batch, step) -> {
+                    samples[0] += batch.size();
+                    batches[0]++;
+                });
+                double seconds = (System.nanoTime() - start) / 1e9;
+                measured.put(key + ".samples", samples[0]);
+                measured.put(key + ".batches", batches[0]);
+                measured.put(key + ".pass" + pass + ".seconds", seconds);
+                measured.put(key + ".pass" + pass + ".samplesPerSecond", samples[0] / seconds);
+            }
         }
 
         @Override

@@ -42,6 +42,16 @@ final class GemmThroughput {
     }
 
     /**
+     * The largest of some values: the peak a product reached when the shared machine let it.
+     *
+     * @param values at least one value
+     * @return the maximum
+     */
+    static double best(double[] values) {
+        return Arrays.stream(values).max().orElseThrow();
+    }
+
+    /**
      * The median of some values.
      *
      * @param values at least one value

@@ -45,7 +45,7 @@ class LoopSidesTest {
                 .name("probe")
                 .dataset("generated-shapes", Map.of("classes", 2, "trainPerClass", 20, "testPerClass", 5, "size", 16))
                 .scenario("class-incremental", Map.of("increment", 2))
-                .learner("data-path-probe", Map.of("batchSize", 7))
+                .learner("data-path-probe", Map.of("batchSize", 7, "passes", 2))
                 .training(Map.of("dataWorkers", 2, "prefetchBatches", 2))
                 .runDirectory(runs)
                 .build()
@@ -53,6 +53,6 @@ class LoopSidesTest {
         Map<String, Object> v = report.pluginValues().get("learner");
         assertEquals(40L, ((Number) v.get("task0.samples")).longValue());
         assertEquals(6L, ((Number) v.get("task0.batches")).longValue());
-        assertTrue(((Number) v.get("task0.samplesPerSecond")).doubleValue() > 0);
+        assertTrue(((Number) v.get("task0.pass2.samplesPerSecond")).doubleValue() > 0);
     }
 }
