@@ -59,7 +59,9 @@ public final class JsonLinesLog implements RunListener {
         ObjectNode n = line("step").put("task", e.task()).put("epoch", e.epoch()).put("taskStep", e.taskStep())
                 .put("globalStep", e.globalStep()).put("loss", e.loss()).put("lr", e.learningRate())
                 .put("samplesPerSecond", e.samplesPerSecond()).put("skipped", e.skipped());
-        n.set("terms", JSON.valueToTree(e.terms()));
+        // Put the terms directly: valueToTree serialises the map and parses it back, on every step event.
+        ObjectNode terms = n.putObject("terms");
+        e.terms().forEach(terms::put);
         write(n);
     }
 
