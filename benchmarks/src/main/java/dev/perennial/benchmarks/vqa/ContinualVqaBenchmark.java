@@ -32,6 +32,7 @@ import java.util.Set;
  *     [--runs target/benchmarks/continual-vqa-runs]
  * </pre>
  * {@code --epochs} overrides the sample's epochs per task for every learner alike; left out, the sample's apply.
+ * {@code --learners} also takes {@code llaca-scale-<s>}, LLaCA with another scale factor s (an ablation).
  */
 public final class ContinualVqaBenchmark {
     private static final Set<String> OPTIONS = Set.of("seeds", "learners", "out", "sample", "epochs", "runs");

@@ -24,12 +24,16 @@ import java.util.OptionalInt;
  *       so the joint evaluation is also scored task by task;</li>
  *   <li>the run seed, the run folder, the name, and (only when asked) the epochs per task.</li>
  * </ul>
+ * One ablation is also offered: {@code llaca-scale-<s>} is {@code llaca} with the EMA's scale factor s replaced
+ * (e.g. {@code llaca-scale-0.01}, Continual-NExT's value; spec llaca.md §2.4), everything else as the sample's.
  * The Mini-CoIN data seed stays the sample's: the seeds vary the model's initialisation and the batch order,
  * not the benchmark data.
  */
 public final class ContinualVqaExperiments {
     /** The learners the benchmark compares, in the order they are printed. */
     public static final List<String> LEARNERS = List.of("lora-seq", "ema-fixed", "llaca", "multitask");
+    /** The prefix of the scale ablation's names, {@code llaca-scale-<s>}. */
+    public static final String LLACA_SCALE = "llaca-scale-";
     /** The shipped sample, relative to the repository root (where {@code bin/benchmark} runs). */
     public static final Path SAMPLE = Path.of("samples/src/main/resources/dev/perennial/samples/continual-vqa.yaml");
 
@@ -79,7 +83,7 @@ public final class ContinualVqaExperiments {
     /**
      * The experiment of one learner and seed.
      *
-     * @param learner one of {@link #LEARNERS}
+     * @param learner one of {@link #LEARNERS}, or {@code llaca-scale-<s>} with s > 0
      * @param seed the run seed
      * @param epochs the epochs per task, or empty for the sample's
      * @param runDirectory the folder that receives the run folder
@@ -93,7 +97,11 @@ public final class ContinualVqaExperiments {
         tree.put("runDirectory", runDirectory.toString());
         ObjectNode ref = JsonNodeFactory.instance.objectNode();
         ref.put("name", learner);
-        switch (learner) {
+        switch (learner.startsWith(LLACA_SCALE) ? LLACA_SCALE : learner) {
+            case LLACA_SCALE -> {
+                ref.put("name", "llaca");
+                ref.set("config", withScale(learner));
+            }
             case "llaca" -> ref.set("config", learnerConfig.deepCopy());
             case "lora-seq", "ema-fixed" -> ref.set("config", withModel());
             case "multitask" -> {
@@ -114,7 +122,7 @@ public final class ContinualVqaExperiments {
                 tree.set("metrics", metrics);
             }
             default -> throw new IllegalArgumentException("--learners: unknown learner '" + learner + "'; accepted: "
-                    + String.join(", ", LEARNERS));
+                    + String.join(", ", LEARNERS) + ", or " + LLACA_SCALE + "<s> (llaca with scale s > 0)");
         }
         tree.set("learner", ref);
         epochs.ifPresent(e -> ((ObjectNode) tree.get("training")).put("epochs", e));
@@ -136,6 +144,26 @@ public final class ContinualVqaExperiments {
             return out;
         }
         return MiniCoin.TASKS;
+    }
+
+    /** The sample's llaca configuration with {@code ema.scale} set from {@code llaca-scale-<s>}. */
+    private ObjectNode withScale(String learner) {
+        String text = learner.substring(LLACA_SCALE.length());
+        double scale;
+        try {
+            scale = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            scale = Double.NaN;
+        }
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("--learners: '" + learner + "' must be " + LLACA_SCALE
+                    + "<s> with a finite number s > 0, e.g. " + LLACA_SCALE + "0.01");
+        }
+        ObjectNode c = learnerConfig.deepCopy();
+        ObjectNode ema = c.get("ema") instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+        ema.put("scale", scale);
+        c.set("ema", ema);
+        return c;
     }
 
     private ObjectNode withModel() {

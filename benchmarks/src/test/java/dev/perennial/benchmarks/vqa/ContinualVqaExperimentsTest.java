@@ -69,6 +69,23 @@ class ContinualVqaExperimentsTest {
     }
 
     @Test
+    void theScaleAblationIsLlacaWithOnlyTheScaleChanged() {
+        ExperimentConfig sample = experiments.sample();
+        ExperimentConfig v = experiments.variant("llaca-scale-0.01", 4, OptionalInt.empty(), RUNS);
+        assertEquals("llaca", v.learner().name());
+        assertEquals(0.01, v.learner().config().path("ema").path("scale").asDouble());
+        var expected = sample.learner().config().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("ema")).put("scale", 0.01);
+        assertEquals(expected, v.learner().config(), "model, convention, surrogate and fallback stay the sample's");
+        assertTrue(v.name().contains("llaca-scale-0.01"), v.name());
+        for (String bad : new String[] {"llaca-scale-x", "llaca-scale-0", "llaca-scale--1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> experiments.variant(bad, 1, OptionalInt.empty(), RUNS));
+            assertTrue(e.getMessage().contains("s > 0"), e.getMessage());
+        }
+    }
+
+    @Test
     void anUnknownLearnerNamesTheAcceptedOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> experiments.variant("ewc", 1, OptionalInt.empty(), RUNS));
