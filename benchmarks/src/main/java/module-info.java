@@ -24,6 +24,8 @@ module dev.perennial.benchmarks {
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Color,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Grounding,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Counting;
+    provides dev.perennial.spi.AugmenterProvider with
+            dev.perennial.benchmarks.perf.StepPartner;
     provides dev.perennial.spi.LearnerProvider with
             dev.perennial.benchmarks.distillation.StudentLearnerProvider,
             dev.perennial.benchmarks.perf.StepLearnerProvider,

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * model's achieved FLOP/s as a share of it.
  *
  * <p>Rounds interleave the sides because the machine is shared: per workload and round, (a) and (b) alternate step
- * by step in one run (a bare step runs inside each of the loop's step events and is timed apart from it; turn off
- * with {@code --paired false} to run them one after the other), and (c) runs before them in odd rounds and after
+ * by step in one run (a bare step runs at the start of each of the loop's steps, through the {@link StepPartner}
+ * instrument, and is timed apart from it; {@code --paired false} runs them one after the other instead), and (c) runs before them in odd rounds and after
  * them in even ones. The headline ratios (b)/(a) and (b)/(c) are medians of per-round ratios, which load drifts
  * affect far less than the absolute rates. Run with one intra-op thread on every side ({@code -Dai.djl.pytorch.num_threads=1}; the
  * Python side gets {@code OMP_NUM_THREADS=1} and {@code torch.set_num_threads(1)}).
@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * LoopOverheadBenchmark [--rounds 3] [--plan vit_s16_224:8:1:3,resnet18_cifar:32:1:4,llama_block_d256_s64:8:3:30]
  *     [--gemm 2048] [--python /usr/bin/python3] [--script benchmarks/python/step_benchmark.py]
  *     [--lr 0.01] [--momentum 0.9] [--json benchmarks/results/loop-overhead.json] [--skip-python false] [--paired true]
+ *     [--mixup true]
  * </pre>
  * A plan entry is {@code workload:batch:warmup:steps}.
  */
@@ -101,6 +102,7 @@ public final class LoopOverheadBenchmark {
         double momentum = Double.parseDouble(o.getOrDefault("momentum", "0.9"));
         boolean skipPython = Boolean.parseBoolean(o.getOrDefault("skip-python", "false"));
         boolean paired = Boolean.parseBoolean(o.getOrDefault("paired", "true"));
+        boolean mixup = Boolean.parseBoolean(o.getOrDefault("mixup", "true"));
         Path json = Path.of(o.getOrDefault("json", "benchmarks/results/loop-overhead.json"));
         if (!skipPython && !Files.isRegularFile(script)) {
             throw new IllegalArgumentException("--script " + script + " does not exist; run from the repository root");
@@ -143,13 +145,13 @@ public final class LoopOverheadBenchmark {
                         if (paired) {
                             try (BareDjlSteps bare = new BareDjlSteps(e.workload(), e.batch(), pool, lr, momentum)) {
                                 ts.addAll(SharedLoopSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), POOL,
-                                        POOL_SEED, lr, momentum, Optional.of(bare)));
+                                        POOL_SEED, lr, momentum, Optional.of(bare), mixup));
                             }
                         } else {
                             ts.add(BareDjlSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), pool, lr,
                                     momentum));
                             ts.addAll(SharedLoopSteps.run(e.workload(), e.batch(), e.warmup(), e.steps(), POOL,
-                                    POOL_SEED, lr, momentum, Optional.empty()));
+                                    POOL_SEED, lr, momentum, Optional.empty(), mixup));
                         }
                     } else if (!skipPython) {
                         JsonNode c = runPython(python, script, tmp.resolve("c.json"), List.of(
@@ -182,6 +184,7 @@ public final class LoopOverheadBenchmark {
         out.put("learningRate", lr);
         out.put("momentum", momentum);
         out.put("pairedSteps", paired);
+        out.put("loopMixup", mixup);
         out.put("plan", plan.stream().map(p -> Map.of("workload", p.workload().id(), "batch", p.batch(),
                 "warmup", p.warmup(), "steps", p.steps(),
                 "trainingGflopPerSample", p.workload().trainingFlopsPerSample() / 1e9)).toList());
@@ -299,7 +302,7 @@ public final class LoopOverheadBenchmark {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'. Known: "
-                        + "--rounds --plan --gemm --python --script --lr --momentum --json --skip-python --paired");
+                        + "--rounds --plan --gemm --python --script --lr --momentum --json --skip-python --paired --mixup");
             }
             out.put(args[i].substring(2), args[++i]);
         }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -25,9 +26,10 @@ import java.util.stream.Stream;
  * <p>Step times are the gaps between consecutive step events, so building the run, evaluation and the end-of-task
  * checkpoint are outside the timed window; the task has exactly {@code warmup + steps} steps in one epoch.
  *
- * <p>Given a bare-DJL partner, one bare step on the same batch runs inside each step event (after the loop's step has
- * finished, before its next one starts) and its time is taken out of the loop's gap: the two sides then alternate
- * step by step and see the same machine load, which makes their ratio robust on a shared machine.
+ * <p>Given a bare-DJL partner, one bare step on the same batch index runs at the start of each loop step (through the
+ * {@link StepPartner} instrument, listed before {@code mixup}) and the wall time of that call is taken out of the
+ * loop's gap: the two sides then alternate step by step and see the same machine load, which makes their ratio
+ * robust on a shared machine.
  */
 final class SharedLoopSteps {
     private SharedLoopSteps() {}
@@ -48,6 +50,27 @@ final class SharedLoopSteps {
      */
     static List<StepTimes> run(StepWorkload workload, int batch, int warmup, int steps, int poolSize, long poolSeed,
                                double learningRate, double momentum, Optional<BareDjlSteps> partner) {
+        return run(workload, batch, warmup, steps, poolSize, poolSeed, learningRate, momentum, partner, true);
+    }
+
+    /**
+     * As {@link #run(StepWorkload, int, int, int, int, long, double, double, Optional)}, with the loop side's
+     * configuration varied for ablations.
+     *
+     * @param workload the model
+     * @param batch the batch size
+     * @param warmup untimed steps first (at least 1)
+     * @param steps timed steps
+     * @param poolSize distinct random samples
+     * @param poolSeed the pool's seed
+     * @param learningRate the SGD learning rate
+     * @param momentum the SGD momentum
+     * @param partner a bare-DJL side to alternate with step by step, or empty
+     * @param mixup whether the loop side has the mixup augmenter on
+     * @return the bare side's timings (with a partner), then the loop's
+     */
+    static List<StepTimes> run(StepWorkload workload, int batch, int warmup, int steps, int poolSize, long poolSeed,
+                               double learningRate, double momentum, Optional<BareDjlSteps> partner, boolean mixup) {
         if (warmup < 1) {
             throw new IllegalArgumentException("the shared-loop side needs warmup >= 1, was " + warmup);
         }
@@ -57,16 +80,14 @@ final class SharedLoopSteps {
                     + StepWorkload.CLASSES + " classes needs one; raise the batch or the steps");
         }
         List<Long> stepEnds = new ArrayList<>();
-        List<Long> stepResumes = new ArrayList<>();
-        List<Double> bareSeconds = new ArrayList<>();
         RunListener timer = new RunListener() {
             @Override
             public void onStep(StepEvent e) {
                 stepEnds.add(System.nanoTime());
-                partner.ifPresent(bare -> bareSeconds.add(bare.step(stepEnds.size() - 1)));
-                stepResumes.add(System.nanoTime());
             }
         };
+        String key = "partner-" + UUID.randomUUID();
+        Optional<StepPartner.Registration> paired = partner.map(bare -> StepPartner.register(key, bare));
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("optimizer", "sgd");
         training.put("learningRate", learningRate);
@@ -85,20 +106,26 @@ final class SharedLoopSteps {
             throw new UncheckedIOException("cannot create a temporary run folder", e);
         }
         try {
-            Perennial.builder()
+            Perennial.Builder builder = Perennial.builder()
                     .name("loop-overhead-" + workload.id().replace('_', '-'))
                     .dataset("step-benchmark-data", Map.of("workload", workload.id(),
                             "trainExamples", (warmup + steps) * batch, "testExamples", StepWorkload.CLASSES,
                             "poolSize", poolSize, "seed", poolSeed))
                     .scenario("class-incremental", Map.of("increment", StepWorkload.CLASSES))
-                    .learner("step-benchmark", Map.of("workload", workload.id(), "initSeed", 0))
-                    .augmenter("mixup", Map.of())
-                    .metric("accuracy", Map.of())
+                    .learner("step-benchmark", Map.of("workload", workload.id(), "initSeed", 0));
+            if (paired.isPresent()) {
+                builder.augmenter("step-benchmark-partner", Map.of("key", key));
+            }
+            if (mixup) {
+                builder.augmenter("mixup", Map.of());
+            }
+            builder.metric("accuracy", Map.of())
                     .training(training)
                     .runDirectory(runs)
                     .build()
                     .run(timer);
         } finally {
+            StepPartner.unregister(key);
             deleteTree(runs);
         }
         if (stepEnds.size() != warmup + steps) {
@@ -108,9 +135,11 @@ final class SharedLoopSteps {
         double[] seconds = new double[steps];
         double[] bare = new double[partner.isPresent() ? steps : 0];
         for (int k = 0; k < steps; k++) {
-            seconds[k] = (stepEnds.get(warmup + k) - stepResumes.get(warmup + k - 1)) / 1e9;
-            if (partner.isPresent()) {
-                bare[k] = bareSeconds.get(warmup + k);
+            int i = warmup + k;
+            seconds[k] = (stepEnds.get(i) - stepEnds.get(i - 1)) / 1e9
+                    - paired.map(p -> p.callSeconds().get(i)).orElse(0.0);
+            if (paired.isPresent()) {
+                bare[k] = paired.get().bareSeconds().get(i);
             }
         }
         List<StepTimes> out = new ArrayList<>();
