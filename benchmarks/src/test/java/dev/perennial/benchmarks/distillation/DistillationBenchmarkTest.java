@@ -1,0 +1,49 @@
+package dev.perennial.benchmarks.distillation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.api.config.ConfigBinder;
+import dev.perennial.distillation.cakd.CakdConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's per-method distiller configurations bind to valid configurations. */
+class DistillationBenchmarkTest {
+    private static final Map<String, Object> TEACHER = Map.of("architecture", "vit", "numClasses", 10, "imageSize",
+            16, "width", 64, "depth", 4, "heads", 2, "patchSize", 4);
+    private static final Map<String, Object> STUDENT = Map.of("architecture", "resnet18", "numClasses", 10,
+            "imageSize", 16, "width", 16);
+
+    private static CakdConfig bind(Map<String, Object> config) {
+        return ConfigBinder.bind(new ObjectMapper().valueToTree(config), CakdConfig.class, CakdConfig.defaults(),
+                "test");
+    }
+
+    @Test
+    void cakdBankSizesTheBankToTheTrainingImages() {
+        assertEquals("cakd", DistillationBenchmark.pluginOf("cakd-bank"));
+        CakdConfig small = bind(DistillationBenchmark.distillerConfig("cakd-bank", TEACHER, STUDENT, "resnet18", 16,
+                1500));
+        assertEquals("memory-bank", small.infoNceMode());
+        assertEquals(1500, small.memoryBankSize());
+        // Fewer images than CRD's 16,384 negatives: every other sample is a negative.
+        assertEquals(1499, small.memoryBankNegatives());
+        CakdConfig large = bind(DistillationBenchmark.distillerConfig("cakd-bank", TEACHER, STUDENT, "resnet18", 16,
+                50_000));
+        assertEquals(16_384, large.memoryBankNegatives());
+        CakdConfig plain = bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "resnet18", 16, 1500));
+        assertEquals("in-batch", plain.infoNceMode());
+    }
+
+    @Test
+    void methodsAreNamed() {
+        assertNull(DistillationBenchmark.distillerConfig("none", TEACHER, STUDENT, "resnet18", 16, 1500));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DistillationBenchmark.distillerConfig("crd", TEACHER, STUDENT, "resnet18", 16, 1500));
+        assertTrue(e.getMessage().contains("--methods") && e.getMessage().contains("cakd-bank"), e.getMessage());
+    }
+}
