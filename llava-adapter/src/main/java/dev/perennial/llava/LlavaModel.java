@@ -15,6 +15,7 @@ import dev.perennial.models.clip.ClipVisionModel;
 import dev.perennial.models.llama.KvCache;
 import dev.perennial.models.llama.LlamaForCausalLM;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -407,7 +408,7 @@ public final class LlavaModel extends FixedShapeBlock {
         NDArray index = targets.mul(keep.toType(DataType.INT64, false)).expandDims(-1);
         NDArray logProbabilities = predicting.logSoftmax(-1).gather(index, 2).squeeze(-1);
         NDArray weights = keep.toType(logProbabilities.getDataType(), false);
-        return logProbabilities.mul(weights).sum().neg().div((float) count);
+        return Scalars.div(logProbabilities.mul(weights).sum().neg(), (float) count);
     }
 
     @Override

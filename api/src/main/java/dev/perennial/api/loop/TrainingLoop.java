@@ -296,7 +296,9 @@ public final class TrainingLoop {
                 }
                 // No toType here: DJL's cast detaches from the autograd graph; mixed dtypes promote instead.
                 NDArray term = e.getValue().reshape();
-                NDArray weighted = w == 1 ? term : term.mul((float) w);
+                // The weight is an array of the step's manager, not mul(Number): DJL closes that temporary scalar
+                // at once while autograd still reads it in backward (models.nn.Scalars explains).
+                NDArray weighted = w == 1 ? term : term.mul(term.getManager().create((float) w));
                 total = total == null ? weighted : total.add(weighted);
             }
             if (total == null) {
@@ -304,7 +306,7 @@ public final class TrainingLoop {
                         + all.keySet());
             }
             if (training.accumulationSteps() > 1) {
-                total = total.div((float) training.accumulationSteps());
+                total = total.div(total.getManager().create((float) training.accumulationSteps()));
             }
             collector.backward(total);
         }

@@ -9,6 +9,7 @@ import dev.perennial.models.nn.FixedShapeBlock;
 import dev.perennial.models.nn.Linear;
 import dev.perennial.models.nn.MultiHeadAttention;
 import dev.perennial.models.nn.RotaryEmbedding;
+import dev.perennial.models.nn.Scalars;
 import java.util.Optional;
 
 /**
@@ -84,7 +85,7 @@ public final class LlamaAttention extends FixedShapeBlock {
         long groups = heads / kvHeads;
         // (B, H, S, d) → (B, Hkv, n·S, d): query head h = g·n + r joins key/value head g (HF repeat_kv).
         NDArray grouped = q.reshape(b, kvHeads, groups * len, headDim);
-        NDArray scores = grouped.matMul(keysTransposed).mul((float) (1.0 / Math.sqrt(headDim)))
+        NDArray scores = Scalars.mul(grouped.matMul(keysTransposed), (float) (1.0 / Math.sqrt(headDim)))
                 .reshape(b, kvHeads, groups, len, total)
                 .add(mask.expandDims(1));
         NDArray weights = scores.softmax(-1).reshape(b, kvHeads, groups * len, total);

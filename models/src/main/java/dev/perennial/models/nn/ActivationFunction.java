@@ -16,7 +16,7 @@ public enum ActivationFunction {
     QUICK_GELU {
         @Override
         public NDArray apply(NDArray x) {
-            return x.mul(Activation.sigmoid(x.mul(1.702f)));
+            return x.mul(Activation.sigmoid(Scalars.mul(x, 1.702f)));
         }
     },
     /** max(x, 0). */

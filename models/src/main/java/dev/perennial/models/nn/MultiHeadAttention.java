@@ -34,7 +34,7 @@ public final class MultiHeadAttention {
                             + ", k " + ks + ", v " + v.getShape());
         }
         float scale = (float) (1.0 / Math.sqrt(qs.get(3)));
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray scores = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale);
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }

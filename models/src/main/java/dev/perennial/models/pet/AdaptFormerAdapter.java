@@ -10,6 +10,7 @@ import dev.perennial.models.nn.ActivationFunction;
 import dev.perennial.models.nn.FixedShapeBlock;
 import dev.perennial.models.nn.Linear;
 import dev.perennial.models.nn.ParameterInit;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * The AdaptFormer bottleneck (Chen et al. 2022) as used by SAFE (safe.md §3.1):
@@ -67,7 +68,7 @@ public final class AdaptFormerAdapter extends FixedShapeBlock {
         if (config.dropout() > 0 && training) {
             z = Dropout.dropout(z, config.dropout(), true).singletonOrThrow();
         }
-        return up.forward(store, z, training).mul(config.scale());
+        return Scalars.mul(up.forward(store, z, training), config.scale());
     }
 
     @Override

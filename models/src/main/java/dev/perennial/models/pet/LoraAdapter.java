@@ -8,6 +8,7 @@ import ai.djl.util.PairList;
 import dev.perennial.models.nn.Linear;
 import dev.perennial.models.nn.LinearAdapter;
 import dev.perennial.models.nn.ParameterInit;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * One LoRA update on a linear layer (Hu et al. 2021, eq. 3): {@code h = W₀x + b + (α/r)·B·A·dropout(x)} with
@@ -73,7 +74,7 @@ public final class LoraAdapter implements LinearAdapter {
         }
         NDArray x = dropout > 0 && training ? Dropout.dropout(input, dropout, true).singletonOrThrow() : input;
         NDArray update = loraB.forward(store, loraA.forward(store, x, training), training);
-        return baseOutput.add(update.mul(scaling));
+        return baseOutput.add(Scalars.mul(update, scaling));
     }
 
     /** W₀ ← W₀ + (α/r)·B·A (no-op when already merged). */

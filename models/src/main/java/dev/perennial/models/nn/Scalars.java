@@ -1,0 +1,39 @@
+package dev.perennial.models.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Multiplication and division by a constant that stay correct through a backward pass.
+ *
+ * <p>DJL 0.36's {@code NDArray.mul(Number)} and {@code div(Number)} wrap the constant in a temporary array whose
+ * memory is a Java direct buffer, run the operation, and close the temporary at once. Autograd keeps that scalar
+ * tensor for the backward pass (the gradient of {@code x·s} is {@code g·s}); once the garbage collector frees the
+ * buffer, the backward pass reads freed memory. A 300-step probe ({@code y = x.mul(3f)}, a collection, backward)
+ * got a wrong gradient in 246 runs. Here the constant is an array of the operand's own manager, which lives until
+ * that manager (the step's) is closed, after the backward pass.
+ */
+public final class Scalars {
+    private Scalars() {}
+
+    /**
+     * {@code x · s}, differentiable.
+     *
+     * @param x the operand
+     * @param s the constant
+     * @return the product, in {@code x}'s manager
+     */
+    public static NDArray mul(NDArray x, float s) {
+        return x.mul(x.getManager().create(s));
+    }
+
+    /**
+     * {@code x / s}, differentiable.
+     *
+     * @param x the operand
+     * @param s the constant
+     * @return the quotient, in {@code x}'s manager
+     */
+    public static NDArray div(NDArray x, float s) {
+        return x.div(x.getManager().create(s));
+    }
+}
