@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.net.BackboneConfig;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
@@ -109,7 +110,7 @@ public final class EwcProvider implements LearnerProvider<EwcProvider.Config> {
             if (fisher.isEmpty()) {
                 return LossTerms.none();
             }
-            return LossTerms.of("ewc", penalty().mul((float) (config.lambda() / 2)));
+            return LossTerms.of("ewc", Scalars.mul(penalty(), (float) (config.lambda() / 2)));
         }
 
         /**

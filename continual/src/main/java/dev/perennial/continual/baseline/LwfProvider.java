@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.net.BackboneConfig;
 import dev.perennial.continual.net.ClassifierNet;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
@@ -141,8 +142,8 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
             }
             NDArray oldLogits = old.featuresAndLogits(oldParameters, batch.input("image"), false).get(1)
                     .stopGradient();
-            return LossTerms.of("lwf", distillation(logits, oldLogits, oldClasses, config.temperature())
-                    .mul((float) config.alpha()));
+            return LossTerms.of("lwf", Scalars.mul(distillation(logits, oldLogits, oldClasses, config.temperature()),
+                    (float) config.alpha()));
         }
 
         /**
@@ -155,12 +156,12 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
          * @return the scalar term, T²-scaled
          */
         static NDArray distillation(NDArray logits, NDArray oldLogits, boolean[] oldClasses, double temperature) {
-            NDArray target = masked(oldLogits, oldClasses).div((float) temperature).softmax(1);
-            NDArray logp = masked(logits, oldClasses).div((float) temperature).logSoftmax(1);
+            NDArray target = Scalars.div(masked(oldLogits, oldClasses), (float) temperature).softmax(1);
+            NDArray logp = Scalars.div(masked(logits, oldClasses), (float) temperature).logSoftmax(1);
             // Masked columns have target 0; zero their (huge negative) log-probabilities so 0·(−1e9) stays exact.
             NDArray keep = logits.getManager().create(toFloats(oldClasses));
             NDArray cross = target.mul(logp.mul(keep)).sum(new int[] {1}).neg();
-            return cross.mean().mul((float) (temperature * temperature));
+            return Scalars.mul(cross.mean(), (float) (temperature * temperature));
         }
 
         private static float[] toFloats(boolean[] b) {

@@ -13,6 +13,7 @@ import dev.perennial.continual.ptm.MaskedCrossEntropy;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
 import dev.perennial.continual.ptm.RandomProjection;
 import dev.perennial.continual.ptm.RidgeHead;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.models.pet.ParameterFreezer;
 import dev.perennial.models.vit.VisionTransformer;
 import dev.perennial.spi.Batch;
@@ -187,8 +188,8 @@ public final class SafeLearner implements Learner {
         NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
         SlowFastLosses.Transfer transfer = SlowFastLosses.transfer(fs, f0);
         return LossTerms.of("ce", perSample.mean())
-                .and("diag", transfer.diagonal().mul((float) config.lambdaDiag()))
-                .and("rdn", transfer.redundancy().mul((float) config.lambdaRdn()))
+                .and("diag", Scalars.mul(transfer.diagonal(), (float) config.lambdaDiag()))
+                .and("rdn", Scalars.mul(transfer.redundancy(), (float) config.lambdaRdn()))
                 .withOutput("features", fs)
                 .withOutput("logits", logits)
                 .withPerSampleLoss(perSample);
@@ -201,11 +202,11 @@ public final class SafeLearner implements Learner {
         NDArray logits = net.fastHead().logits(store, ff, true);
         NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
         LossTerms terms = LossTerms.of("ce", perSample.mean())
-                .and("cos", SlowFastLosses.cosineAlignment(ff, fs, config.reduction())
-                        .mul((float) config.lambdaCos()));
+                .and("cos", Scalars.mul(SlowFastLosses.cosineAlignment(ff, fs, config.reduction()),
+                        (float) config.lambdaCos()));
         int[] old = indices(seenBefore);
         if (old.length > 0 && config.lambdaCc() > 0) {
-            terms = terms.and("cc", crossClassification(batch, ff, fs, old).mul((float) config.lambdaCc()));
+            terms = terms.and("cc", Scalars.mul(crossClassification(batch, ff, fs, old), (float) config.lambdaCc()));
         }
         return terms.withOutput("features", ff).withOutput("logits", logits).withPerSampleLoss(perSample);
     }

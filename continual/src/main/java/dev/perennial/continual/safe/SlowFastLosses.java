@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.perennial.continual.ptm.CosineHead;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * The loss terms of SAFE's slow and fast learners (safe.md §2.3, §2.4).
@@ -44,7 +45,7 @@ public final class SlowFastLosses {
         int d = (int) slow.getShape().get(1);
         NDArray zs = CosineHead.normalizeRows(slow);
         NDArray z0 = CosineHead.normalizeRows(ptm.stopGradient());
-        NDArray gamma = zs.transpose().matMul(z0).div((float) b);
+        NDArray gamma = Scalars.div(zs.transpose().matMul(z0), (float) b);
         NDArray diag = gamma.diagonal();
         NDArray lDiag = diag.sub(1f).square().sum();
         NDManager m = slow.getManager();
