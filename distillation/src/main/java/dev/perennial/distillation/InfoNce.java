@@ -2,6 +2,7 @@ package dev.perennial.distillation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * The in-batch InfoNCE loss of cakd.md §2.4 between two sets of embeddings of the same images:
@@ -35,7 +36,7 @@ public final class InfoNce {
         // Similarities scaled by 1/τ = exp(−logτ).
         NDArray logits = zi.matMul(zj.transpose()).mul(logTemperature.neg().exp().reshape(1, 1));
         NDArray forward = diagonalCrossEntropy(logits);
-        return symmetric ? forward.add(diagonalCrossEntropy(logits.transpose())).div(2f) : forward;
+        return symmetric ? Scalars.div(forward.add(diagonalCrossEntropy(logits.transpose())), 2f) : forward;
     }
 
     /** Mean over rows of −log softmax(row)[row index]: cross-entropy whose target is the diagonal. */
@@ -43,7 +44,7 @@ public final class InfoNce {
         long n = logits.getShape().get(0);
         NDArray logProb = logits.logSoftmax(1);
         NDArray eye = logits.getManager().eye((int) n).toType(logProb.getDataType(), false);
-        return logProb.mul(eye).sum().div((float) n).neg();
+        return Scalars.div(logProb.mul(eye).sum(), (float) n).neg();
     }
 
     /**

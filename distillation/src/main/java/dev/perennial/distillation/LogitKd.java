@@ -1,6 +1,7 @@
 package dev.perennial.distillation;
 
 import ai.djl.ndarray.NDArray;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * Hinton et al. 2015, "Distilling the Knowledge in a Neural Network" §2: the KL divergence between the
@@ -28,8 +29,8 @@ public final class LogitKd {
                     + teacher.getShape() + " must have one shape (B, K)");
         }
         NDArray logPt = teacher.stopGradient().div(temperature).logSoftmax(1);
-        NDArray logPs = student.div(temperature).logSoftmax(1);
+        NDArray logPs = Scalars.div(student, temperature).logSoftmax(1);
         NDArray kl = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1}).mean();
-        return kl.mul(temperature * temperature);
+        return Scalars.mul(kl, temperature * temperature);
     }
 }

@@ -1,6 +1,7 @@
 package dev.perennial.distillation;
 
 import ai.djl.ndarray.NDArray;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * The OFA logit loss (cakd.md §2.5; Hao840/OFAKD {@code distillers/ofa.py}):
@@ -31,7 +32,7 @@ public final class OfaLoss {
                     + teacher.getShape() + " and target mask " + targetMask.getShape() + " must have one shape (B, K)");
         }
         NDArray pt = teacher.stopGradient().div(temperature).softmax(1);
-        NDArray logPs = student.div(temperature).logSoftmax(1);
+        NDArray logPs = Scalars.div(student, temperature).logSoftmax(1);
         NDArray w = pt.add(targetMask).pow(eps).sub(targetMask);
         return w.mul(logPs).sum(new int[] {1}).neg().mean();
     }

@@ -24,6 +24,7 @@ import dev.perennial.distillation.assistant.StageSplit;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.ModelFamily;
 import dev.perennial.models.mlp.MlpMixer;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.models.vit.VisionTransformer;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
@@ -308,7 +309,7 @@ public final class CakdDistiller implements Distiller {
         }
         if (config.fusionCe()) {
             terms = terms.and("cakd-fusion-ce",
-                    CrossEntropy.mean(kf.logits(), batch, NAME).mul((float) config.fusionCeWeight()));
+                    Scalars.mul(CrossEntropy.mean(kf.logits(), batch, NAME), (float) config.fusionCeWeight()));
         }
         return terms.withOutput("fusion-logits", kf.logits());
     }
@@ -329,17 +330,17 @@ public final class CakdDistiller implements Distiller {
                 BankStep b = banks.get();
                 nce = InfoNceMemoryBank.loss(zj, b.snapshot(bankI.orElseThrow()), b.contrast(), tau);
                 if (config.infoNceSymmetric()) {
-                    nce = nce.add(InfoNceMemoryBank.loss(zi, b.snapshot(bankJ.orElseThrow()), b.contrast(), tau))
-                            .div(2f);
+                    nce = Scalars.div(nce.add(InfoNceMemoryBank.loss(zi, b.snapshot(bankJ.orElseThrow()),
+                            b.contrast(), tau)), 2f);
                 }
             } else {
                 nce = InfoNce.loss(zi, zj, tau, config.infoNceSymmetric());
             }
-            out = out.and("cakd-nce-" + tag, nce.mul((float) (pairWeight * config.infoNceWeight())));
+            out = out.and("cakd-nce-" + tag, Scalars.mul(nce, (float) (pairWeight * config.infoNceWeight())));
         }
         if (!config.ablateOfa()) {
             NDArray ofa = OfaLoss.loss(logitsJ, logitsI, mask, (float) config.ofaEps(), (float) config.ofaTemperature());
-            out = out.and("cakd-ofa-" + tag, ofa.mul((float) (pairWeight * config.ofaWeight())));
+            out = out.and("cakd-ofa-" + tag, Scalars.mul(ofa, (float) (pairWeight * config.ofaWeight())));
         }
         return out;
     }

@@ -11,6 +11,7 @@ import dev.perennial.distillation.StudentOutputs;
 import dev.perennial.distillation.TokenPooling;
 import dev.perennial.models.BackboneFeatures;
 import dev.perennial.models.nn.Linear;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
@@ -108,6 +109,6 @@ public final class FitnetDistiller implements Distiller {
         }
         NDArray target = teacherFeature(images);
         NDArray mse = regressor.forward(store, h, step.training()).sub(target).square().mean();
-        return LossTerms.of(NAME, mse.mul((float) config.weight()));
+        return LossTerms.of(NAME, Scalars.mul(mse, (float) config.weight()));
     }
 }

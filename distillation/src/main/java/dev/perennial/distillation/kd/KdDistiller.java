@@ -7,6 +7,7 @@ import dev.perennial.distillation.FrozenTeacher;
 import dev.perennial.distillation.LogitKd;
 import dev.perennial.distillation.StudentOutputs;
 import dev.perennial.distillation.TokenPooling;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
@@ -56,6 +57,7 @@ public final class KdDistiller implements Distiller {
     public LossTerms loss(Batch batch, LossTerms student, StepContext step) {
         NDArray logits = StudentOutputs.require(student, "logits", NAME, "the student's logits");
         NDArray t = teacher().knowledge(store, batch.input(config.imageInput())).logits();
-        return LossTerms.of(NAME, LogitKd.loss(logits, t, (float) config.temperature()).mul((float) config.weight()));
+        return LossTerms.of(NAME, Scalars.mul(LogitKd.loss(logits, t, (float) config.temperature()),
+                (float) config.weight()));
     }
 }

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.perennial.distillation.FrozenTeacher;
 import dev.perennial.distillation.OfaLoss;
-import dev.perennial.distillation.TargetMask;
 import dev.perennial.distillation.StudentOutputs;
+import dev.perennial.distillation.TargetMask;
 import dev.perennial.distillation.TokenPooling;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
@@ -61,7 +62,7 @@ public final class OfaDistiller implements Distiller {
         NDArray logits = StudentOutputs.require(student, "logits", NAME, "the student's logits");
         NDArray t = teacher().knowledge(store, batch.input(config.imageInput())).logits();
         NDArray mask = TargetMask.of(batch, (int) t.getShape().get(1), NAME);
-        return LossTerms.of(NAME, OfaLoss.loss(logits, t, mask, (float) config.eps(), (float) config.temperature())
-                .mul((float) config.weight()));
+        return LossTerms.of(NAME, Scalars.mul(OfaLoss.loss(logits, t, mask, (float) config.eps(),
+                (float) config.temperature()), (float) config.weight()));
     }
 }
