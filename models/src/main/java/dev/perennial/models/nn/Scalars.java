@@ -36,4 +36,26 @@ public final class Scalars {
     public static NDArray div(NDArray x, float s) {
         return x.div(x.getManager().create(s));
     }
+
+    /**
+     * {@code max(x, s)} elementwise, differentiable (its backward compares against the saved constant).
+     *
+     * @param x the operand
+     * @param s the constant
+     * @return the maximum, in {@code x}'s manager
+     */
+    public static NDArray maximum(NDArray x, float s) {
+        return x.maximum(x.getManager().create(s));
+    }
+
+    /**
+     * {@code min(x, s)} elementwise, differentiable.
+     *
+     * @param x the operand
+     * @param s the constant
+     * @return the minimum, in {@code x}'s manager
+     */
+    public static NDArray minimum(NDArray x, float s) {
+        return x.minimum(x.getManager().create(s));
+    }
 }

@@ -26,7 +26,9 @@ class ScalarsTest {
                     NDArray x = step.create(new float[] {1f, 2f, 3f});
                     x.setRequiresGradient(true);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray y = Scalars.div(Scalars.mul(x, 3f), 0.5f).sum();
+                        // d/dx of 6x + max(x, 1.5) + min(x, 2.5) at (1, 2, 3): (6 + 0 + 1, 6 + 1 + 1, 6 + 1 + 0)
+                        NDArray y = Scalars.div(Scalars.mul(x, 3f), 0.5f)
+                                .add(Scalars.maximum(x, 1.5f)).add(Scalars.minimum(x, 2.5f)).sum();
                         System.gc();
                         List<ByteBuffer> churn = new ArrayList<>();
                         for (int i = 0; i < 200; i++) {
@@ -36,7 +38,7 @@ class ScalarsTest {
                         }
                         collector.backward(y);
                     }
-                    assertArrayEquals(new float[] {6f, 6f, 6f}, x.getGradient().toFloatArray(), "run " + run);
+                    assertArrayEquals(new float[] {7f, 8f, 7f}, x.getGradient().toFloatArray(), "run " + run);
                 }
             }
         }

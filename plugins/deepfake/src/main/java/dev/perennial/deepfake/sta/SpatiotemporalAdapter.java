@@ -10,6 +10,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
 import dev.perennial.models.nn.Linear;
+import dev.perennial.models.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,7 +111,7 @@ public final class SpatiotemporalAdapter extends FixedShapeBlock {
         NDArray tokensT = xt.transpose(0, 2, 3, 4, 1).reshape(clips, t * n, c);
         NDArray s2t = spatialToTemporal.forward(store, tokensT, tokensS, training);
         NDArray t2s = temporalToSpatial.forward(store, tokensS, tokensT, training);
-        NDArray z = Activation.gelu(s2t.add(t2s).div(2f)).reshape(clips * t, n, c);
+        NDArray z = Activation.gelu(Scalars.div(s2t.add(t2s), 2f)).reshape(clips * t, n, c);
         NDArray all = cls.concat(z, 1);
         return Activation.gelu(up.forward(store, all, training)).add(x);
     }
@@ -146,7 +147,7 @@ public final class SpatiotemporalAdapter extends FixedShapeBlock {
             NDArray y = stack.forward(store, v, training);
             sum = sum == null ? y : sum.add(y);
         }
-        return sum.div((float) stacks.size()).add(v);
+        return Scalars.div(sum, (float) stacks.size()).add(v);
     }
 
     @Override

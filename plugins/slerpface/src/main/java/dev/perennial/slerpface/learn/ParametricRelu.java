@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * PReLU, torch {@code nn.PReLU(num_parameters)}: {@code y = max(0, x) + a_c·min(0, x)} with one learnable slope
@@ -49,7 +50,7 @@ public final class ParametricRelu extends FixedShapeBlock {
             shape[1] = channels;
             a = a.reshape(new Shape(shape));
         }
-        return x.maximum(0f).add(x.minimum(0f).mul(a));
+        return Scalars.maximum(x, 0f).add(Scalars.minimum(x, 0f).mul(a));
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LossTerms;
@@ -142,12 +143,12 @@ public final class SlerpFaceLearner implements Learner {
         float m = (float) config.arcFaceMargin();
         float s = (float) config.arcFaceScale();
         NDArray sine = cosine.square().neg().add(1f).clip(0f, 1f).sqrt();
-        NDArray withMargin = cosine.mul((float) Math.cos(m)).sub(sine.mul((float) Math.sin(m)));
+        NDArray withMargin = Scalars.mul(cosine, (float) Math.cos(m)).sub(Scalars.mul(sine, (float) Math.sin(m)));
         NDArray fallback = cosine.sub((float) (Math.sin(Math.PI - m) * m));
         NDArray past = cosine.gt((float) Math.cos(Math.PI - m));
         NDArray target = NDArrays.where(past, withMargin, fallback);
         NDArray oneHot = labels.oneHot(net.classes());
-        return cosine.add(target.sub(cosine).mul(oneHot)).mul(s);
+        return Scalars.mul(cosine.add(target.sub(cosine).mul(oneHot)), s);
     }
 
     /** Identities by the nearest ArcFace class direction, with the cosines as scores. */
