@@ -4,6 +4,7 @@
  */
 module dev.perennial.api {
     requires transitive dev.perennial.spi;
+    requires dev.perennial.models;
     requires transitive ai.djl.api;
     requires com.google.guice;
     requires jakarta.inject;

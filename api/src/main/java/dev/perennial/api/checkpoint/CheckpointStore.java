@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.models.nn.Owned;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -142,7 +143,12 @@ public final class CheckpointStore {
             NDList list = NDList.decode(manager, bytes);
             Map<String, NDArray> out = new LinkedHashMap<>();
             for (NDArray a : list) {
-                out.put(a.getName(), a);
+                // NDList.decode wraps Java buffers (torch::from_blob); an owned copy stays valid in every view a
+                // plugin keeps, whatever the collector does (models.nn.Owned).
+                NDArray owned = Owned.copy(a);
+                owned.setName(a.getName());
+                a.close();
+                out.put(owned.getName(), owned);
             }
             return out;
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.perennial.api.loop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.perennial.models.nn.Owned;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,13 +47,9 @@ public final class AdamW implements ParameterOptimizer {
         NDArray m = first.get(p.name());
         NDArray v = second.get(p.name());
         if (m == null) {
-            m = gradient.zerosLike();
-            m.attach(manager);
-            NDScope.unregister(m);
+            m = keepZeros(gradient);
             first.put(p.name(), m);
-            v = gradient.zerosLike();
-            v.attach(manager);
-            NDScope.unregister(v);
+            v = keepZeros(gradient);
             second.put(p.name(), v);
         }
         m.muli((float) beta1).addi(gradient.mul((float) (1 - beta1)));
@@ -62,6 +59,13 @@ public final class AdamW implements ParameterOptimizer {
         // w ← w − (η / c1) · m / (√(v / c2) + ε)
         NDArray denominator = v.div((float) c2).sqrt().addi((float) epsilon);
         weight.subi(m.div(denominator).muli((float) (learningRate / c1)));
+    }
+
+    private NDArray keepZeros(NDArray like) {
+        NDArray z = like.zerosLike();
+        z.attach(manager);
+        NDScope.unregister(z);
+        return z;
     }
 
     @Override
@@ -83,7 +87,7 @@ public final class AdamW implements ParameterOptimizer {
         Map<String, NDArray> out = new LinkedHashMap<>();
         first.forEach((k, a) -> out.put(k + "#m", a));
         second.forEach((k, a) -> out.put(k + "#v", a));
-        NDArray count = manager.create(new long[] {step});
+        NDArray count = Owned.longs(manager, new long[] {step});
         out.put("#step", count);
         return out;
     }
@@ -96,9 +100,9 @@ public final class AdamW implements ParameterOptimizer {
                 step = a.toLongArray()[0];
                 return;
             }
-            NDArray copy = a.toDevice(manager.getDevice(), true);
-            copy.attach(manager);
-            NDScope.unregister(copy);
+            // A real copy owned by the optimizer: the checkpoint's arrays belong to a temporary manager that is
+            // closed after the restore (toDevice(same, true) would alias them).
+            NDArray copy = Owned.keep(a, manager);
             if (k.endsWith("#m")) {
                 first.put(k.substring(0, k.length() - 2), copy);
             } else if (k.endsWith("#v")) {

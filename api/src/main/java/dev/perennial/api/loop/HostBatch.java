@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Example;
 import dev.perennial.spi.Feature;
@@ -113,13 +114,15 @@ final class HostBatch {
             long[] full = new long[shape.length + 1];
             full[0] = ids.length;
             System.arraycopy(shape, 0, full, 1, shape.length);
+            // Owned copies: an array wrapping Java memory would leave its views (and autograd's saved inputs)
+            // reading freed memory once the step's array is closed and collected (models.nn.Owned).
             NDArray a = e.getValue() instanceof float[] f
-                    ? manager.create(f, new Shape(full))
-                    : manager.create((long[]) e.getValue(), new Shape(full));
+                    ? Owned.floats(manager, f, new Shape(full))
+                    : Owned.longs(manager, (long[]) e.getValue(), new Shape(full));
             a.setName(e.getKey());
             inputs.add(a);
         }
-        Optional<NDArray> labelArray = labels == null ? Optional.empty() : Optional.of(manager.create(labels));
+        Optional<NDArray> labelArray = labels == null ? Optional.empty() : Optional.of(Owned.longs(manager, labels));
         return new Batch(inputs, labelArray, Optional.empty(), ids, task, texts);
     }
 }

@@ -2,7 +2,7 @@ package dev.perennial.api.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
+import dev.perennial.models.nn.Owned;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,9 +41,7 @@ public final class SgdMomentum implements ParameterOptimizer {
         NDArray v = velocity.get(p.name());
         if (v == null) {
             // PyTorch initialises the buffer with the first gradient.
-            v = g.duplicate();
-            v.attach(manager);
-            NDScope.unregister(v);
+            v = Owned.keep(g, manager);
             velocity.put(p.name(), v);
         } else {
             v.muli((float) momentum).addi(g);
@@ -73,10 +71,9 @@ public final class SgdMomentum implements ParameterOptimizer {
         reset();
         state.forEach((k, v) -> {
             if (k.endsWith("#velocity")) {
-                NDArray copy = v.toDevice(manager.getDevice(), true);
-                copy.attach(manager);
-                NDScope.unregister(copy);
-                velocity.put(k.substring(0, k.length() - "#velocity".length()), copy);
+                // A real copy owned by the optimizer: the checkpoint's arrays belong to a temporary manager that is
+                // closed after the restore (toDevice(same, true) would alias them).
+                velocity.put(k.substring(0, k.length() - "#velocity".length()), Owned.keep(v, manager));
             }
         });
     }

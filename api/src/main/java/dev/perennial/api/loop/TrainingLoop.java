@@ -23,6 +23,8 @@ import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.RunStarted;
 import dev.perennial.api.events.StepEvent;
 import dev.perennial.api.metrics.AccuracyMatrix;
+import dev.perennial.models.nn.GcStress;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.DatasetSplit;
@@ -238,6 +240,7 @@ public final class TrainingLoop {
                             }
                         }
                     }
+                    GcStress.point();
                     b++;
                 }
                 if (b != epochBatches) {
@@ -298,7 +301,7 @@ public final class TrainingLoop {
                 NDArray term = e.getValue().reshape();
                 // The weight is an array of the step's manager, not mul(Number): DJL closes that temporary scalar
                 // at once while autograd still reads it in backward (models.nn.Scalars explains).
-                NDArray weighted = w == 1 ? term : term.mul(term.getManager().create((float) w));
+                NDArray weighted = w == 1 ? term : Scalars.mul(term, (float) w);
                 total = total == null ? weighted : total.add(weighted);
             }
             if (total == null) {
@@ -306,8 +309,11 @@ public final class TrainingLoop {
                         + all.keySet());
             }
             if (training.accumulationSteps() > 1) {
-                total = total.div(total.getManager().create((float) training.accumulationSteps()));
+                total = Scalars.div(total, (float) training.accumulationSteps());
             }
+            // GC-stress hook (-Dperennial.gcStress=true): a collection between forward and backward frees every
+            // buffer that nothing reachable holds, so a saved tensor pointing into one reads freed memory here.
+            GcStress.point();
             collector.backward(total);
         }
         Map<String, Double> values = new LinkedHashMap<>();
@@ -614,6 +620,8 @@ public final class TrainingLoop {
             }
             optimizer.load(CheckpointStore.readTensors(dir.resolve(m.optimizerFile()), temp));
         }
+        // The checkpoint's arrays are closed; whatever still points into them reads freed memory after this.
+        GcStress.point();
         matrixRows.addAll(m.matrixRows());
         beforeTraining = m.beforeTraining() == null ? new double[0] : m.beforeTraining();
         m.lossHistory().forEach(c -> lossCurves.add(new ArrayList<>(c)));
@@ -761,6 +769,7 @@ public final class TrainingLoop {
                         } else {
                             try (GradientCollector c = engine.newGradientCollector()) {
                                 NDArray l = loss.apply(batch, ctx);
+                                GcStress.point();
                                 c.backward(l);
                             }
                             afterBackward.accept(batch, ctx);

@@ -23,7 +23,7 @@ public final class Scalars {
      * @return the product, in {@code x}'s manager
      */
     public static NDArray mul(NDArray x, float s) {
-        return x.mul(x.getManager().create(s));
+        return x.mul(Owned.scalar(x.getManager(), s));
     }
 
     /**
@@ -34,7 +34,7 @@ public final class Scalars {
      * @return the quotient, in {@code x}'s manager
      */
     public static NDArray div(NDArray x, float s) {
-        return x.div(x.getManager().create(s));
+        return x.div(Owned.scalar(x.getManager(), s));
     }
 
     /**
@@ -45,7 +45,7 @@ public final class Scalars {
      * @return the maximum, in {@code x}'s manager
      */
     public static NDArray maximum(NDArray x, float s) {
-        return x.maximum(x.getManager().create(s));
+        return x.maximum(Owned.scalar(x.getManager(), s));
     }
 
     /**
@@ -56,6 +56,6 @@ public final class Scalars {
      * @return the minimum, in {@code x}'s manager
      */
     public static NDArray minimum(NDArray x, float s) {
-        return x.minimum(x.getManager().create(s));
+        return x.minimum(Owned.scalar(x.getManager(), s));
     }
 }
