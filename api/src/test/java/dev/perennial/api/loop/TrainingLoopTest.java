@@ -17,6 +17,7 @@ import dev.perennial.api.data.Scenarios;
 import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.StepEvent;
 import dev.perennial.api.metrics.AccuracyMetric;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Metric;
 import dev.perennial.spi.Scenario;
 import java.nio.file.Path;
@@ -115,7 +116,8 @@ class TrainingLoopTest {
     void clippingBoundsTheUpdate() {
         try (NDManager m = NDManager.newBaseManager()) {
             ProbeLearner p = new ProbeLearner(m.newSubManager());
-            p.lossOverride = (batch, step) -> p.linear.getParameters().get("weight").getArray().sum().mul(1000f);
+            // Scalars.mul, not mul(1000f): DJL frees a Number operand's scalar before the backward pass reads it.
+            p.lossOverride = (batch, step) -> Scalars.mul(p.linear.getParameters().get("weight").getArray().sum(), 1000f);
             Scenario s = Scenarios.classIncremental(new BlobData(2, 4, 3), 2);
             float[][] before = new float[1][];
             RunListener capture = new RunListener() {

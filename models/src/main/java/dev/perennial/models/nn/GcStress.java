@@ -19,8 +19,7 @@ public final class GcStress {
     /** The system property that turns the hook on. */
     public static final String PROPERTY = "perennial.gcStress";
 
-    private static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
-    private static final Cleaner CLEANER = ENABLED ? Cleaner.create() : null;
+    private static volatile boolean enabled = Boolean.getBoolean(PROPERTY);
     private static long points;
 
     private GcStress() {}
@@ -31,7 +30,19 @@ public final class GcStress {
      * @return true with {@code -Dperennial.gcStress=true}
      */
     public static boolean enabled() {
-        return ENABLED;
+        return enabled;
+    }
+
+    /**
+     * Turns the hook on or off for this JVM (tests compare a run with it against one without).
+     *
+     * @param on whether {@link #point} collects
+     * @return whether it was on before
+     */
+    public static boolean enable(boolean on) {
+        boolean before = enabled;
+        enabled = on;
+        return before;
     }
 
     /**
@@ -45,7 +56,7 @@ public final class GcStress {
 
     /** Forces a collection and waits (up to a second) for reference processing when the hook is on. */
     public static void point() {
-        if (!ENABLED) {
+        if (!enabled) {
             return;
         }
         collect();
@@ -54,8 +65,7 @@ public final class GcStress {
     /** Forces a collection and waits for reference processing, whether or not the hook is on (tests use it). */
     public static void collect() {
         CountDownLatch cleaned = new CountDownLatch(1);
-        Cleaner cleaner = CLEANER != null ? CLEANER : Holder.CLEANER;
-        registerSentinel(cleaner, cleaned);
+        registerSentinel(Holder.CLEANER, cleaned);
         for (int i = 0; i < 10 && cleaned.getCount() > 0; i++) {
             System.gc();
             try {
