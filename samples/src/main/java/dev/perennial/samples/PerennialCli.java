@@ -1,6 +1,7 @@
 package dev.perennial.samples;
 
 import dev.perennial.api.Perennial;
+import dev.perennial.api.RunFolderInUseException;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.config.ConfigException;
 import dev.perennial.api.config.ExperimentConfig;
@@ -99,6 +100,9 @@ public final class PerennialCli {
         } catch (ConfigException | PluginException | IllegalArgumentException e) {
             err.println("perennial: " + e.getMessage());
             return 2;
+        } catch (RunFolderInUseException e) {
+            err.println("perennial: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             err.println("perennial: run failed: " + e.getMessage());
             if (Boolean.getBoolean("perennial.debug")) {

@@ -1,11 +1,19 @@
 package dev.perennial.api.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.perennial.api.metrics.NanAsNull;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a checkpoint holds: where the run stood, the plugins' states, and the results so far.
+ * What a checkpoint holds: where the run stood, the plugins' states, the results so far, and a checksum of every
+ * file beside it. Scores not evaluated are JSON {@code null} ({@link NanAsNull}).
+ *
+ * <p>Format versions: 1 had no checksums, timings, per-task skip counts or other metrics' rows (those were in
+ * {@code extra.otherMetrics}); version 2 adds them. Both are read.
  *
  * @param formatVersion this manifest's format version
  * @param runSeed the run seed
@@ -22,6 +30,12 @@ import java.util.Map;
  * @param modelFile the safetensors file of the model and distiller parameters
  * @param optimizerFile the safetensors file of the optimizer state
  * @param extra anything else, e.g. the experiment's name
+ * @param checksums file name (relative) to the length and SHA-256 of every file of the checkpoint but the
+ *     manifest; null in format 1
+ * @param timings the run's cumulative seconds so far ({@code total}, {@code train}, {@code evaluate},
+ *     {@code checkpoint}), over every resume; null in format 1
+ * @param otherMatrixRows the other metrics' rows so far, by metric name; null in format 1
+ * @param nanSkipsPerTask steps the NaN guard dropped in each task so far; null in format 1
  */
 public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersion,
                                  @JsonProperty("runSeed") long runSeed,
@@ -30,14 +44,38 @@ public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersio
                                  @JsonProperty("nextBatch") int nextBatch,
                                  @JsonProperty("globalStep") long globalStep,
                                  @JsonProperty("taskStep") long taskStep,
-                                 @JsonProperty("matrixRows") List<double[]> matrixRows,
-                                 @JsonProperty("beforeTraining") double[] beforeTraining,
-                                 @JsonProperty("lossHistory") List<List<Double>> lossHistory,
+                                 @JsonProperty("matrixRows") @JsonSerialize(using = NanAsNull.Writer.class)
+                                 @JsonDeserialize(using = NanAsNull.Reader.class) List<double[]> matrixRows,
+                                 @JsonProperty("beforeTraining") @JsonSerialize(using = NanAsNull.Writer.class)
+                                 @JsonDeserialize(using = NanAsNull.Reader.class) double[] beforeTraining,
+                                 @JsonProperty("lossHistory") @JsonSerialize(using = NanAsNull.Writer.class)
+                                 @JsonDeserialize(using = NanAsNull.Reader.class) List<List<Double>> lossHistory,
                                  @JsonProperty("nanSkips") long nanSkips,
                                  @JsonProperty("plugins") List<PluginRecord> plugins,
                                  @JsonProperty("modelFile") String modelFile,
                                  @JsonProperty("optimizerFile") String optimizerFile,
-                                 @JsonProperty("extra") Map<String, Object> extra) {
+                                 @JsonProperty("extra") Map<String, Object> extra,
+                                 @JsonProperty("checksums") Map<String, CheckpointFile> checksums,
+                                 @JsonProperty("timings") Map<String, Double> timings,
+                                 @JsonProperty("otherMatrixRows") @JsonSerialize(using = NanAsNull.Writer.class)
+                                 @JsonDeserialize(using = NanAsNull.Reader.class)
+                                 Map<String, List<double[]>> otherMatrixRows,
+                                 @JsonProperty("nanSkipsPerTask") List<Long> nanSkipsPerTask) {
     /** The current format. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+
+    /** The oldest format this Perennial reads. */
+    public static final int OLDEST_FORMAT = 1;
+
+    /**
+     * This manifest with the checksums of its files.
+     *
+     * @param fileChecksums file name to its length and SHA-256
+     * @return a copy
+     */
+    public CheckpointManifest withChecksums(Map<String, CheckpointFile> fileChecksums) {
+        return new CheckpointManifest(formatVersion, runSeed, nextTask, nextEpoch, nextBatch, globalStep, taskStep,
+                matrixRows, beforeTraining, lossHistory, nanSkips, plugins, modelFile, optimizerFile, extra,
+                new LinkedHashMap<>(fileChecksums), timings, otherMatrixRows, nanSkipsPerTask);
+    }
 }

@@ -3,11 +3,13 @@ package dev.perennial.api.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.models.nn.Owned;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,18 +18,25 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Writes and reads checkpoints under {@code <run>/checkpoints/<tag>/}: tensors as safetensors, the manifest as
  * JSON. A checkpoint is written into a temporary folder and renamed into place, and {@code LATEST} is updated
- * last, so an interrupted write never replaces a good checkpoint.
+ * last, so an interrupted write never replaces a good checkpoint. The manifest records the length and SHA-256 of
+ * every other file; {@link #latest(Consumer)} checks them and falls back to the newest checkpoint that is intact.
  */
 public final class CheckpointStore {
     private static final Set<String> ACCEPTED_DTYPES = Set.of("F32", "F64", "F16", "I64", "I32", "I8", "U8",
@@ -70,10 +79,13 @@ public final class CheckpointStore {
             Files.createDirectories(root);
             deleteRecursively(temp);
             Files.createDirectories(temp);
+            Map<String, CheckpointFile> sums = new LinkedHashMap<>();
             for (Map.Entry<String, Map<String, NDArray>> f : tensorFiles.entrySet()) {
-                writeTensors(temp.resolve(f.getKey()), f.getValue());
+                Path file = temp.resolve(f.getKey());
+                writeTensors(file, f.getValue());
+                sums.put(f.getKey(), new CheckpointFile(Files.size(file), sha256(file)));
             }
-            json.writeValue(temp.resolve("manifest.json").toFile(), manifest);
+            json.writeValue(temp.resolve("manifest.json").toFile(), manifest.withChecksums(sums));
             deleteRecursively(target);
             move(temp, target);
             Path latest = root.resolve("LATEST");
@@ -87,26 +99,172 @@ public final class CheckpointStore {
     }
 
     /**
-     * The newest complete checkpoint.
+     * The newest intact checkpoint; warnings (a corrupt checkpoint passed over, one that cannot be verified) go to
+     * standard error.
      *
      * @return its folder, or empty when the run has none
+     * @throws CheckpointException when the run has checkpoints but none is intact
      */
     public Optional<Path> latest() {
+        return latest(w -> System.err.println("perennial: warning: " + w));
+    }
+
+    /**
+     * The newest intact checkpoint: the one {@code LATEST} names when its manifest reads and every file has the
+     * length and SHA-256 the manifest recorded; otherwise the intact one with the most optimizer steps, after a
+     * warning that names what was wrong with each one passed over.
+     *
+     * @param warnings receives one line per checkpoint passed over or not verifiable
+     * @return its folder, or empty when the run has none
+     * @throws CheckpointException when the run has checkpoints but none is intact; the message names each one's
+     *     problem
+     */
+    public Optional<Path> latest(Consumer<String> warnings) {
         Path latest = root.resolve("LATEST");
-        if (!Files.isRegularFile(latest)) {
+        String named = null;
+        if (Files.isRegularFile(latest)) {
+            try {
+                named = Files.readString(latest, StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                warnings.accept("could not read " + latest + ": " + e.getMessage());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (named != null) {
+            Path dir = root.resolve(named).normalize();
+            Optional<String> problem = dir.getParent().equals(root.normalize()) && Files.isDirectory(dir)
+                    ? problem(dir, warnings) : Optional.of(latest + " names checkpoint '" + named + "', which is missing");
+            if (problem.isEmpty()) {
+                return Optional.of(dir);
+            }
+            problems.add(problem.get());
+            warnings.accept("checkpoint " + dir + " is not usable: " + problem.get()
+                    + "; looking for an older intact checkpoint");
+        }
+        Path best = null;
+        CheckpointManifest bestManifest = null;
+        for (Path dir : candidates()) {
+            if (named != null && dir.getFileName().toString().equals(named)) {
+                continue;
+            }
+            Optional<String> problem = problem(dir, warnings);
+            if (problem.isPresent()) {
+                problems.add(problem.get());
+                warnings.accept("checkpoint " + dir + " is not usable: " + problem.get());
+                continue;
+            }
+            CheckpointManifest m = readManifest(dir);
+            if (bestManifest == null || m.globalStep() > bestManifest.globalStep()
+                    || (m.globalStep() == bestManifest.globalStep() && m.nextTask() > bestManifest.nextTask())) {
+                best = dir;
+                bestManifest = m;
+            }
+        }
+        if (best != null) {
+            if (named != null) {
+                warnings.accept("resuming from " + best + " instead");
+            }
+            return Optional.of(best);
+        }
+        if (problems.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            String tag = Files.readString(latest, StandardCharsets.UTF_8).trim();
-            Path dir = root.resolve(tag);
-            if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
-                throw new CheckpointException(latest + " names checkpoint '" + tag + "' but " + dir
-                        + " has no manifest.json");
-            }
-            return Optional.of(dir);
-        } catch (IOException e) {
-            throw new CheckpointException("could not read " + latest + ": " + e.getMessage(), e);
+        throw new CheckpointException("no intact checkpoint in " + root + ": " + String.join("; ", problems));
+    }
+
+    /** The checkpoint folders: every folder with a manifest, partial writes excluded. */
+    private List<Path> candidates() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
         }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isRegularFile(p.resolve("manifest.json"))).sorted().toList();
+        } catch (IOException e) {
+            throw new CheckpointException("could not list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks a checkpoint before it is read: the manifest parses, every file it names exists, and every file has
+     * the length and SHA-256 recorded when it was written (format 1 recorded none: a warning says so).
+     *
+     * @param checkpoint the checkpoint's folder
+     * @return what is wrong, naming the file; empty when the checkpoint is intact
+     */
+    public Optional<String> verify(Path checkpoint) {
+        return problem(checkpoint, w -> {});
+    }
+
+    private Optional<String> problem(Path dir, Consumer<String> warnings) {
+        CheckpointManifest m;
+        try {
+            m = readManifest(dir);
+        } catch (CheckpointException e) {
+            return Optional.of(oneLine(e.getMessage()));
+        }
+        List<String> named = new ArrayList<>();
+        named.add(m.modelFile());
+        named.add(m.optimizerFile());
+        if (m.plugins() != null) {
+            m.plugins().stream().map(PluginRecord::tensorFile).filter(f -> f != null).forEach(named::add);
+        }
+        for (String f : named) {
+            if (f == null || !Files.isRegularFile(dir.resolve(f))) {
+                return Optional.of(dir.resolve(String.valueOf(f)) + " is missing");
+            }
+        }
+        if (m.checksums() == null) {
+            warnings.accept("checkpoint " + dir + " was written before checkpoints had checksums (format "
+                    + m.formatVersion() + "); its files cannot be verified");
+            return Optional.empty();
+        }
+        for (String f : named) {
+            if (!m.checksums().containsKey(f)) {
+                return Optional.of(dir.resolve("manifest.json") + " has no checksum for " + f);
+            }
+        }
+        for (Map.Entry<String, CheckpointFile> e : m.checksums().entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            try {
+                if (!Files.isRegularFile(file)) {
+                    return Optional.of(file + " is missing");
+                }
+                long size = Files.size(file);
+                if (size != e.getValue().bytes()) {
+                    return Optional.of(file + " has " + size + " bytes, " + e.getValue().bytes()
+                            + " when it was written" + (size < e.getValue().bytes() ? " (truncated)" : ""));
+                }
+                String sum = sha256(file);
+                if (!sum.equalsIgnoreCase(e.getValue().sha256())) {
+                    return Optional.of(file + " does not match its checksum (SHA-256 " + sum + ", "
+                            + e.getValue().sha256() + " when it was written): the file is corrupt");
+                }
+            } catch (IOException ex) {
+                return Optional.of("could not read " + file + ": " + ex.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**
@@ -119,11 +277,20 @@ public final class CheckpointStore {
         Path file = checkpoint.resolve("manifest.json");
         try {
             CheckpointManifest m = json.readValue(file.toFile(), CheckpointManifest.class);
-            if (m.formatVersion() != CheckpointManifest.FORMAT) {
+            if (m.formatVersion() < CheckpointManifest.OLDEST_FORMAT || m.formatVersion() > CheckpointManifest.FORMAT) {
                 throw new CheckpointException(file + " has format version " + m.formatVersion()
-                        + "; this Perennial reads version " + CheckpointManifest.FORMAT);
+                        + "; this Perennial reads versions " + CheckpointManifest.OLDEST_FORMAT + " to "
+                        + CheckpointManifest.FORMAT);
+            }
+            if (m.modelFile() == null || m.optimizerFile() == null || m.matrixRows() == null
+                    || m.lossHistory() == null || m.plugins() == null) {
+                throw new CheckpointException(file + " is incomplete: it must name modelFile, optimizerFile,"
+                        + " matrixRows, lossHistory and plugins");
             }
             return m;
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException("could not read checkpoint manifest " + file + ": "
+                    + oneLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new CheckpointException("could not read checkpoint manifest " + file + ": " + e.getMessage(), e);
         }

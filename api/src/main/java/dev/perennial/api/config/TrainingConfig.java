@@ -27,6 +27,7 @@ import java.util.Map;
  * @param gradientClipNorm clip the global gradient L2 norm to this (0 = off)
  * @param nanPolicy what to do when the loss or a gradient is NaN or infinite
  * @param maxNanSkips give up after this many skipped steps in a row
+ * @param maxSkippedShare give up when more than this share of a task's steps was skipped
  * @param lossWeights weight of each named loss term (missing names weigh 1)
  * @param parameterGroups per-group learning-rate scales and weight decays (override the learner's)
  * @param resetOptimizerEachTask start each task with fresh optimizer state
@@ -53,6 +54,7 @@ public record TrainingConfig(
         @ConfigDoc("Clip the global gradient L2 norm to this value; 0 turns clipping off.") @JsonProperty("gradientClipNorm") double gradientClipNorm,
         @ConfigDoc("On a NaN or infinite loss or gradient: skip (drop the step), fail (stop the run).") @JsonProperty("nanPolicy") NanPolicy nanPolicy,
         @ConfigDoc("With nanPolicy skip: stop after this many skipped steps in a row, >= 1.") @JsonProperty("maxNanSkips") int maxNanSkips,
+        @ConfigDoc("With nanPolicy skip: fail the run when more than this share of a task's optimizer steps was skipped, in [0, 1] (1 = never).") @JsonProperty("maxSkippedShare") double maxSkippedShare,
         @ConfigDoc("Weight of each named loss term; terms not listed weigh 1.") @JsonProperty("lossWeights") Map<String, Double> lossWeights,
         @ConfigDoc("Parameter groups (name, pattern, learningRateScale, weightDecay); first match wins, before the learner's own groups.") @JsonProperty("parameterGroups") List<ParameterGroup> parameterGroups,
         @ConfigDoc("Reset optimizer state (momenta) at the start of each task.") @JsonProperty("resetOptimizerEachTask") boolean resetOptimizerEachTask,
@@ -100,6 +102,7 @@ public record TrainingConfig(
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, ">= 1");
         require(gradientClipNorm >= 0, "gradientClipNorm", gradientClipNorm, ">= 0 (0 = off)");
         require(maxNanSkips >= 1, "maxNanSkips", maxNanSkips, ">= 1");
+        require(maxSkippedShare >= 0 && maxSkippedShare <= 1, "maxSkippedShare", maxSkippedShare, "[0, 1]");
         require(dataWorkers >= 1, "dataWorkers", dataWorkers, ">= 1");
         require(prefetchBatches >= 1, "prefetchBatches", prefetchBatches, ">= 1");
         require(logEverySteps >= 1, "logEverySteps", logEverySteps, ">= 1");
@@ -136,7 +139,7 @@ public record TrainingConfig(
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(Optimizer.SGD, 0.05, 0.9, false, 0.0, 0.9, 0.999, 1e-8, Schedule.COSINE, 0, 0.0,
-                1, 64, 256, 1, 0.0, NanPolicy.SKIP, 10, Map.of(), List.of(), true,
+                1, 64, 256, 1, 0.0, NanPolicy.SKIP, 10, 0.5, Map.of(), List.of(), true,
                 Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 4, 10);
     }
 

@@ -58,7 +58,7 @@ public final class JsonLinesLog implements RunListener {
     public void onStep(StepEvent e) {
         ObjectNode n = line("step").put("task", e.task()).put("epoch", e.epoch()).put("taskStep", e.taskStep())
                 .put("globalStep", e.globalStep()).put("loss", e.loss()).put("lr", e.learningRate())
-                .put("samplesPerSecond", e.samplesPerSecond()).put("skipped", e.skipped());
+                .put("samplesPerSecond", e.samplesPerSecond()).put("skipped", e.skipped()).put("skippedSteps", e.skippedSteps());
         // Put the terms directly: valueToTree serialises the map and parses it back, on every step event.
         ObjectNode terms = n.putObject("terms");
         e.terms().forEach(terms::put);

@@ -1,5 +1,6 @@
 package dev.perennial.api.events;
 
+import dev.perennial.api.RunReport;
 import dev.perennial.spi.TaskInfo;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -34,6 +35,24 @@ public final class ProgressBar implements RunListener {
     public void onRunStart(RunStarted e) {
         out.printf(Locale.ROOT, "perennial: %s on %s, %d tasks, run folder %s%n", e.experiment(), e.device(),
                 e.tasks().size(), e.runDirectory());
+        if (e.finishedAlready()) {
+            out.printf(Locale.ROOT, "perennial: the run finished already: all %d tasks are trained and checkpointed;"
+                    + " nothing to resume, report.json and report.html are left as they were%n", e.tasks().size());
+        }
+    }
+
+    @Override
+    public void onWarning(String message) {
+        out.printf(Locale.ROOT, "perennial: warning: %s%n", message);
+    }
+
+    @Override
+    public void onRunEnd(RunReport report) {
+        long steps = report.lossCurves().stream().mapToLong(java.util.List::size).sum();
+        if (report.nanSkips() > 0) {
+            out.printf(Locale.ROOT, "perennial: the NaN guard skipped %d of %d optimizer steps (per task %s;"
+                    + " training.nanPolicy = skip)%n", report.nanSkips(), steps, report.nanSkipsPerTask());
+        }
     }
 
     @Override
@@ -47,12 +66,17 @@ public final class ProgressBar implements RunListener {
     @Override
     public void onStep(StepEvent e) {
         if (!terminal) {
+            if (e.taskStep() == e.taskSteps() && e.skippedSteps() > 0) {
+                out.printf(Locale.ROOT, "task %s: %d of %d steps skipped (non-finite loss or gradient)%n", taskName,
+                        e.skippedSteps(), e.taskSteps());
+            }
             return;
         }
         int filled = (int) (WIDTH * e.taskStep() / Math.max(1, e.taskSteps()));
         String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-        out.printf(Locale.ROOT, "\r%-10s [%s] %d/%d loss %.4f lr %.2e %.0f samples/s", taskName, bar, e.taskStep(),
-                e.taskSteps(), e.loss(), e.learningRate(), e.samplesPerSecond());
+        out.printf(Locale.ROOT, "\r%-10s [%s] %d/%d loss %.4f lr %.2e %.0f samples/s%s", taskName, bar, e.taskStep(),
+                e.taskSteps(), e.loss(), e.learningRate(), e.samplesPerSecond(),
+                e.skippedSteps() > 0 ? " skipped " + e.skippedSteps() : "");
         if (e.taskStep() == e.taskSteps()) {
             out.println();
         }

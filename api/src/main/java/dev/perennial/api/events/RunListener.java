@@ -18,6 +18,14 @@ public interface RunListener {
     default void onRunStart(RunStarted event) {}
 
     /**
+     * Something the user should know that does not stop the run, e.g. a corrupt checkpoint passed over on resume.
+     * It may come before {@link #onRunStart}.
+     *
+     * @param message one line, naming the file or setting
+     */
+    default void onWarning(String message) {}
+
+    /**
      * A task starts training.
      *
      * @param task the task

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param learningRate the base learning rate used
  * @param samplesPerSecond training throughput since the task began
  * @param skipped whether the NaN guard dropped this step
+ * @param skippedSteps the steps of this task the NaN guard dropped so far, this one included
  */
 public record StepEvent(int task, int epoch, long taskStep, long taskSteps, long globalStep, double loss,
-                        Map<String, Double> terms, double learningRate, double samplesPerSecond, boolean skipped) {}
+                        Map<String, Double> terms, double learningRate, double samplesPerSecond, boolean skipped,
+                        long skippedSteps) {}

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.checkpoint.CheckpointException;
+import dev.perennial.api.checkpoint.CheckpointManifest;
 import dev.perennial.api.checkpoint.CheckpointStore;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.config.PluginRef;
 import dev.perennial.api.events.JsonLinesLog;
 import dev.perennial.api.events.RunListener;
+import dev.perennial.api.events.RunStarted;
 import dev.perennial.api.loop.PluginInstance;
 import dev.perennial.api.loop.TrainingLoop;
 import dev.perennial.api.registry.PluginRegistry;
@@ -64,26 +66,57 @@ public final class ExperimentRunner {
      */
     public RunReport run(ExperimentConfig config, String source, List<RunListener> listeners) {
         Path runDir = newRunDirectory(config);
-        ExperimentFiles.writeJson(config, runDir.resolve("experiment.json"));
-        return execute(config, source, runDir, listeners, Optional.empty());
+        try (RunFolderLock lock = RunFolderLock.acquire(runDir)) {
+            ExperimentFiles.writeJson(config, runDir.resolve("experiment.json"));
+            return execute(config, source, runDir, listeners, Optional.empty());
+        }
     }
 
     /**
-     * Continues a run from its newest checkpoint.
+     * Continues a run from its newest intact checkpoint (a corrupt one is passed over with a warning to the
+     * listeners). A run whose last task is checkpointed and whose {@code report.json} exists has nothing left to
+     * do: its report is read back and returned, the files are left as they were, and {@link RunStarted} says so
+     * ({@code resumedFromTask} equals the number of tasks).
      *
      * @param runDirectory the run's folder (with {@code experiment.json} and {@code checkpoints/})
      * @param listeners observers
      * @return the report
+     * @throws dev.perennial.api.RunFolderInUseException when another run holds the folder
+     * @throws CheckpointException when the folder has no checkpoint, or none is intact
      */
     public RunReport resume(Path runDirectory, List<RunListener> listeners) {
         Path file = runDirectory.resolve("experiment.json");
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(runDirectory + " is not a run folder: it has no experiment.json");
         }
-        ExperimentConfig config = ExperimentFiles.read(file);
-        Path checkpoint = new CheckpointStore(runDirectory).latest().orElseThrow(() -> new CheckpointException(
-                runDirectory + " has no checkpoint yet (checkpoints/LATEST is missing); start it again with run"));
-        return execute(config, file.toString(), runDirectory, listeners, Optional.of(checkpoint));
+        try (RunFolderLock lock = RunFolderLock.acquire(runDirectory)) {
+            ExperimentConfig config = ExperimentFiles.read(file);
+            Path checkpoint = new CheckpointStore(runDirectory)
+                    .latest(w -> listeners.forEach(l -> l.onWarning(w)))
+                    .orElseThrow(() -> new CheckpointException(runDirectory + " has no checkpoint yet (checkpoints/"
+                            + " has none); start it again with run"));
+            return execute(config, file.toString(), runDirectory, listeners, Optional.of(checkpoint));
+        }
+    }
+
+    /** The report of a run whose checkpoint has no task left, when its report.json reads; else empty. */
+    private static Optional<RunReport> finishedReport(Path runDir, Path checkpoint, Scenario scenario,
+                                                      List<RunListener> listeners) {
+        CheckpointManifest m = new CheckpointStore(runDir).readManifest(checkpoint);
+        if (m.nextTask() < scenario.tasks().size()) {
+            return Optional.empty();
+        }
+        Path file = runDir.resolve("report.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), RunReport.class));
+        } catch (IOException e) {
+            listeners.forEach(l -> l.onWarning(file + " could not be read (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); writing it again from " + checkpoint));
+            return Optional.empty();
+        }
     }
 
     private RunReport execute(ExperimentConfig config, String source, Path runDir, List<RunListener> listeners,
@@ -97,6 +130,17 @@ public final class ExperimentRunner {
                     config.scenario().config(), new RunContext("scenario", config.scenario().name(), manager, seed,
                             runDir, null), source + ": scenario");
             Scenario scenario = splitter.split(data);
+            if (resume.isPresent()) {
+                Optional<RunReport> finished = finishedReport(runDir, resume.get(), scenario, listeners);
+                if (finished.isPresent()) {
+                    closeIfNeeded(data);
+                    RunStarted started = new RunStarted(config.name(), runDir, manager.getDevice().toString(),
+                            scenario.tasks().stream().map(t -> t.info().name()).toList(), scenario.tasks().size());
+                    listeners.forEach(l -> l.onRunStart(started));
+                    listeners.forEach(l -> l.onRunEnd(finished.get()));
+                    return finished.get();
+                }
+            }
             ScenarioInfo info = scenario.info();
             PluginInstance<Learner> learner = instance(PluginKind.LEARNER, "learner", config.learner(), manager,
                     seed, runDir, info, source);

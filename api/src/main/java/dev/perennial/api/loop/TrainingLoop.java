@@ -102,10 +102,14 @@ public final class TrainingLoop {
     private final List<List<Double>> lossCurves = new ArrayList<>();
     private long globalStep;
     private long nanSkips;
+    private final List<Long> nanSkipsPerTask = new ArrayList<>();
     private int nanRun;
     private double trainSeconds;
     private double evalSeconds;
     private double checkpointSeconds;
+    /** Seconds of the run before this process resumed it (from the checkpoint), and when this process began. */
+    private double earlierSeconds;
+    private long started;
 
     /**
      * Creates the loop.
@@ -127,7 +131,7 @@ public final class TrainingLoop {
      * @return the report
      */
     public RunReport run(Optional<Path> resumeFrom) {
-        long started = System.nanoTime();
+        started = System.nanoTime();
         Scenario scenario = plan.scenario();
         Learner learner = plan.learner().plugin();
         int startTask = 0;
@@ -158,8 +162,12 @@ public final class TrainingLoop {
         } finally {
             workers.shutdownNow();
         }
-        double total = (System.nanoTime() - started) / 1e9;
-        return report(total);
+        return report(totalSeconds());
+    }
+
+    /** The run's seconds so far, over every process that ran it. */
+    private double totalSeconds() {
+        return earlierSeconds + (System.nanoTime() - started) / 1e9;
     }
 
     private void trainTask(Task task, Learner learner, ExecutorService workers,
@@ -170,6 +178,9 @@ public final class TrainingLoop {
         TaskData data = new LoopTaskData(task, workers);
         while (lossCurves.size() <= t) {
             lossCurves.add(new ArrayList<>());
+        }
+        while (nanSkipsPerTask.size() <= t) {
+            nanSkipsPerTask.add(0L);
         }
         if (!midTask) {
             engine.setRandomSeed((int) Seeds.derive(seed, "before-task", t));
@@ -226,10 +237,15 @@ public final class TrainingLoop {
                             globalStep++;
                             taskStep++;
                             lossCurves.get(t).add(r.loss);
+                            long taskSkips = nanSkipsPerTask.get(t) + (skipped ? 1 : 0);
+                            nanSkipsPerTask.set(t, taskSkips);
+                            if (skipped) {
+                                requireSkippedShare(info, taskSkips, taskSteps);
+                            }
                             if (taskStep % training.logEverySteps() == 0 || taskStep == taskSteps) {
                                 double sps = samples / Math.max(1e-9, (System.nanoTime() - trainStart) / 1e9);
                                 StepEvent ev = new StepEvent(t, epoch, taskStep, taskSteps, globalStep, r.loss,
-                                        r.terms, lr, sps, skipped);
+                                        r.terms, lr, sps, skipped, taskSkips);
                                 listeners.forEach(l -> l.onStep(ev));
                             }
                             int every = plan.config().checkpointEverySteps();
@@ -262,7 +278,35 @@ public final class TrainingLoop {
         checkpoint("task-" + t, t + 1, 0, 0, 0);
     }
 
-    private record StepResult(double loss, Map<String, Double> terms) {}
+    /**
+     * A step's loss; its terms' values when read (logging steps), and the term arrays of the step's manager,
+     * valid until the step ends, to read the terms of a non-finite step.
+     */
+    private record StepResult(double loss, Map<String, Double> terms, Map<String, NDArray> termArrays) {
+        Map<String, Double> termsRead() {
+            if (!terms.isEmpty()) {
+                return terms;
+            }
+            Map<String, Double> values = new LinkedHashMap<>();
+            termArrays.forEach((k, v) -> values.put(k, v.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .getDouble()));
+            return values;
+        }
+    }
+
+    /**
+     * Fails once more than {@code training.maxSkippedShare} of a task's steps were skipped: from then on the
+     * share stays above it whatever the remaining steps do, and the task's model learned from too few steps.
+     */
+    private void requireSkippedShare(TaskInfo task, long skippedSteps, long taskSteps) {
+        if (skippedSteps > training.maxSkippedShare() * taskSteps) {
+            throw new NonFiniteLossException(String.format(java.util.Locale.ROOT,
+                    "task %s: %d of its %d steps were skipped for a non-finite loss or gradient (training.nanPolicy"
+                            + " = skip), more than training.maxSkippedShare = %s allows; lower the learning rate"
+                            + " or find the loss term that overflows", task.name(), skippedSteps, taskSteps,
+                    training.maxSkippedShare()));
+        }
+    }
 
     private StepResult forwardBackward(Batch batch, Learner learner, LoopStepContext ctx, boolean logTerms) {
         for (PluginInstance<Augmenter> a : plan.augmenters()) {
@@ -327,7 +371,7 @@ public final class TrainingLoop {
         plan.sampler().ifPresent(s -> student.perSampleLoss().ifPresent(p ->
                 s.plugin().observe(seen.sampleIds(), p.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                         .toFloatArray())));
-        return new StepResult(loss, values);
+        return new StepResult(loss, values, all);
     }
 
     /** Guards against NaN/Inf, clips, and updates; returns whether the step was skipped. */
@@ -349,7 +393,7 @@ public final class TrainingLoop {
             nanSkips++;
             nanRun++;
             String what = "task " + task.name() + " step " + globalStep + ": loss " + r.loss + ", gradient norm "
-                    + norm + ", terms " + r.terms;
+                    + norm + ", terms " + r.termsRead();
             if (training.nanPolicy() == TrainingConfig.NanPolicy.FAIL) {
                 throw new NonFiniteLossException(what + " (training.nanPolicy = fail)");
             }
@@ -542,11 +586,27 @@ public final class TrainingLoop {
             CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT, plan.config().seed(),
                     nextTask, nextEpoch, nextBatch, globalStep, taskStep, List.copyOf(matrixRows), beforeTraining,
                     copyCurves(), nanSkips, records, "model.safetensors", "optimizer.safetensors",
-                    Map.of("experiment", plan.config().name(), "otherMetrics", otherRows));
+                    Map.of("experiment", plan.config().name()), null, timings(totalSeconds()), otherRowsCopy(),
+                    List.copyOf(nanSkipsPerTask));
             Path dir = store.write(tag, manifest, files);
             listeners.forEach(l -> l.onCheckpoint(dir));
         }
         checkpointSeconds += (System.nanoTime() - start) / 1e9;
+    }
+
+    private Map<String, List<double[]>> otherRowsCopy() {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        otherRows.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
+    private Map<String, Double> timings(double totalSeconds) {
+        Map<String, Double> timings = new LinkedHashMap<>();
+        timings.put("total", totalSeconds);
+        timings.put("train", trainSeconds);
+        timings.put("evaluate", evalSeconds);
+        timings.put("checkpoint", checkpointSeconds);
+        return timings;
     }
 
     private List<List<Double>> copyCurves() {
@@ -627,17 +687,58 @@ public final class TrainingLoop {
         m.lossHistory().forEach(c -> lossCurves.add(new ArrayList<>(c)));
         globalStep = m.globalStep();
         nanSkips = m.nanSkips();
-        Object other = m.extra() == null ? null : m.extra().get("otherMetrics");
-        if (other instanceof Map<?, ?> om) {
-            om.forEach((k, v) -> {
-                List<double[]> rows = new ArrayList<>();
-                for (Object row : (List<?>) v) {
-                    rows.add(((List<?>) row).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray());
-                }
-                otherRows.put((String) k, rows);
-            });
+        if (m.nanSkipsPerTask() != null) {
+            nanSkipsPerTask.addAll(m.nanSkipsPerTask());
+        }
+        if (m.timings() != null) {
+            earlierSeconds = m.timings().getOrDefault("total", 0.0);
+            trainSeconds += m.timings().getOrDefault("train", 0.0);
+            evalSeconds += m.timings().getOrDefault("evaluate", 0.0);
+            checkpointSeconds += m.timings().getOrDefault("checkpoint", 0.0);
+        }
+        if (m.otherMatrixRows() != null) {
+            m.otherMatrixRows().forEach((k, v) -> otherRows.put(k, new ArrayList<>(v)));
+        } else {
+            legacyOtherRows(dir, m.extra() == null ? null : m.extra().get("otherMetrics"));
         }
         return m;
+    }
+
+    /** Format 1 kept the other metrics' rows in {@code extra.otherMetrics}, empty cells as the string "NaN". */
+    private void legacyOtherRows(Path dir, Object other) {
+        if (!(other instanceof Map<?, ?> om)) {
+            return;
+        }
+        om.forEach((k, v) -> {
+            List<double[]> rows = new ArrayList<>();
+            if (!(v instanceof List<?> list)) {
+                throw new CheckpointException(dir.resolve("manifest.json") + ": extra.otherMetrics." + k
+                        + " is not a list of rows");
+            }
+            for (Object row : list) {
+                if (!(row instanceof List<?> cells)) {
+                    throw new CheckpointException(dir.resolve("manifest.json") + ": extra.otherMetrics." + k
+                            + " has a row that is not a list: " + row);
+                }
+                rows.add(cells.stream().mapToDouble(x -> cell(dir, x)).toArray());
+            }
+            otherRows.put(String.valueOf(k), rows);
+        });
+    }
+
+    private static double cell(Path dir, Object x) {
+        if (x == null) {
+            return Double.NaN;
+        }
+        if (x instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(x.toString());
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(dir.resolve("manifest.json") + ": a matrix cell is '" + x
+                    + "'; expected a number, null or \"NaN\"", e);
+        }
     }
 
     private static void loadPlugin(Path dir, Map<String, PluginRecord> bySlot, PluginInstance<?> p,
@@ -683,11 +784,7 @@ public final class TrainingLoop {
             StepContext ctx = new LoopStepContext(m, n - 1, 0, globalStep, false, 0, 0);
             values.put("learner", plan.learner().plugin().saveState(ctx).values());
         }
-        Map<String, Double> timings = new LinkedHashMap<>();
-        timings.put("total", totalSeconds);
-        timings.put("train", trainSeconds);
-        timings.put("evaluate", evalSeconds);
-        timings.put("checkpoint", checkpointSeconds);
+        Map<String, Double> timings = timings(totalSeconds);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("java", System.getProperty("java.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -698,7 +795,7 @@ public final class TrainingLoop {
                 plan.manager().getDevice().toString(), plugins,
                 plan.scenario().tasks().stream().map(t -> t.info().name()).toList(), plan.metrics().get(0).name(),
                 matrix, beforeTraining, AccuracyMatrix.fromRows(n, matrix, beforeTraining).summary(), others, copyCurves(),
-                nanSkips, timings, values, env);
+                nanSkips, timings, values, env, List.copyOf(nanSkipsPerTask));
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -79,7 +79,7 @@ class OptimizerTest {
     @Test
     void cosineScheduleWarmsUpThenDecaysToTheFloor() {
         TrainingConfig c = new TrainingConfig(TrainingConfig.Optimizer.SGD, 0.1, 0.9, false, 0, 0.9, 0.999, 1e-8,
-                TrainingConfig.Schedule.COSINE, 10, 0.001, 1, 8, 8, 1, 0, TrainingConfig.NanPolicy.SKIP, 3,
+                TrainingConfig.Schedule.COSINE, 10, 0.001, 1, 8, 8, 1, 0, TrainingConfig.NanPolicy.SKIP, 3, 0.5,
                 Map.of(), List.of(), true, 1, 2, 1);
         LearningRateSchedule s = new LearningRateSchedule(c, 110);
         assertEquals(0.01, s.at(0), 1e-12);
