@@ -80,7 +80,8 @@ public final class PerennialCli {
                         err.println(USAGE);
                         return 2;
                     }
-                    RunReport report = Perennial.resume(Path.of(args[1]), new ProgressBar());
+                    RunReport report = Perennial.resume(Path.of(args[1]),
+                            new ProgressBar(err, System.console() != null));
                     printEnd(report, out);
                     return 0;
                 }
