@@ -110,6 +110,8 @@ public final class TrainingLoop {
     /** Seconds of the run before this process resumed it (from the checkpoint), and when this process began. */
     private double earlierSeconds;
     private long started;
+    /** When the current task's gradient steps began (System.nanoTime), 0 outside them. */
+    private long trainingSince;
 
     /**
      * Creates the loop.
@@ -207,6 +209,7 @@ public final class TrainingLoop {
         long taskStep = firstTaskStep;
         long samples = 0;
         long trainStart = System.nanoTime();
+        trainingSince = trainStart;
         for (int epoch = firstEpoch; epoch < epochs; epoch++) {
             int[] order = epochOrder(task, epoch);
             int startAt = epoch == firstEpoch ? firstBatch : 0;
@@ -266,6 +269,7 @@ public final class TrainingLoop {
             }
         }
         trainSeconds += (System.nanoTime() - trainStart) / 1e9;
+        trainingSince = 0;
         engine.setRandomSeed((int) Seeds.derive(seed, "after-task", t));
         learner.afterTask(info, data);
         List<double[]> rows = evaluateAll(learner, t, workers);
@@ -603,7 +607,8 @@ public final class TrainingLoop {
     private Map<String, Double> timings(double totalSeconds) {
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("total", totalSeconds);
-        timings.put("train", trainSeconds);
+        // A mid-task checkpoint counts the task's training so far, which a resume carries on from.
+        timings.put("train", trainSeconds + (trainingSince == 0 ? 0 : (System.nanoTime() - trainingSince) / 1e9));
         timings.put("evaluate", evalSeconds);
         timings.put("checkpoint", checkpointSeconds);
         return timings;
