@@ -26,11 +26,15 @@ public enum ActivationFunction {
             return Activation.relu(x);
         }
     },
-    /** SiLU / swish, x·σ(x) (LLaMA's gate). */
+    /**
+     * SiLU / swish, x·σ(x) (LLaMA's gate). Not DJL's {@code Activation.swish(x, 1)}: that computes
+     * {@code x.mul(β)} with a from-blob scalar it closes at once, which autograd keeps for the backward pass; a
+     * collection before backward then made the LLaVA decoder's gradients read freed memory (issue 16).
+     */
     SILU {
         @Override
         public NDArray apply(NDArray x) {
-            return Activation.swish(x, 1f);
+            return x.mul(Activation.sigmoid(x));
         }
     };
 
