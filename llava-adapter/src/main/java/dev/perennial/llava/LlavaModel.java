@@ -15,6 +15,7 @@ import dev.perennial.models.clip.ClipVisionModel;
 import dev.perennial.models.llama.KvCache;
 import dev.perennial.models.llama.LlamaForCausalLM;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,7 +266,9 @@ public final class LlavaModel extends FixedShapeBlock {
                 flat[k++] = id == config.imageTokenIndex() ? config.padTokenId() : id;
             }
         }
-        NDArray text = embedTokens(store, manager.create(flat), training);
+        // Owned copies: a from-blob array's views (the embedding's saved indices, the label slices) would outlive
+        // its Java buffer (issue 16).
+        NDArray text = embedTokens(store, Owned.longs(manager, flat), training);
         int t = config.imageFeatureTokens();
         int[] lengths = new int[b];
         int maxLength = 0;
@@ -316,9 +319,9 @@ public final class LlavaModel extends FixedShapeBlock {
             offset += ids.length;
         }
         NDArray embeds = NDArrays.stack(rows, 0);
-        NDArray attention = manager.create(mask, new Shape(b, maxLength));
+        NDArray attention = Owned.longs(manager, mask, new Shape(b, maxLength));
         Shape shape = new Shape(b, maxLength);
-        Optional<NDArray> labelArray = batch.labels().map(l -> manager.create(labels, shape));
+        Optional<NDArray> labelArray = batch.labels().map(l -> Owned.longs(manager, labels, shape));
         return new MultimodalSequences(embeds, attention, labelArray, lengths);
     }
 

@@ -12,6 +12,7 @@ import dev.perennial.llava.MultimodalSequences;
 import dev.perennial.llava.PaddingSide;
 import dev.perennial.llava.text.LlavaTokenizer;
 import dev.perennial.models.llama.KvCache;
+import dev.perennial.models.nn.Owned;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class LlavaGenerator {
                 try (NDManager step = run.newSubManager()) {
                     NDArray out;
                     if (cache != null) {
-                        NDArray embeds = model.embedTokens(store, step.create(next).reshape(b, 1), false);
+                        NDArray embeds = model.embedTokens(store, Owned.longs(step, next, new Shape(b, 1)), false);
                         out = model.decode(store, embeds, mask(step, prefixMask, b, prefixLength, t + 1),
                                 Optional.of(cache));
                     } else {
@@ -118,7 +119,7 @@ public final class LlavaGenerator {
                                 so[i * (t + 1) + k] = k < generated.get(i).size() ? generated.get(i).get(k) : eos;
                             }
                         }
-                        NDArray tail = model.embedTokens(store, step.create(so).reshape(b, t + 1), false);
+                        NDArray tail = model.embedTokens(store, Owned.longs(step, so, new Shape(b, t + 1)), false);
                         NDArray embeds = prefix.inputsEmbeds().concat(tail, 1);
                         embeds.attach(step);
                         out = model.decode(store, embeds, mask(step, prefixMask, b, prefixLength, t + 1),
@@ -154,7 +155,7 @@ public final class LlavaGenerator {
             System.arraycopy(prefixMask, i * prefixLength, mask, i * total, prefixLength);
             Arrays.fill(mask, i * total + prefixLength, (i + 1) * total, 1L);
         }
-        return manager.create(mask, new Shape(b, total));
+        return Owned.longs(manager, mask, new Shape(b, total));
     }
 
     private static int firstStop(String text, List<String> stops) {

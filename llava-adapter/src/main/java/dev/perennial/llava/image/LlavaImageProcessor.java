@@ -3,6 +3,7 @@ package dev.perennial.llava.image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 import java.util.List;
 
 /**
@@ -155,6 +156,6 @@ public record LlavaImageProcessor(int size, float[] mean, float[] std, AspectMod
         for (int i = 0; i < images.size(); i++) {
             System.arraycopy(pixels(images.get(i)), 0, all, i * per, per);
         }
-        return manager.create(all, new Shape(images.size(), 3, size, size));
+        return Owned.floats(manager, all, new Shape(images.size(), 3, size, size)); // owns its memory (issue 16)
     }
 }

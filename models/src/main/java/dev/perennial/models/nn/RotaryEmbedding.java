@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embeddings (Su et al. 2021, RoFormer eq. 34) in the "rotate half" layout of HF
@@ -59,7 +60,7 @@ public final class RotaryEmbedding {
         NDArray positions = manager.arange(offset, offset + length, 1, DataType.INT64)
                 .toType(DataType.FLOAT32, false)
                 .reshape(length, 1);
-        NDArray freqs = positions.mul(manager.create(inverseFrequencies).reshape(1, headDim / 2));
+        NDArray freqs = positions.mul(Owned.floats(manager, inverseFrequencies, new Shape(1, headDim / 2)));
         NDArray angles = freqs.concat(freqs, -1);
         return new NDList(angles.cos(), angles.sin());
     }
