@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * the resume too and resumes again) and compare the final {@code report.json} and {@code metrics.jsonl} loss curve
  * bit for bit with the reference ({@link RunComparison}).
  *
- * <p>Kill points, taken in turn: {@code mid-task} (after a random logged step past the first checkpoint),
- * {@code task-boundary} (at the start of a random later task, right after the boundary checkpoint),
+ * <p>Kill points, taken in turn (all five, or those of {@code --points}): {@code mid-task} (after a random logged
+ * step past the first checkpoint), {@code task-boundary} (at the start of a random later task, right after the boundary checkpoint),
  * {@code evaluation} (right after the last step of a random task is logged, while the task is evaluated),
  * {@code checkpoint-write} (after a random step, as soon as a {@code checkpoints/.*.partial} folder appears; the
  * trial records whether the folder was still there after the kill) and {@code chained} (a mid-task kill, then the
@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * <b>differing</b> (with the first differing field).
  *
  * <p>Usage: {@code bin/benchmark resume.KillResumeStress [--configs finetune,lwf,...] [--kills 10]
- * [--gc default,stress] [--seed 16] [--run-seed S] [--json benchmarks/results/kill-resume.json]
+ * [--gc default,stress] [--points mid-task,task-boundary,evaluation,checkpoint-write,chained] [--seed 16] [--run-seed S] [--json benchmarks/results/kill-resume.json]
  * [--work benchmarks/target/kill-resume] [--threads 1] [--timeout-s 900] [--no-repeat] [--keep]}.
  * Needs {@code samples/target} (jar and lib/) and the plugin jars built:
  * {@code mvn -B -o -q install -DskipTests -pl samples,plugins/deepfake,benchmarks -am}.
@@ -71,13 +71,24 @@ public final class KillResumeStress {
         KillPoint(String label) {
             this.label = label;
         }
+
+        static KillPoint of(String label) {
+            for (KillPoint k : values()) {
+                if (k.label.equals(label)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("--points: unknown '" + label + "'; known: mid-task, task-boundary, "
+                    + "evaluation, checkpoint-write, chained");
+        }
     }
 
     /** What a trial ended as. */
     enum Outcome { IDENTICAL, DIFFERING, FAILED, ABORT, MISSED }
 
     private record Options(List<String> configs, int kills, List<String> gcModes, long seed, Long runSeed,
-            Path json, Path work, int threads, long timeoutSeconds, boolean repeat, boolean keep, Path root) {
+            Path json, Path work, int threads, long timeoutSeconds, boolean repeat, boolean keep, Path root,
+            List<KillPoint> points) {
 
         static Options parse(String[] args) {
             List<String> configs = CONFIGS;
@@ -92,6 +103,7 @@ public final class KillResumeStress {
             boolean repeat = true;
             boolean keep = false;
             Path root = Path.of(".");
+            List<KillPoint> points = List.of(KillPoint.values());
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -113,9 +125,10 @@ public final class KillResumeStress {
                             case "--threads" -> threads = Integer.parseInt(v);
                             case "--timeout-s" -> timeout = Long.parseLong(v);
                             case "--root" -> root = Path.of(v);
+                            case "--points" -> points = Stream.of(v.split(",")).map(KillPoint::of).toList();
                             default -> throw new IllegalArgumentException("unknown option " + a + "; options: "
                                     + "--configs --kills --gc --seed --run-seed --json --work --threads --timeout-s "
-                                    + "--root --no-repeat --keep");
+                                    + "--root --points --no-repeat --keep");
                         }
                     }
                 }
@@ -134,7 +147,7 @@ public final class KillResumeStress {
                 throw new IllegalArgumentException("--kills must be >= 0");
             }
             return new Options(configs, kills, gc, seed, runSeed, json, work.toAbsolutePath(), threads, timeout,
-                    repeat, keep, root.toAbsolutePath().normalize());
+                    repeat, keep, root.toAbsolutePath().normalize(), points);
         }
     }
 
@@ -266,7 +279,7 @@ public final class KillResumeStress {
         SplittableRandom random = new SplittableRandom(o.seed * 31 + config.hashCode());
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < o.kills; i++) {
-            KillPoint kp = KillPoint.values()[i % KillPoint.values().length];
+            KillPoint kp = o.points.get(i % o.points.size());
             Trial t = trial(o, cmd, env, yaml, refDir, plan, kp, random, base.resolve("trial-" + i), i);
             trials.add(t);
             System.out.printf(Locale.ROOT, "  %s/%s trial %d %-16s %-28s kills %d -> %s%s%n", config, gc, i, kp.label,
@@ -582,6 +595,7 @@ public final class KillResumeStress {
         opts.put("gc", o.gcModes);
         opts.put("seed", o.seed);
         opts.put("runSeed", o.runSeed);
+        opts.put("points", o.points.stream().map(k -> k.label).toList());
         opts.put("threads", o.threads);
         opts.put("repeatReference", o.repeat);
         json.put("options", opts);
