@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Scalars;
 
 /**
  * torchvision's {@code Conv2dNormActivation} as MobileNetV2 uses it: convolution (child {@code 0}, no bias,
@@ -22,7 +23,9 @@ final class ConvBnReLU6 extends FixedShapeBlock {
     }
 
     NDArray forward(ParameterStore store, NDArray x, boolean training) {
-        return Activation.relu6(norm.forward(store, conv.forward(store, x, training), training));
+        // min(relu(x), 6) as DJL's Activation.relu6, but with the 6 an array of the step's manager: relu6 takes the
+        // minimum with a from-blob scalar it closes at once, which autograd keeps for the backward pass.
+        return Scalars.minimum(Activation.relu(norm.forward(store, conv.forward(store, x, training), training)), 6f);
     }
 
     @Override

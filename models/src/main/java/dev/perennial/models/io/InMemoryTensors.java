@@ -3,6 +3,7 @@ package dev.perennial.models.io;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,8 +29,7 @@ final class InMemoryTensors implements TensorSource {
 
     @Override
     public NDArray read(String name, NDManager manager) {
-        NDArray copy = get(name).duplicate();
-        copy.attach(manager);
+        NDArray copy = Owned.keep(get(name), manager);
         copy.setName(name);
         return copy;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -167,15 +168,10 @@ public final class SafetensorsFile implements TensorSource {
         }
         ByteBuffer raw = region(info).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer converted = convert(info, raw);
-        NDArray array = manager.create(converted, info.shape(), type);
-        boolean intoMapping = access == Access.MEMORY_MAP && converted == raw;
-        if (intoMapping && !manager.getDevice().isGpu()) {
-            // The engine wraps a direct buffer without copying (torch::from_blob); copy once so the tensor owns
-            // writable memory instead of pointing into the read-only mapping.
-            NDArray owned = array.duplicate();
-            array.close();
-            array = owned;
-        }
+        // The engine wraps a direct buffer without copying (torch::from_blob), the mapping or a Java buffer that
+        // only the wrapping NDArray keeps alive: the owned copy holds its own writable memory, so views of it and
+        // arrays that outlive this one stay valid (models.nn.Owned).
+        NDArray array = Owned.of(manager, converted, info.shape(), type);
         array.setName(name);
         return array;
     }

@@ -2,6 +2,7 @@ package dev.perennial.models.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.perennial.models.nn.Owned;
 
 /**
  * The keys and values of every decoder layer for the positions seen so far, for incremental generation.
@@ -63,10 +64,8 @@ public final class KvCache implements AutoCloseable {
         NDArray k;
         NDArray v;
         if (oldK == null) {
-            k = newKeysTransposed.duplicate();
-            v = newValues.duplicate();
-            k.attach(manager);
-            v.attach(manager);
+            k = Owned.keep(newKeysTransposed, manager);
+            v = Owned.keep(newValues, manager);
         } else {
             if (oldK.getShape().get(0) != newKeysTransposed.getShape().get(0)) {
                 throw new IllegalArgumentException(

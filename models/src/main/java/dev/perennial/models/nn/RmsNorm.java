@@ -54,10 +54,10 @@ public final class RmsNorm extends FixedShapeBlock {
             // As HF's LlamaRMSNorm: normalise in float32, because x² overflows float16 for |x| > 256 (LLaMA's
             // residual stream has such outliers). Not in training: DJL's toType detaches from autograd.
             NDArray wide = x.toType(DataType.FLOAT32, false);
-            NDArray rms = wide.square().mean(new int[] {-1}, true).add(eps).sqrt();
+            NDArray rms = Scalars.add(wide.square().mean(new int[] {-1}, true), eps).sqrt();
             return wide.div(rms).toType(DataType.FLOAT16, false).mul(value(store, weight, x, training));
         }
-        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        NDArray rms = Scalars.add(x.square().mean(new int[] {-1}, true), eps).sqrt();
         return x.div(rms).mul(value(store, weight, x, training));
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 
 /**
  * Resizes a learned absolute position embedding to another patch grid, as timm's
@@ -107,7 +108,7 @@ public final class PositionEmbeddingResampler {
             }
         }
         NDManager manager = posEmbed.getManager();
-        return manager.create(out, new Shape(1, prefixTokens + (long) newHeight * newWidth, d));
+        return Owned.floats(manager, out, new Shape(1, prefixTokens + (long) newHeight * newWidth, d));
     }
 
     /**
