@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  *
  * <p>A trial is an <b>abort</b> when any of its JVMs ended with status 134/135/136/139, left an {@code hs_err_pid}
  * file, or printed a glibc heap-corruption or JVM fatal-error message; <b>failed</b> when a resume exited non-zero
- * (or timed out) otherwise; <b>missed</b> when the run ended before the kill point; else <b>bit-identical</b> or
+ * (or timed out), or the first run ended with an error before the kill point; <b>missed</b> when it finished
+ * before the kill point; else <b>bit-identical</b> or
  * <b>differing</b> (with the first differing field).
  *
  * <p>Usage: {@code bin/benchmark resume.KillResumeStress [--configs finetune,lwf,...] [--kills 10]
@@ -378,7 +379,9 @@ public final class KillResumeStress {
                 exits.add(exit);
             }
             String abort = child.abort(exit);
-            String outcome = abort != null ? Outcome.ABORT.name() : Outcome.MISSED.name();
+            // A run that ended on its own with an error before the kill point failed; one that finished was missed.
+            String outcome = abort != null ? Outcome.ABORT.name()
+                    : exit == 0 ? Outcome.MISSED.name() : Outcome.FAILED.name();
             return new Trial(index, kp.label, target, 0, null, outcome, abort != null ? null
                     : "run ended (exit " + exit + ") before the kill point", exits, abort, 0, seconds(t0));
         }
