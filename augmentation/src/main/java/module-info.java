@@ -6,6 +6,7 @@
  */
 module dev.perennial.augmentation {
     requires transitive dev.perennial.spi;
+    requires dev.perennial.models;
 
     exports dev.perennial.augmentation;
     exports dev.perennial.augmentation.deda;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.ImageShape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.PluginState;
@@ -220,10 +221,10 @@ public final class DecoupledAugmenter implements Augmenter {
         }
         NDManager manager = step.manager();
         Batch result = batch.withInput(config.imageInput(),
-                manager.create(out, s.toShape()).toDevice(image.getDevice(), false));
+                Owned.floats(manager, out, s.toShape()).toDevice(image.getDevice(), false));
         if (batch.hasInput(config.maskInput())) {
             NDArray original = batch.input(config.maskInput());
-            NDArray newMasks = manager.create(outMasks, new Shape(s.batch(), 1, s.height(), s.width()))
+            NDArray newMasks = Owned.floats(manager, outMasks, new Shape(s.batch(), 1, s.height(), s.width()))
                     .reshape(original.getShape()).toType(original.getDataType(), false)
                     .toDevice(original.getDevice(), false);
             result = result.withInput(config.maskInput(), newMasks);
@@ -297,7 +298,7 @@ public final class DecoupledAugmenter implements Augmenter {
             for (int i = 0; i < items.size(); i++) {
                 System.arraycopy(items.get(i), 0, flat, i * pools.itemLength(), pools.itemLength());
             }
-            tensors.put(prefix + cls, step.manager().create(flat,
+            tensors.put(prefix + cls, Owned.floats(step.manager(), flat,
                     new Shape(items.size(), planes, imageSize.height(), imageSize.width())));
             seen.put(Long.toString(cls), pools.seen(cls));
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.DiscreteFourierTransform2d;
 import dev.perennial.augmentation.GaussianBlur;
 import dev.perennial.augmentation.ImageShape;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
 
@@ -56,7 +57,7 @@ public final class SpectralResidualSaliency implements MaskProvider {
             float[] m = mask(one, s.channels(), s.height(), s.width());
             System.arraycopy(m, 0, masks, b * s.planeSize(), s.planeSize());
         }
-        return step.manager().create(masks, new Shape(s.batch(), 1, s.height(), s.width()));
+        return Owned.floats(step.manager(), masks, new Shape(s.batch(), 1, s.height(), s.width()));
     }
 
     /**

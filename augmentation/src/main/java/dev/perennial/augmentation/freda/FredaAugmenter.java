@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.ImageShape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
@@ -80,7 +81,7 @@ public final class FredaAugmenter implements Augmenter {
         }
         float[] mask = FrequencyMix.lowFrequencyMask(s.height(), s.width(), config.radius(), shape);
         NDArray mixed = FrequencyMix.mix(real, image, mask, mixing, transform, config.clip());
-        NDArray pick = step.manager().create(chosen, new Shape(s.batch(), 1, 1, 1)).toDevice(image.getDevice(), false);
+        NDArray pick = Owned.floats(step.manager(), chosen, new Shape(s.batch(), 1, 1, 1)).toDevice(image.getDevice(), false);
         NDArray out = mixed.mul(pick).add(image.mul(pick.neg().add(1f)));
         return batch.withInput(config.imageInput(), out);
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 
 /**
  * The FreDA mix as a pure function on arrays (specs/deepfake.md §A.1.2):
@@ -151,7 +152,7 @@ public final class FrequencyMix {
                 // M ≡ 1: F_a = F_r, so x_a = x_r exactly (Q1); skip the round trip's rounding.
                 result = real.duplicate();
             } else {
-                NDArray m = scope.create(mask, new Shape(h, w)).toDevice(real.getDevice(), false);
+                NDArray m = Owned.floats(scope, mask, new Shape(h, w)).toDevice(real.getDevice(), false);
                 result = switch (mixing) {
                     case COMPLEX -> {
                         // Linearity: x_a = x_f + Re(iFFT2(M ⊙ FFT2(x_r − x_f))), one transform pair.
@@ -237,8 +238,8 @@ public final class FrequencyMix {
             }
         }
         return new NDArray[] {
-            scope.create(c, new Shape(n, n)).toDevice(like.getDevice(), false),
-            scope.create(s, new Shape(n, n)).toDevice(like.getDevice(), false)
+            Owned.floats(scope, c, new Shape(n, n)).toDevice(like.getDevice(), false),
+            Owned.floats(scope, s, new Shape(n, n)).toDevice(like.getDevice(), false)
         };
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.BetaDistribution;
 import dev.perennial.augmentation.ImageShape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.LabelMix;
@@ -51,8 +52,8 @@ public final class CutmixAugmenter implements Augmenter {
         long[] perm = BatchPermutation.draw(shape.batch(), random);
         CutmixBox box = CutmixBox.draw(lambda, shape.height(), shape.width(), random);
         NDManager manager = step.manager();
-        NDArray index = manager.create(perm).toDevice(image.getDevice(), false);
-        NDArray inBox = manager.create(box.plane(), new Shape(1, 1, shape.height(), shape.width()))
+        NDArray index = Owned.longs(manager, perm).toDevice(image.getDevice(), false);
+        NDArray inBox = Owned.floats(manager, box.plane(), new Shape(1, 1, shape.height(), shape.width()))
                 .toDevice(image.getDevice(), false);
         NDArray partner = image.get(new NDIndex("{}", index));
         NDArray mixed = image.mul(inBox.neg().add(1f)).add(partner.mul(inBox));
@@ -60,6 +61,6 @@ public final class CutmixAugmenter implements Augmenter {
         Arrays.fill(weights, (float) box.keptFraction());
         NDArray secondLabels = labels.get(new NDIndex("{}", index.toDevice(labels.getDevice(), false)));
         return batch.withInput(config.imageInput(), mixed)
-                .withLabelMix(new LabelMix(secondLabels, manager.create(weights).toDevice(labels.getDevice(), false)));
+                .withLabelMix(new LabelMix(secondLabels, Owned.floats(manager, weights).toDevice(labels.getDevice(), false)));
     }
 }

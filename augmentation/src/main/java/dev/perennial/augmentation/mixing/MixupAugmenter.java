@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.BetaDistribution;
 import dev.perennial.augmentation.ImageShape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.LabelMix;
@@ -57,8 +58,10 @@ public final class MixupAugmenter implements Augmenter {
         }
         long[] perm = BatchPermutation.draw(n, random);
         NDManager manager = step.manager();
-        NDArray index = manager.create(perm);
-        NDArray weights = manager.create(lambda);
+        // Owned: autograd keeps views of the weights (w below) past this step's arrays; a from-blob wrap of the
+        // Java buffer made the loop's gradients NaN once the collector freed it.
+        NDArray index = Owned.longs(manager, perm);
+        NDArray weights = Owned.floats(manager, lambda);
         NDArray w = weights.reshape(new Shape(n, 1, 1, 1)).toDevice(image.getDevice(), false);
         NDArray partner = image.get(new NDIndex("{}", index.toDevice(image.getDevice(), false)));
         NDArray mixed = image.mul(w).add(partner.mul(w.neg().add(1f)));

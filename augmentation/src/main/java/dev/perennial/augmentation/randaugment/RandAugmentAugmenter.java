@@ -3,6 +3,7 @@ package dev.perennial.augmentation.randaugment;
 import ai.djl.ndarray.NDArray;
 import dev.perennial.augmentation.ImageShape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
@@ -48,7 +49,7 @@ public final class RandAugmentAugmenter implements Augmenter {
             }
             System.arraycopy(one, 0, all, b * size, size);
         }
-        NDArray out = step.manager().create(all, shape.toShape()).toDevice(image.getDevice(), false);
+        NDArray out = Owned.floats(step.manager(), all, shape.toShape()).toDevice(image.getDevice(), false);
         return batch.withInput(config.imageInput(), out);
     }
 }
