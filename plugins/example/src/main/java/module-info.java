@@ -1,9 +1,11 @@
 /**
- * The smallest complete Perennial plugin, built against the SPI only: the template for plugin authors.
+ * The smallest complete Perennial plugin, built against the SPI and {@code dev.perennial.models} (for
+ * {@code models.nn.Owned}) only: the template for plugin authors.
  *
  * <p>What a plugin module declares:
  * <ul>
- *   <li>{@code requires dev.perennial.spi} (which brings {@code ai.djl.api} along); nothing from
+ *   <li>{@code requires dev.perennial.spi} (which brings {@code ai.djl.api} along) and, for arrays that own
+ *       their memory ({@code models.nn.Owned}), {@code requires dev.perennial.models}; nothing from
  *       {@code dev.perennial.api}: a plugin directory refuses modules that require anything but the SPI,
  *       {@code dev.perennial.models}, {@code ai.djl.api} and {@code java.*};</li>
  *   <li>{@code provides} for each provider (and the same class in
@@ -15,6 +17,7 @@
  */
 module dev.perennial.example {
     requires dev.perennial.spi;
+    requires dev.perennial.models;
 
     exports dev.perennial.example;
 

@@ -12,6 +12,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.LabelMix;
 import dev.perennial.spi.Learner;
@@ -197,7 +198,9 @@ public final class LinearSoftmaxLearner implements Learner {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) (random.nextGaussian() * std);
             }
-            return manager.create(values, shape).toType(dataType, false);
+            // Owned: an array that owns its memory; manager.create(float[]) would wrap a Java buffer that only the
+            // NDArray object keeps alive (docs/plugin-authors.md, "Native memory: who owns an array").
+            return Owned.as(Owned.floats(manager, values, shape), dataType);
         }
     }
 }

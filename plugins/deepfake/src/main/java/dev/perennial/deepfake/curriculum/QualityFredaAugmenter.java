@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.freda.FredaConfig;
 import dev.perennial.augmentation.freda.FrequencyMix;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
@@ -67,7 +68,7 @@ public final class QualityFredaAugmenter implements Augmenter {
         long[] pickShape = new long[s.dimension()];
         java.util.Arrays.fill(pickShape, 1);
         pickShape[0] = ids.length;
-        NDArray pick = step.manager().create(chosen, new Shape(pickShape)).toDevice(image.getDevice(), false);
+        NDArray pick = Owned.floats(step.manager(), chosen, new Shape(pickShape)).toDevice(image.getDevice(), false);
         NDArray out = mixed.mul(pick).add(image.mul(pick.neg().add(1f)));
         return batch.withInput(freda.imageInput(), out);
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
@@ -53,9 +54,9 @@ public final class FramePhotometricAugmenter implements Augmenter {
             contrast[i] = (float) (1 + (2 * random.nextDouble() - 1) * config.contrast());
         }
         Shape perSample = new Shape(b, 1, 1, 1);
-        NDArray f = step.manager().create(flip, perSample).toDevice(x.getDevice(), false);
-        NDArray br = step.manager().create(brightness, perSample).toDevice(x.getDevice(), false);
-        NDArray ct = step.manager().create(contrast, perSample).toDevice(x.getDevice(), false);
+        NDArray f = Owned.floats(step.manager(), flip, perSample).toDevice(x.getDevice(), false);
+        NDArray br = Owned.floats(step.manager(), brightness, perSample).toDevice(x.getDevice(), false);
+        NDArray ct = Owned.floats(step.manager(), contrast, perSample).toDevice(x.getDevice(), false);
         NDArray mean = x.reshape(b, -1).mean(new int[] {1}).reshape(perSample);
         NDArray y = x.sub(mean).mul(ct).add(mean).add(br).clip(0f, 1f);
         NDArray flipped = y.flip(3);

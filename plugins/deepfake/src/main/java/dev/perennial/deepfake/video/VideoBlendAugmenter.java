@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.augmentation.StepRandom;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.StepContext;
@@ -82,8 +83,8 @@ public final class VideoBlendAugmenter implements Augmenter {
         if (!any) {
             return batch;
         }
-        NDArray out = step.manager().create(data, s).toDevice(clips.getDevice(), false);
-        NDArray newLabels = step.manager().create(labels).toType(labelArray.getDataType(), false)
+        NDArray out = Owned.floats(step.manager(), data, s).toDevice(clips.getDevice(), false);
+        NDArray newLabels = Owned.longs(step.manager(), labels).toType(labelArray.getDataType(), false)
                 .toDevice(labelArray.getDevice(), false);
         return batch.withInput(config.clipInput(), out).withLabels(newLabels);
     }

@@ -142,9 +142,9 @@ public final class SlerpFaceLearner implements Learner {
     private NDArray arcFaceLogits(NDArray cosine, NDArray labels) {
         float m = (float) config.arcFaceMargin();
         float s = (float) config.arcFaceScale();
-        NDArray sine = cosine.square().neg().add(1f).clip(0f, 1f).sqrt();
+        NDArray sine = Scalars.add(cosine.square().neg(), 1f).clip(0f, 1f).sqrt();
         NDArray withMargin = Scalars.mul(cosine, (float) Math.cos(m)).sub(Scalars.mul(sine, (float) Math.sin(m)));
-        NDArray fallback = cosine.sub((float) (Math.sin(Math.PI - m) * m));
+        NDArray fallback = Scalars.sub(cosine, (float) (Math.sin(Math.PI - m) * m));
         NDArray past = cosine.gt((float) Math.cos(Math.PI - m));
         NDArray target = NDArrays.where(past, withMargin, fallback);
         NDArray oneHot = labels.oneHot(net.classes());

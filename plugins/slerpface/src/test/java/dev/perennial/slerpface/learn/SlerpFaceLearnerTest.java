@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.slerpface.DropoutMode;
 import dev.perennial.slerpface.SlerpFaceConfig;
 import dev.perennial.slerpface.SlerpProtector;
@@ -97,9 +98,11 @@ class SlerpFaceLearnerTest {
         for (int i = 0; i < n; i++) {
             ids[i] = i;
         }
-        NDArray images = m.create(pixels, new Shape(n, 3, 32, 32));
+        // Owned: the batch is unreachable once loss() returns, and autograd's saved inputs must not point into a
+        // Java buffer the collector may free before backward.
+        NDArray images = Owned.floats(m, pixels, new Shape(n, 3, 32, 32));
         images.setName("image");
-        return new Batch(new NDList(images), Optional.of(m.create(labels)), Optional.empty(), ids, 0, Map.of());
+        return new Batch(new NDList(images), Optional.of(Owned.longs(m, labels)), Optional.empty(), ids, 0, Map.of());
     }
 
     private static StepContext step(NDManager m) {
