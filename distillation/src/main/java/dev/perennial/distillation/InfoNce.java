@@ -54,7 +54,7 @@ public final class InfoNce {
      * @return the rows divided by their norm (with a 1e-12 floor)
      */
     public static NDArray normalize(NDArray x) {
-        NDArray norm = x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+        NDArray norm = Scalars.maximum(x.square().sum(new int[] {1}, true).sqrt(), 1e-12f);
         return x.div(norm);
     }
 }

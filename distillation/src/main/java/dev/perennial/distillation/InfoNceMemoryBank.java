@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 import java.util.SplittableRandom;
 
 /**
@@ -122,7 +123,7 @@ public final class InfoNceMemoryBank {
         for (long id : ids) {
             requireInBank(id, n);
         }
-        NDArray index = stepManager.create(ids);
+        NDArray index = Owned.longs(stepManager, ids);
         // Read into the step's manager: nothing of a step may stay in the bank's (run-long) manager.
         NDArray stored = bank.get(stepManager, new NDIndex("{}", index));
         bank.set(new NDIndex("{}", index), momentumUpdate(stored, current, momentum));
