@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.perennial.continual.net.BackboneConfig;
 import dev.perennial.continual.net.ClassifierNet;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LossTerms;
@@ -157,7 +158,7 @@ abstract class ClassIncrementalLearner implements Learner {
         for (int i = 0; i < keep.length; i++) {
             mask[i] = keep[i] ? 0f : MASKED;
         }
-        return logits.add(logits.getManager().create(mask));
+        return logits.add(Owned.floats(logits.getManager(), mask));
     }
 
     /**

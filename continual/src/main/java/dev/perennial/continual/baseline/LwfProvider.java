@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.net.BackboneConfig;
 import dev.perennial.continual.net.ClassifierNet;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
@@ -159,7 +160,8 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
             NDArray target = Scalars.div(masked(oldLogits, oldClasses), (float) temperature).softmax(1);
             NDArray logp = Scalars.div(masked(logits, oldClasses), (float) temperature).logSoftmax(1);
             // Masked columns have target 0; zero their (huge negative) log-probabilities so 0·(−1e9) stays exact.
-            NDArray keep = logits.getManager().create(toFloats(oldClasses));
+            // Owned: autograd keeps this factor for the backward pass of logp·keep.
+            NDArray keep = Owned.floats(logits.getManager(), toFloats(oldClasses));
             NDArray cross = target.mul(logp.mul(keep)).sum(new int[] {1}).neg();
             return Scalars.mul(cross.mean(), (float) (temperature * temperature));
         }

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.ParameterInit;
 
 /**
@@ -184,7 +185,7 @@ public final class CosineHead extends FixedShapeBlock {
     private void write(float[] values) {
         NDArray target = weight.getArray();
         try (NDManager scope = target.getManager().newSubManager()) {
-            scope.create(values, target.getShape()).toType(DataType.FLOAT32, false).copyTo(target);
+            Owned.floats(scope, values, target.getShape()).copyTo(target);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.perennial.continual.ptm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.LabelMix;
 
@@ -31,7 +32,7 @@ public final class MaskedCrossEntropy {
         for (int i = 0; i < keep.length; i++) {
             m[i] = keep[i] ? 0f : MASKED;
         }
-        return logits.add(logits.getManager().create(m));
+        return logits.add(Owned.floats(logits.getManager(), m));
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.models.nn.ActivationFunction;
+import dev.perennial.models.nn.Owned;
 import java.util.Random;
 
 /**
@@ -36,7 +37,7 @@ public final class RandomProjection implements AutoCloseable {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextGaussian();
         }
-        return new RandomProjection(RidgeHead.kept(manager.create(w, new Shape(dim, width))));
+        return new RandomProjection(RidgeHead.kept(Owned.floats(manager, w, new Shape(dim, width))));
     }
 
     /**

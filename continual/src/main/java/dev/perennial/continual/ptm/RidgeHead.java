@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.models.nn.Owned;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -117,7 +118,7 @@ public final class RidgeHead implements AutoCloseable {
     public void accumulate(NDArray projected, NDArray labels) {
         checkWidth(projected);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray h = projected.toType(precision.dataType(), true);
+            NDArray h = copyAs(projected, precision.dataType());
             h.attach(scope);
             NDArray y = oneHot(labels, classes, precision.dataType());
             y.attach(scope);
@@ -143,8 +144,10 @@ public final class RidgeHead implements AutoCloseable {
             throw new IllegalStateException("ridge head state has shapes " + g.getShape() + " and " + q.getShape()
                     + "; expected " + gram.getShape() + " and " + targets.getShape());
         }
-        NDArray g2 = g.toType(precision.dataType(), true);
-        NDArray q2 = q.toType(precision.dataType(), true);
+        // Real copies: g and q belong to the checkpoint's temporary manager, closed after the restore
+        // (toType(same, true) would alias them).
+        NDArray g2 = copyAs(g, precision.dataType());
+        NDArray q2 = copyAs(q, precision.dataType());
         kept(g2).attach(manager);
         kept(q2).attach(manager);
         gram.close();
@@ -232,11 +235,11 @@ public final class RidgeHead implements AutoCloseable {
             throw new IllegalArgumentException("ridge λ grid is empty");
         }
         try (NDManager scope = projected.getManager().newSubManager()) {
-            NDArray h = projected.toType(precision.dataType(), true);
+            NDArray h = copyAs(projected, precision.dataType());
             h.attach(scope);
             NDArray y = oneHot(labels, classes, precision.dataType());
             y.attach(scope);
-            NDArray fitMask = scope.create(fit);
+            NDArray fitMask = Owned.booleans(scope, fit, new Shape(fit.length));
             NDArray scoreMask = fitMask.logicalNot();
             NDArray ha = rows(h, fitMask);
             NDArray ya = rows(y, fitMask);
@@ -303,7 +306,7 @@ public final class RidgeHead implements AutoCloseable {
             int m = (int) g.getShape().get(0);
             NDArray eye = scope.eye(m, m, 0, g.getDataType()).mul(g.getDataType() == DataType.FLOAT64
                     ? (Number) lambda : (Number) (float) lambda);
-            NDArray w = a.add(eye).inverse().matMul(q).transpose().toType(DataType.FLOAT32, true);
+            NDArray w = copyAs(a.add(eye).inverse().matMul(q).transpose(), DataType.FLOAT32);
             w.attach(into);
             return w;
         }
@@ -331,8 +334,13 @@ public final class RidgeHead implements AutoCloseable {
             }
             v[i * classes + (int) ids[i]] = 1f;
         }
-        NDArray out = manager.create(v, new Shape(ids.length, classes));
+        NDArray out = Owned.floats(manager, v, new Shape(ids.length, classes));
         return type == DataType.FLOAT32 ? out : out.toType(type, false);
+    }
+
+    /** A real copy of {@code a} as {@code type} ({@code toType(sameType, true)} would alias {@code a}). */
+    static NDArray copyAs(NDArray a, DataType type) {
+        return a.getDataType() == type ? Owned.copy(a) : a.toType(type, false);
     }
 
     /**

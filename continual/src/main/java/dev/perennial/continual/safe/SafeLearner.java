@@ -13,6 +13,7 @@ import dev.perennial.continual.ptm.MaskedCrossEntropy;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
 import dev.perennial.continual.ptm.RandomProjection;
 import dev.perennial.continual.ptm.RidgeHead;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
 import dev.perennial.models.pet.ParameterFreezer;
 import dev.perennial.models.vit.VisionTransformer;
@@ -225,7 +226,7 @@ public final class SafeLearner implements Learner {
         NDArray wFast = net.fastHead().weightValue(store, ff, true);
         NDArray prototypesSlow = select.matMul(wSlow);
         NDArray prototypesFast = select.matMul(wFast);
-        NDArray labels = m.create(Arrays.stream(old).asLongStream().toArray())
+        NDArray labels = Owned.longs(m, Arrays.stream(old).asLongStream().toArray())
                 .concat(batch.requireLabels().toType(DataType.INT64, false), 0);
         NDArray s2f = net.fastHead().logits(store, prototypesSlow.concat(fs, 0), true);
         NDArray f2s = CosineHead.logits(wSlow, sigmaSlow, prototypesFast.concat(ff, 0));

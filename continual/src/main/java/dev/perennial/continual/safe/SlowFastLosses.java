@@ -47,7 +47,7 @@ public final class SlowFastLosses {
         NDArray z0 = CosineHead.normalizeRows(ptm.stopGradient());
         NDArray gamma = Scalars.div(zs.transpose().matMul(z0), (float) b);
         NDArray diag = gamma.diagonal();
-        NDArray lDiag = diag.sub(1f).square().sum();
+        NDArray lDiag = Scalars.sub(diag, 1f).square().sum();
         NDManager m = slow.getManager();
         NDArray offDiagonal = m.ones(gamma.getShape(), DataType.FLOAT32).sub(m.eye(d, d, 0, DataType.FLOAT32));
         NDArray lRdn = gamma.mul(offDiagonal).square().sum();
@@ -70,7 +70,7 @@ public final class SlowFastLosses {
         }
         NDArray cos = CosineHead.normalizeRows(fast).mul(CosineHead.normalizeRows(slow.stopGradient()))
                 .sum(new int[] {1});
-        NDArray perSample = cos.neg().add(1f);
+        NDArray perSample = Scalars.add(cos.neg(), 1f);
         return reduction == Reduction.SUM ? perSample.sum() : perSample.mean();
     }
 }
