@@ -65,7 +65,7 @@ class PluginCheckTest {
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("learner 'example-linear' 1.0.0 from module dev.perennial.example in "
                 + exampleJar.toAbsolutePath().normalize()), "names the user's jar, not a temporary copy:\n" + r.out());
-        assertTrue(r.out().contains("ok      SPI 1.0 is compatible"), r.out());
+        assertTrue(r.out().contains("ok      SPI " + dev.perennial.spi.SpiVersion.CURRENT + " is compatible"), r.out());
         assertTrue(r.out().contains("config LinearSoftmaxConfig: 3 fields, each documented and with a default"),
                 r.out());
         assertTrue(r.out().contains("capabilities: scenario:class-incremental"), r.out());
@@ -96,7 +96,8 @@ class PluginCheckTest {
         Result r = cli("plugins", "check", futureJar.toString());
         assertEquals(1, r.status(), r.out());
         assertTrue(r.out().contains("PROBLEM learner 'future-learner'"), r.out());
-        assertTrue(r.out().contains("was built for SPI 2.0 but this runtime provides SPI 1.0"), r.out());
+        assertTrue(r.out().contains("was built for SPI 2.0 but this runtime provides SPI "
+                + dev.perennial.spi.SpiVersion.CURRENT), r.out());
     }
 
     @Test
