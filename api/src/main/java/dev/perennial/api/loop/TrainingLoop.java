@@ -586,6 +586,9 @@ public final class TrainingLoop {
             for (PluginInstance<Augmenter> a : plan.augmenters()) {
                 records.add(record(a, a.plugin().saveState(ctx), files));
             }
+            for (PluginInstance<Distiller> d : plan.distillers()) {
+                records.add(record(d, d.plugin().saveState(ctx), files));
+            }
             plan.sampler().ifPresent(s -> records.add(record(s, s.plugin().saveState(), files)));
             CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT, plan.config().seed(),
                     nextTask, nextEpoch, nextBatch, globalStep, taskStep, List.copyOf(matrixRows), beforeTraining,
@@ -662,6 +665,7 @@ public final class TrainingLoop {
             loadPlugin(dir, bySlot, a, a.plugin()::loadState, manager);
         }
         plan.sampler().ifPresent(s -> loadPlugin(dir, bySlot, s, s.plugin()::loadState, manager));
+        restoreDistillers(dir, m, bySlot, manager);
         try (NDScope scope = new NDScope(); NDManager temp = manager.newSubManager()) {
             Map<String, NDArray> model = CheckpointStore.readTensors(dir.resolve(m.modelFile()), temp);
             List<String> problems = new ArrayList<>();
@@ -707,6 +711,29 @@ public final class TrainingLoop {
             legacyOtherRows(dir, m.extra() == null ? null : m.extra().get("otherMetrics"));
         }
         return m;
+    }
+
+    /**
+     * Distillers: a mid-task checkpoint's task already ran {@code beforeTask} (teacher, snapshots, trainable modules),
+     * so it runs again for that task before the state is loaded; from a task-boundary checkpoint the next task's
+     * {@code beforeTask} follows in {@link #trainTask}. Checkpoints written before distillers had state (no record for
+     * a distiller) load nothing for it.
+     */
+    private void restoreDistillers(Path dir, CheckpointManifest m, Map<String, PluginRecord> bySlot,
+                                   NDManager manager) {
+        int t = m.nextTask();
+        boolean midTask = t < plan.scenario().tasks().size()
+                && (m.nextEpoch() > 0 || m.nextBatch() > 0 || m.taskStep() > 0);
+        if (midTask && !plan.distillers().isEmpty()) {
+            engine.setRandomSeed((int) Seeds.derive(plan.config().seed(), "before-task", t));
+            TaskInfo info = plan.scenario().tasks().get(t).info();
+            plan.distillers().forEach(d -> d.plugin().beforeTask(info));
+        }
+        for (PluginInstance<Distiller> d : plan.distillers()) {
+            if (bySlot.containsKey(d.slot())) {
+                loadPlugin(dir, bySlot, d, d.plugin()::loadState, manager);
+            }
+        }
     }
 
     /** Format 1 kept the other metrics' rows in {@code extra.otherMetrics}, empty cells as the string "NaN". */
