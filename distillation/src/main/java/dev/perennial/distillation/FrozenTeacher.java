@@ -2,6 +2,7 @@ package dev.perennial.distillation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -11,10 +12,14 @@ import dev.perennial.models.Backbone;
 import dev.perennial.models.io.Checkpoints;
 import dev.perennial.models.io.TensorSource;
 import dev.perennial.models.io.WeightLoader;
+import dev.perennial.spi.PluginState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The teacher: built from a {@link ModelSpec}, initialised, loaded from its safetensors checkpoint (strictly:
@@ -54,7 +59,76 @@ public final class FrozenTeacher {
             }
         }
         model.freezeParameters(true);
+        // The teacher lives as long as the plugin: built inside a step's NDScope (a lazy first use), its weights
+        // would be closed with the step's arrays ("Native resource has been released already" at the next step).
+        model.getParameters().values().forEach(p -> NDScope.unregister(p.getArray()));
         this.split = StageSplit.of(model, pooling);
+    }
+
+    /** The prefix of the teacher's tensors in a distiller's checkpointed state. */
+    public static final String STATE_PREFIX = "teacher/";
+
+    /**
+     * Whether the weights are random (no {@code checkpoint} file), so that only a run's checkpoint can restore them:
+     * the engine's random state when a resumed run builds the teacher differs from the uninterrupted run's.
+     *
+     * @return true without a checkpoint file
+     */
+    public boolean randomWeights() {
+        return spec.checkpoint().isEmpty();
+    }
+
+    /**
+     * The teacher's part of a distiller's checkpointed state: every parameter (running statistics included) under
+     * {@link #STATE_PREFIX} for a random-weight teacher; nothing for a teacher read from its file, which a resume
+     * reads again.
+     *
+     * @return the tensors, the teacher's own arrays (the checkpoint writer reads them)
+     */
+    public Map<String, NDArray> stateTensors() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        if (randomWeights()) {
+            model.getParameters().forEach(p -> out.put(STATE_PREFIX + p.getKey(), p.getValue().getArray()));
+        }
+        return out;
+    }
+
+    /**
+     * Copies the teacher's tensors of a checkpointed state into its weights (a copy: the state's arrays belong to
+     * the loop). A state without teacher tensors (a file-loaded teacher, or a checkpoint written before teachers
+     * were saved) changes nothing.
+     *
+     * @param state the distiller's state
+     * @throws IllegalStateException when the saved tensors do not fit this teacher
+     */
+    public void loadStateTensors(PluginState state) {
+        Map<String, NDArray> saved = new LinkedHashMap<>();
+        state.tensors().forEach((k, v) -> {
+            if (k.startsWith(STATE_PREFIX)) {
+                saved.put(k.substring(STATE_PREFIX.length()), v);
+            }
+        });
+        if (saved.isEmpty()) {
+            return;
+        }
+        Map<String, NDArray> own = new LinkedHashMap<>();
+        model.getParameters().forEach(p -> own.put(p.getKey(), p.getValue().getArray()));
+        if (!own.keySet().equals(saved.keySet())) {
+            TreeSet<String> missing = new TreeSet<>(own.keySet());
+            missing.removeAll(saved.keySet());
+            TreeSet<String> extra = new TreeSet<>(saved.keySet());
+            extra.removeAll(own.keySet());
+            throw new IllegalStateException("the checkpointed teacher does not fit " + spec.architecture()
+                    + ": missing " + missing + ", unexpected " + extra);
+        }
+        for (Map.Entry<String, NDArray> e : own.entrySet()) {
+            NDArray from = saved.get(e.getKey());
+            if (!from.getShape().equals(e.getValue().getShape())) {
+                throw new IllegalStateException("the checkpointed teacher's " + e.getKey() + " has shape "
+                        + from.getShape() + ", the teacher " + e.getValue().getShape());
+            }
+            from.copyTo(e.getValue());
+        }
     }
 
     /**

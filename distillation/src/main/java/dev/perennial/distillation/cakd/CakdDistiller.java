@@ -29,9 +29,11 @@ import dev.perennial.models.vit.VisionTransformer;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginState;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -409,5 +411,29 @@ public final class CakdDistiller implements Distiller {
             names.add("cakd-fusion-ce");
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * The state beyond {@link #trainable()}: the teacher's weights when they are random ({@link
+     * FrozenTeacher#stateTensors}). The fusion model's trained parts, the heads, the temperatures and the InfoNCE
+     * memory banks are parameters of {@link #modules()}, which the loop checkpoints as {@code trainable()}.
+     */
+    @Override
+    public PluginState saveState(StepContext step) {
+        return new PluginState(1, teacher == null ? Map.of() : teacher.stateTensors(),
+                Map.of("memoryBank", config.memoryBank()));
+    }
+
+    /**
+     * Builds teacher and modules when this fresh distiller has none yet (the loop restores the modules' parameters
+     * next) and copies the saved teacher into them.
+     */
+    @Override
+    public void loadState(PluginState state) {
+        if (state.schemaVersion() != 1) {
+            throw new IllegalStateException(NAME + " state schema " + state.schemaVersion() + "; this version reads 1");
+        }
+        initialize();
+        teacher.loadStateTensors(state);
     }
 }

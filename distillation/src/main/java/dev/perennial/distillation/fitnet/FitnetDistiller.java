@@ -15,8 +15,10 @@ import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginState;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -110,5 +112,24 @@ public final class FitnetDistiller implements Distiller {
         NDArray target = teacherFeature(images);
         NDArray mse = regressor.forward(store, h, step.training()).sub(target).square().mean();
         return LossTerms.of(NAME, Scalars.mul(mse, (float) config.weight()));
+    }
+
+    /**
+     * The state beyond {@link #trainable()} (the regressor): the teacher's weights when they are random ({@link
+     * FrozenTeacher#stateTensors}); a teacher read from its file is read again on resume.
+     */
+    @Override
+    public PluginState saveState(StepContext step) {
+        return new PluginState(1, teacher == null ? Map.of() : teacher.stateTensors(), Map.of());
+    }
+
+    /** Builds teacher and regressor when this fresh distiller has none yet and copies the saved teacher into it. */
+    @Override
+    public void loadState(PluginState state) {
+        if (state.schemaVersion() != 1) {
+            throw new IllegalStateException(NAME + " state schema " + state.schemaVersion() + "; this version reads 1");
+        }
+        initialize();
+        teacher.loadStateTensors(state);
     }
 }

@@ -11,8 +11,10 @@ import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginState;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
+import java.util.Map;
 
 /** {@code kd}: one term {@code kd} = weight · {@link LogitKd}; reads the learner output {@code logits}. */
 public final class KdDistiller implements Distiller {
@@ -59,5 +61,23 @@ public final class KdDistiller implements Distiller {
         NDArray t = teacher().knowledge(store, batch.input(config.imageInput())).logits();
         return LossTerms.of(NAME, Scalars.mul(LogitKd.loss(logits, t, (float) config.temperature()),
                 (float) config.weight()));
+    }
+
+    /**
+     * The state beyond {@link #trainable()}: the teacher's weights when they are random ({@link
+     * FrozenTeacher#stateTensors}); a teacher read from its file is read again on resume.
+     */
+    @Override
+    public PluginState saveState(StepContext step) {
+        return new PluginState(1, teacher == null ? Map.of() : teacher.stateTensors(), Map.of());
+    }
+
+    /** Builds the teacher when this fresh distiller has none yet and copies the saved weights into it. */
+    @Override
+    public void loadState(PluginState state) {
+        if (state.schemaVersion() != 1) {
+            throw new IllegalStateException(NAME + " state schema " + state.schemaVersion() + "; this version reads 1");
+        }
+        teacher().loadStateTensors(state);
     }
 }

@@ -12,8 +12,10 @@ import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
+import dev.perennial.spi.PluginState;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
+import java.util.Map;
 
 /**
  * {@code ofa}: one term {@code ofa} = weight · {@link OfaLoss} against the frozen teacher; reads the learner output
@@ -64,5 +66,23 @@ public final class OfaDistiller implements Distiller {
         NDArray mask = TargetMask.of(batch, (int) t.getShape().get(1), NAME);
         return LossTerms.of(NAME, Scalars.mul(OfaLoss.loss(logits, t, mask, (float) config.eps(),
                 (float) config.temperature()), (float) config.weight()));
+    }
+
+    /**
+     * The state beyond {@link #trainable()}: the teacher's weights when they are random ({@link
+     * FrozenTeacher#stateTensors}); a teacher read from its file is read again on resume.
+     */
+    @Override
+    public PluginState saveState(StepContext step) {
+        return new PluginState(1, teacher == null ? Map.of() : teacher.stateTensors(), Map.of());
+    }
+
+    /** Builds the teacher when this fresh distiller has none yet and copies the saved weights into it. */
+    @Override
+    public void loadState(PluginState state) {
+        if (state.schemaVersion() != 1) {
+            throw new IllegalStateException(NAME + " state schema " + state.schemaVersion() + "; this version reads 1");
+        }
+        teacher().loadStateTensors(state);
     }
 }
