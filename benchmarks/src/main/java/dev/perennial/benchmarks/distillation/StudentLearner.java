@@ -16,6 +16,7 @@ import dev.perennial.spi.Batch;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LossTerms;
 import dev.perennial.spi.PluginContext;
+import dev.perennial.spi.PluginState;
 import dev.perennial.spi.Predictions;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskData;
@@ -56,6 +57,16 @@ final class StudentLearner implements Learner {
 
     @Override
     public void beforeTask(TaskInfo task, TaskData data) {
+        initialize();
+    }
+
+    /** A resume: builds the model so that the loop can restore its parameters (the state itself is empty). */
+    @Override
+    public void loadState(PluginState state) {
+        initialize();
+    }
+
+    private void initialize() {
         if (!initialized) {
             model.initialize(context.manager(), DataType.FLOAT32, FrozenTeacher.inputShape(config.model()));
             initialized = true;
