@@ -45,6 +45,8 @@ import java.util.Optional;
  * hands everything to the {@link TrainingLoop}. Wired by Guice ({@link RuntimeModule}).
  */
 public final class ExperimentRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExperimentRunner.class);
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final PluginRegistry registry;
@@ -122,6 +124,11 @@ public final class ExperimentRunner {
     private RunReport execute(ExperimentConfig config, String source, Path runDir, List<RunListener> listeners,
                               Optional<Path> resume) {
         try (NDManager manager = NDManager.newBaseManager(device)) {
+            // Once per JVM: libtorch's multi-threaded CPU convolution backward is wrong on some processors.
+            CpuKernelCheck.ensure(manager.getDevice(), w -> {
+                LOG.warn(w);
+                listeners.forEach(l -> l.onWarning(w));
+            });
             long seed = config.seed();
             DatasetSource data = registry.create(PluginKind.DATASET_SOURCE, config.dataset().name(),
                     config.dataset().config(), new RunContext("dataset", config.dataset().name(), manager, seed,
