@@ -75,8 +75,8 @@ final class CpuKernelCheck {
                 return Optional.empty();
             }
             return Optional.of("libtorch's CPU convolution backward on " + threads + " intra-op threads gave "
-                    + "different or non-finite gradients than on one thread on this CPU (a known oneDNN/MKL defect "
-                    + "on some AVX-512 processors); training uses one intra-op thread. To keep " + threads
+                    + "different or non-finite gradients than on one thread on this CPU (seen with libtorch 2.7.1 "
+                    + "on AVX-512 AMD EPYC processors); training uses one intra-op thread. To keep " + threads
                     + " threads, start the JVM with ONEDNN_MAX_CPU_ISA=AVX2 in the environment");
         } catch (ReflectiveOperationException e) {
             return Optional.empty();
