@@ -45,7 +45,8 @@ public final class SlerpFaceLearnerProvider implements LearnerProvider<SlerpFace
     }
 
     /**
-     * Sizes the network from the scenario's {@code image} shape and identity count.
+     * Sizes the network from the scenario's {@code image} shape and identity count, and initialises it from the
+     * plugin's seed (the engine is seeded with {@code context.seed()} first).
      *
      * @throws IllegalArgumentException when there is no scenario or no square {@code image} feature
      */
@@ -58,6 +59,10 @@ public final class SlerpFaceLearnerProvider implements LearnerProvider<SlerpFace
             throw new IllegalArgumentException("slerpface-grouping: the scenario has no 'image' feature; it has "
                     + scenario.featureShapes().keySet());
         }
+        // The network is initialised here, before the loop seeds the engine for the first task: without a seed its
+        // random weights came from the engine's unseeded stream and differed from process to process (two runs of
+        // one experiment disagreed from step 1). The plugin's seed derives from the run seed.
+        context.manager().getEngine().setRandomSeed((int) context.seed());
         return new SlerpFaceLearner(config, image, scenario.classCount(), context.manager());
     }
 }
