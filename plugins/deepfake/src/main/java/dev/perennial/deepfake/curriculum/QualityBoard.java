@@ -86,6 +86,18 @@ public final class QualityBoard {
     }
 
     /**
+     * Restores the highest learning rate posted so far (from a checkpoint), so that {@code lr-max-ratio} scaling
+     * after a resume divides by the run's maximum, not by the maximum since the resume.
+     *
+     * @param eta the checkpointed maximum; ignored unless finite and positive
+     */
+    public synchronized void restoreMaxLearningRate(double eta) {
+        if (eta > 0 && Double.isFinite(eta)) {
+            maxLearningRate = Double.isNaN(maxLearningRate) ? eta : Math.max(maxLearningRate, eta);
+        }
+    }
+
+    /**
      * The last posted learning rate.
      *
      * @return η_t, NaN when none was posted

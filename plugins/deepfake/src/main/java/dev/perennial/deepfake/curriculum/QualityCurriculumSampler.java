@@ -35,11 +35,15 @@ import java.util.SplittableRandom;
  * The sampler learns the id of each index from the observation stream: the loop visits the returned order in
  * sequence, so the k-th sample observed in an epoch is {@code order[k]}. An index whose id is not known yet (before
  * its first visit, which the warm-up guarantees) is rated with the mean hardness of the known ones and q = 0. If an
- * observation contradicts a learnt id (e.g. after a resume in the middle of an epoch) learning stops until the next
- * epoch. Hardness is kept by id, so it is exact either way.
+ * observation contradicts a learnt id learning stops until the next epoch. Hardness is kept by id, so it is exact
+ * either way. The checkpointed state holds the current epoch's order and cursor: a run resumed in the middle of an
+ * epoch continues that order (it does not redraw it from the hardness observed since the epoch began) and keeps
+ * learning ids, so it visits and rates exactly what the uninterrupted run does.
  */
 public final class QualityCurriculumSampler implements Sampler {
-    private static final int STATE_SCHEMA = 1;
+    /** 2: also the current epoch's order, its key, the id-learning cursor, the posted low-quality ids and the
+     * board's highest learning rate, so that a resume in the middle of an epoch continues it exactly. */
+    private static final int STATE_SCHEMA = 2;
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final QualityCurriculumConfig config;
@@ -56,6 +60,12 @@ public final class QualityCurriculumSampler implements Sampler {
     private int[] currentOrder = new int[0];
     private int currentTask = -1;
     private int cursor = -1;
+    /** The "task/epoch" of {@link #currentOrder}, "" before the first order. */
+    private String orderKey = "";
+    /** The ids posted to the board with {@link #currentOrder}, sorted. */
+    private long[] postedLowIds = new long[0];
+    /** Set by {@link #loadState}: the epoch whose order a resume must continue rather than recompute. */
+    private String restoredOrderKey = "";
     private Map<Long, SampleQuality> lastRatings = Map.of();
 
     /**
@@ -125,6 +135,19 @@ public final class QualityCurriculumSampler implements Sampler {
             throw new IllegalArgumentException("quality-curriculum: task " + task.name() + " has no training samples");
         }
         String key = task.index() + "/" + epoch;
+        if (key.equals(restoredOrderKey) && currentOrder.length > 0) {
+            // A resume in the middle of this epoch: the order was drawn at the epoch's start, from the hardness
+            // before this epoch's observations; recomputing it now (from later hardness, fewer learnt ids) would
+            // visit other samples than the uninterrupted run. Continue the checkpointed order, board and cursor.
+            restoredOrderKey = "";
+            Set<Long> low = new HashSet<>();
+            for (long id : postedLowIds) {
+                low.add(id);
+            }
+            board.postLowQuality(low);
+            return currentOrder.clone();
+        }
+        restoredOrderKey = "";
         if (!key.equals(lastDecayed)) {
             // d_t = γ·d_{t−1} (+ w·s_t for the samples visited in this epoch).
             hardness.startEpoch();
@@ -215,6 +238,7 @@ public final class QualityCurriculumSampler implements Sampler {
             }
         }
         board.postLowQuality(lowIds);
+        postedLowIds = lowIds.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<Long, SampleQuality> ratings = new LinkedHashMap<>();
         for (int k = 0; k < rated.size(); k++) {
             long id = ids[rated.get(k)];
@@ -227,6 +251,7 @@ public final class QualityCurriculumSampler implements Sampler {
         currentOrder = order;
         currentTask = task.index();
         cursor = 0;
+        orderKey = key;
         writeLog(task, epoch, ratings);
         return order;
     }
@@ -328,10 +353,18 @@ public final class QualityCurriculumSampler implements Sampler {
         values.put("hardnessIds", hid);
         values.put("hardnessValues", hid.stream().map(h::get).toList());
         values.put("lastDecayed", lastDecayed);
-        for (Map.Entry<Integer, long[]> e : idOfIndex.entrySet()) {
+        values.put("orderKey", orderKey);
+        values.put("orderTask", currentTask);
+        values.put("order", Arrays.stream(currentOrder).boxed().toList());
+        values.put("cursor", cursor);
+        values.put("lowQuality", Arrays.stream(postedLowIds).boxed().toList());
+        if (Double.isFinite(board.maxLearningRate())) {
+            values.put("boardMaxLearningRate", board.maxLearningRate());
+        }
+        for (Map.Entry<Integer, long[]> e : new java.util.TreeMap<>(idOfIndex).entrySet()) {
             values.put("ids-task-" + e.getKey(), Arrays.stream(e.getValue()).boxed().toList());
         }
-        for (Map.Entry<String, int[]> e : episodeSubsets.entrySet()) {
+        for (Map.Entry<String, int[]> e : new java.util.TreeMap<>(episodeSubsets).entrySet()) {
             values.put("subset-" + e.getKey(), Arrays.stream(e.getValue()).boxed().toList());
         }
         return new PluginState(STATE_SCHEMA, Map.of(), values);
@@ -339,7 +372,7 @@ public final class QualityCurriculumSampler implements Sampler {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != STATE_SCHEMA) {
+        if (state.schemaVersion() != STATE_SCHEMA && state.schemaVersion() != 1) {
             throw new IllegalStateException("quality-curriculum: checkpoint state schema " + state.schemaVersion()
                     + " is not the supported " + STATE_SCHEMA);
         }
@@ -364,7 +397,19 @@ public final class QualityCurriculumSampler implements Sampler {
                         l.stream().mapToInt(o -> ((Number) o).intValue()).toArray());
             }
         }
-        // A resume may start mid-epoch: positions are not trusted until the next order().
-        cursor = -1;
+        // A resume may start mid-epoch: the loop asks for this epoch's order again; order() then hands back the
+        // checkpointed order and keeps learning ids from the checkpointed cursor, as the uninterrupted run does.
+        orderKey = String.valueOf(state.values().getOrDefault("orderKey", ""));
+        currentTask = ((Number) state.values().getOrDefault("orderTask", -1)).intValue();
+        currentOrder = ((List<?>) state.values().getOrDefault("order", List.of())).stream()
+                .mapToInt(o -> ((Number) o).intValue()).toArray();
+        cursor = ((Number) state.values().getOrDefault("cursor", -1)).intValue();
+        postedLowIds = ((List<?>) state.values().getOrDefault("lowQuality", List.of())).stream()
+                .mapToLong(o -> ((Number) o).longValue()).toArray();
+        restoredOrderKey = orderKey;
+        Object maxLr = state.values().get("boardMaxLearningRate");
+        if (maxLr instanceof Number n) {
+            board.restoreMaxLearningRate(n.doubleValue());
+        }
     }
 }

@@ -10,8 +10,10 @@ import dev.perennial.spi.PluginState;
 import dev.perennial.spi.TaskInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -189,6 +191,61 @@ class QualityCurriculumTest {
         restored.sampler.loadState(state);
         assertArrayEquals(a.sampler.order(TASK, a.labels, 7, 77), restored.sampler.order(TASK, a.labels, 7, 77));
         assertEquals(a.board.lowQuality(), restored.board.lowQuality());
+    }
+
+    /**
+     * Issue 16 (kill-and-resume stress, quality-curriculum + de-da): a run resumed in the middle of an epoch redrew
+     * that epoch's order from the hardness observed since the epoch began and stopped learning ids until the next
+     * epoch, so it trained on other samples than the uninterrupted run. A checkpoint taken after any batch, restored
+     * into a fresh sampler, now continues with exactly the uninterrupted run's orders, board and hardness.
+     */
+    @Test
+    void resumeInTheMiddleOfAnEpochContinuesTheUninterruptedRun() {
+        QualityCurriculumConfig c = new QualityCurriculumConfig(1.0, "", false, "discounted-sum", 0.9, "none",
+                new int[] {0, 1, 2, 3}, 20, 0.8, 1, 1.0, 0.1, 0.3, 0, false, "quantile", 0.3, "b", false);
+        java.util.function.BiFunction<Integer, Integer, Float> loss = (epoch, i) -> (float) Math.abs(Math.sin(
+                0.7 * i + epoch));
+        int epochs = 4;
+        Sim reference = new Sim(c, StaticQualityScores.none());
+        List<int[]> orders = new ArrayList<>();
+        List<java.util.Set<Long>> boards = new ArrayList<>();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            int[] order = reference.sampler.order(TASK, reference.labels, epoch, 1000 + epoch);
+            orders.add(order);
+            boards.add(reference.board.lowQuality());
+            int e = epoch;
+            feed(reference, order, i -> loss.apply(e, i));
+        }
+        for (int killEpoch = 0; killEpoch < epochs; killEpoch++) {
+            for (int killBatch = 1; killBatch * 8 < orders.get(killEpoch).length; killBatch++) {
+                Sim killed = new Sim(c, StaticQualityScores.none());
+                PluginState state = null;
+                for (int epoch = 0; epoch <= killEpoch && state == null; epoch++) {
+                    int[] order = killed.sampler.order(TASK, killed.labels, epoch, 1000 + epoch);
+                    for (int b = 0; b * 8 < order.length; b++) {
+                        int e = epoch;
+                        feed(killed, Arrays.copyOfRange(order, b * 8, Math.min(order.length, b * 8 + 8)),
+                                i -> loss.apply(e, i));
+                        if (epoch == killEpoch && b + 1 == killBatch) {
+                            state = killed.sampler.saveState();
+                            break;
+                        }
+                    }
+                }
+                Sim resumed = new Sim(c, StaticQualityScores.none());
+                resumed.sampler.loadState(state);
+                String where = "killed after batch " + killBatch + " of epoch " + killEpoch;
+                for (int epoch = killEpoch; epoch < epochs; epoch++) {
+                    int[] order = resumed.sampler.order(TASK, resumed.labels, epoch, 1000 + epoch);
+                    assertArrayEquals(orders.get(epoch), order, where + ": order of epoch " + epoch);
+                    assertEquals(boards.get(epoch), resumed.board.lowQuality(), where + ": board of epoch " + epoch);
+                    int e = epoch;
+                    int from = epoch == killEpoch ? killBatch * 8 : 0;
+                    feed(resumed, Arrays.copyOfRange(order, from, order.length), i -> loss.apply(e, i));
+                }
+                assertEquals(reference.sampler.hardness().snapshot(), resumed.sampler.hardness().snapshot(), where);
+            }
+        }
     }
 
     @Test
