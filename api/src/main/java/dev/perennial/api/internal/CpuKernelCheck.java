@@ -14,18 +14,23 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Checks once per JVM that libtorch's multi-threaded CPU convolution backward pass gives the gradients its
- * one-thread pass gives, and trains on one intra-op thread when it does not.
+ * Guards against libtorch 2.7.1's CPU convolution backward defects on AVX-512 processors, once per JVM.
  *
- * <p>Why: on the project's 2-core AMD EPYC machines (AVX-512) libtorch 2.7.1's CPU backward through two stacked
- * convolutions, run on two intra-op threads, returned non-finite gradients for the first convolution in 291–299 of
- * 300 steps of a 32×3×16×16 batch, and in 0 of 300 on one thread, or on two with {@code ONEDNN_MAX_CPU_ISA=AVX2}
- * or {@code MKL_NUM_THREADS=1} in the environment. The loop's NaN guard then skipped those steps at random, which
- * made every CNN run's numbers depend on thread timing (the "NaN gradient norm, finite loss" failures). The check
- * costs a few milliseconds: the same tiny backward pass with the configured threads and with one.
+ * <p>What was measured on the project's 2-core AMD EPYC machines (AVX-512; README "Status", BENCHMARKS "Loop
+ * memory"): with oneDNN's default (AVX-512) kernels the backward pass through two stacked convolutions on two
+ * intra-op threads differed from the one-thread pass in 300 of 300 steps (non-finite in some), and on one thread it
+ * still gave NaN gradients now and then (a finetune + mixup run on one thread stopped at step 342, at step 710 with
+ * no Java buffer ever freed, at step 3,386 with a 64 MiB heap). With {@code ONEDNN_MAX_CPU_ISA=AVX2} in the
+ * environment the same 64 MiB run trained 100,000 steps. The "NaN gradient norm, finite loss" stops of CNN runs
+ * that looked like a garbage-collector effect were this.
+ *
+ * <p>The check: when the processor has AVX-512 and {@code ONEDNN_MAX_CPU_ISA} is unset, a warning says to set it
+ * (the launchers and the test setup set AVX2); and when libtorch runs more than one intra-op thread, the backward
+ * pass is compared with a one-thread pass (milliseconds) and, when they disagree, training uses one thread.
  */
 final class CpuKernelCheck {
     private static Optional<String> verdict;
+    private static Optional<String> isa;
 
     private CpuKernelCheck() {}
 
@@ -41,7 +46,9 @@ final class CpuKernelCheck {
         }
         if (verdict == null) {
             verdict = check();
+            isa = isaAdvice(System.getenv("ONEDNN_MAX_CPU_ISA"), cpuFlags());
         }
+        isa.ifPresent(warn);
         verdict.ifPresent(warn);
     }
 
@@ -80,6 +87,33 @@ final class CpuKernelCheck {
                     + " threads, start the JVM with ONEDNN_MAX_CPU_ISA=AVX2 in the environment");
         } catch (ReflectiveOperationException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The advice to cap oneDNN's instruction set, when the processor has AVX-512 and nobody chose a cap.
+     *
+     * @param maxIsa the value of {@code ONEDNN_MAX_CPU_ISA}, or null
+     * @param flags the processor's flags ({@code /proc/cpuinfo}), or empty when unknown
+     * @return the warning, or empty
+     */
+    static Optional<String> isaAdvice(String maxIsa, String flags) {
+        if (maxIsa != null || !(" " + flags + " ").contains(" avx512f ")) {
+            return Optional.empty();
+        }
+        return Optional.of("this processor has AVX-512 and ONEDNN_MAX_CPU_ISA is not set: libtorch 2.7.1's AVX-512 "
+                + "oneDNN convolution backward gave wrong or NaN gradients on AVX-512 AMD EPYC processors (README, "
+                + "\"Status\"); start the JVM with ONEDNN_MAX_CPU_ISA=AVX2 in the environment (bin/perennial does) "
+                + "or =ALL to keep the AVX-512 kernels");
+    }
+
+    private static String cpuFlags() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("flags")).findFirst().map(l -> l.substring(l.indexOf(':') + 1))
+                    .orElse("");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
         }
     }
 

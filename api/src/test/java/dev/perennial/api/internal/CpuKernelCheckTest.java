@@ -43,4 +43,12 @@ class CpuKernelCheckTest {
         assertFalse(CpuKernelCheck.agree(new float[] {1f, 1f}, new float[] {1f, Float.POSITIVE_INFINITY}));
         assertFalse(CpuKernelCheck.agree(new float[] {1f, 1.1f}, new float[] {1f, 1f}));
     }
+
+    @Test
+    void adviceToCapTheInstructionSetOnlyOnAvx512WithoutAChoice() {
+        assertTrue(CpuKernelCheck.isaAdvice(null, "fpu sse2 avx2 avx512f avx512bw").orElseThrow()
+                .contains("ONEDNN_MAX_CPU_ISA=AVX2"));
+        assertTrue(CpuKernelCheck.isaAdvice("ALL", "avx2 avx512f").isEmpty(), "the user chose");
+        assertTrue(CpuKernelCheck.isaAdvice(null, "fpu sse2 avx2 fma").isEmpty(), "no AVX-512");
+    }
 }

@@ -49,18 +49,19 @@ public final class ConvBackwardThreads {
             env.put(k, System.getenv().getOrDefault(k, "(unset)"));
         }
         System.out.println("environment: " + env + "; libtorch intra-op threads at start: " + configured);
-        System.out.printf(Locale.ROOT, "%-28s %8s %10s %18s%n", "network", "threads", "steps", "non-finite grads");
+        System.out.printf(Locale.ROOT, "%-28s %8s %10s %18s %18s%n", "network", "threads", "steps", "non-finite grads",
+                "wrong grads");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String net : List.of("conv", "conv-relu-pool", "conv-conv", "conv-relu-pool-conv")) {
             for (int threads : new int[] {1, 2}) {
-                jni.getMethod("setNumThreads", int.class).invoke(null, threads);
-                int bad = nonFinite(net, steps);
-                System.out.printf(Locale.ROOT, "%-28s %8d %10d %18d%n", net, threads, steps, bad);
+                int[] bad = count(net, steps, threads, jni);
+                System.out.printf(Locale.ROOT, "%-28s %8d %10d %18d %18d%n", net, threads, steps, bad[0], bad[1]);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("network", net);
                 row.put("threads", threads);
                 row.put("steps", steps);
-                row.put("nonFinite", bad);
+                row.put("nonFinite", bad[0]);
+                row.put("wrong", bad[1]);
                 rows.add(row);
             }
         }
@@ -74,40 +75,57 @@ public final class ConvBackwardThreads {
         System.out.println("wrote " + json);
     }
 
-    /** Steps whose first-convolution gradient has a NaN or infinity, on seeded 32×3×16×16 batches. */
-    private static int nonFinite(String net, int steps) {
+    /**
+     * Steps whose first-convolution gradient has a NaN or infinity, and steps whose gradient differs from the same
+     * step recomputed on one intra-op thread by more than 1e-3 of its largest magnitude (or is non-finite), on
+     * seeded 32×3×16×16 batches.
+     */
+    private static int[] count(String net, int steps, int threads, Class<?> jni) throws Exception {
         SplittableRandom random = new SplittableRandom(7);
         float[] w1 = uniform(random, 4 * 3 * 9, 0.3f);
         float[] w2 = uniform(random, 4 * 4 * 9, 0.3f);
-        int bad = 0;
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int s = 0; s < steps; s++) {
-                try (NDManager step = m.newSubManager()) {
-                    NDArray first = Owned.floats(step, w1, new Shape(4, 3, 3, 3));
-                    NDArray second = Owned.floats(step, w2, new Shape(4, 4, 3, 3));
-                    first.setRequiresGradient(true);
-                    NDArray x = Owned.floats(step, uniform(random, 32 * 3 * 256, 1f), new Shape(32, 3, 16, 16));
-                    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        NDArray h = conv(x, first);
-                        if (net.contains("relu-pool")) {
-                            h = Pool.maxPool2d(Activation.relu(h), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0),
-                                    false);
-                        }
-                        if (net.endsWith("-conv")) {
-                            h = conv(h, second);
-                        }
-                        c.backward(h.square().mean());
-                    }
-                    for (float g : first.getGradient().toFloatArray()) {
-                        if (!Float.isFinite(g)) {
-                            bad++;
-                            break;
-                        }
-                    }
-                }
+        int nonFinite = 0;
+        int wrong = 0;
+        for (int s = 0; s < steps; s++) {
+            float[] x = uniform(random, 32 * 3 * 256, 1f);
+            jni.getMethod("setNumThreads", int.class).invoke(null, threads);
+            float[] g = gradient(net, w1, w2, x);
+            jni.getMethod("setNumThreads", int.class).invoke(null, 1);
+            float[] reference = gradient(net, w1, w2, x);
+            boolean finite = true;
+            double scale = 0;
+            for (float r : reference) {
+                scale = Math.max(scale, Math.abs(r));
             }
+            boolean differs = false;
+            for (int i = 0; i < g.length; i++) {
+                finite &= Float.isFinite(g[i]);
+                differs |= !(Math.abs(g[i] - reference[i]) <= 1e-3 * scale);
+            }
+            nonFinite += finite ? 0 : 1;
+            wrong += differs ? 1 : 0;
         }
-        return bad;
+        return new int[] {nonFinite, wrong};
+    }
+
+    private static float[] gradient(String net, float[] w1, float[] w2, float[] input) {
+        try (NDManager step = NDManager.newBaseManager()) {
+            NDArray first = Owned.floats(step, w1, new Shape(4, 3, 3, 3));
+            NDArray second = Owned.floats(step, w2, new Shape(4, 4, 3, 3));
+            first.setRequiresGradient(true);
+            NDArray x = Owned.floats(step, input, new Shape(32, 3, 16, 16));
+            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                NDArray h = conv(x, first);
+                if (net.contains("relu-pool")) {
+                    h = Pool.maxPool2d(Activation.relu(h), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+                }
+                if (net.endsWith("-conv")) {
+                    h = conv(h, second);
+                }
+                c.backward(h.square().mean());
+            }
+            return first.getGradient().toFloatArray();
+        }
     }
 
     private static NDArray conv(NDArray x, NDArray w) {
