@@ -78,6 +78,35 @@ public final class FrozenTeacher {
         return spec.checkpoint().isEmpty();
     }
 
+    /** The schema version of the distillers' checkpointed state (the teacher's tensors, plus a distiller's values). */
+    public static final int DISTILLER_STATE_SCHEMA = 1;
+
+    /**
+     * A distiller's checkpointed state: its teacher's tensors ({@link #stateTensors}; none before the teacher is
+     * built) and the distiller's own values.
+     *
+     * @param teacher the teacher, or null when not built yet
+     * @param values the distiller's values
+     * @return the state
+     */
+    public static PluginState distillerState(FrozenTeacher teacher, Map<String, Object> values) {
+        return new PluginState(DISTILLER_STATE_SCHEMA, teacher == null ? Map.of() : teacher.stateTensors(), values);
+    }
+
+    /**
+     * Checks that a checkpointed distiller state has the schema this version reads.
+     *
+     * @param state the state
+     * @param distiller the distiller's name, for the message
+     * @throws IllegalStateException naming both versions otherwise
+     */
+    public static void requireDistillerSchema(PluginState state, String distiller) {
+        if (state.schemaVersion() != DISTILLER_STATE_SCHEMA) {
+            throw new IllegalStateException(distiller + " state schema " + state.schemaVersion() + "; this version reads "
+                    + DISTILLER_STATE_SCHEMA);
+        }
+    }
+
     /**
      * The teacher's part of a distiller's checkpointed state: every parameter (running statistics included) under
      * {@link #STATE_PREFIX} for a random-weight teacher; nothing for a teacher read from its file, which a resume

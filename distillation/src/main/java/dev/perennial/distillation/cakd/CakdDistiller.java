@@ -420,8 +420,7 @@ public final class CakdDistiller implements Distiller {
      */
     @Override
     public PluginState saveState(StepContext step) {
-        return new PluginState(1, teacher == null ? Map.of() : teacher.stateTensors(),
-                Map.of("memoryBank", config.memoryBank()));
+        return FrozenTeacher.distillerState(teacher, Map.of("memoryBank", config.memoryBank()));
     }
 
     /**
@@ -430,9 +429,7 @@ public final class CakdDistiller implements Distiller {
      */
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != 1) {
-            throw new IllegalStateException(NAME + " state schema " + state.schemaVersion() + "; this version reads 1");
-        }
+        FrozenTeacher.requireDistillerSchema(state, NAME);
         initialize();
         teacher.loadStateTensors(state);
     }

@@ -74,15 +74,13 @@ public final class OfaDistiller implements Distiller {
      */
     @Override
     public PluginState saveState(StepContext step) {
-        return new PluginState(1, teacher == null ? Map.of() : teacher.stateTensors(), Map.of());
+        return FrozenTeacher.distillerState(teacher, Map.of());
     }
 
     /** Builds the teacher when this fresh distiller has none yet and copies the saved weights into it. */
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != 1) {
-            throw new IllegalStateException(NAME + " state schema " + state.schemaVersion() + "; this version reads 1");
-        }
+        FrozenTeacher.requireDistillerSchema(state, NAME);
         teacher().loadStateTensors(state);
     }
 }
