@@ -19,6 +19,7 @@ import dev.perennial.distillation.assistant.StageSplit;
 import dev.perennial.distillation.cakd.CakdConfig;
 import dev.perennial.distillation.cakd.CakdDistiller;
 import dev.perennial.models.Backbone;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.DatasetSplit;
 import dev.perennial.spi.Example;
 import dev.perennial.spi.Feature;
@@ -88,7 +89,7 @@ public record AssistantAccuracy(double student, double assistant) {
                         NDArray studentLogits = split.back(store, stage3, false).logits();
                         NDArray fusionLogits = distiller.fusionKnowledge(images,
                                 LossTerms.none().withOutput(config.studentStageOutput(), stage3), false).logits();
-                        NDArray y = step.create(labels);
+                        NDArray y = Owned.longs(step, labels);
                         studentCorrect += studentLogits.argMax(1).eq(y).sum().getLong();
                         assistantCorrect += fusionLogits.argMax(1).eq(y).sum().getLong();
                     }
@@ -128,6 +129,6 @@ public record AssistantAccuracy(double student, double assistant) {
         long[] full = new long[shape.length + 1];
         full[0] = n;
         System.arraycopy(shape, 0, full, 1, shape.length);
-        return manager.create(all, new Shape(full));
+        return Owned.floats(manager, all, new Shape(full));
     }
 }

@@ -13,6 +13,7 @@ import dev.perennial.api.data.ImageFolder;
 import dev.perennial.api.data.ImageFolderConfig;
 import dev.perennial.models.ParameterNames;
 import dev.perennial.models.io.SafetensorsWriter;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.vit.VisionTransformer;
 import dev.perennial.models.vit.VitConfig;
 import dev.perennial.spi.DatasetSplit;
@@ -121,8 +122,8 @@ record PtmPretraining(Path cifar10, int imageSize, int patchSize, int embedDim, 
                     float lr = step < warm ? lr0 * (step + 1) / warm
                             : (float) (0.5 * lr0 * (1 + Math.cos(Math.PI * (step - warm) / Math.max(1, steps - warm))));
                     try (NDManager sm = manager.newSubManager()) {
-                        NDArray images4 = sm.create(x, new Shape(b, 3, imageSize, imageSize));
-                        NDArray target = sm.create(y).reshape(-1, 1);
+                        NDArray images4 = Owned.floats(sm, x, new Shape(b, 3, imageSize, imageSize));
+                        NDArray target = Owned.longs(sm, y).reshape(-1, 1);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray logits = vit.forward(store, new NDList(images4), true).singletonOrThrow();
                             NDArray loss = logits.logSoftmax(1).gather(target, 1).mean().neg();
@@ -191,7 +192,7 @@ record PtmPretraining(Path cifar10, int imageSize, int patchSize, int embedDim, 
                 for (int i = 0; i < b; i++) {
                     Example e = test.get(pick[from + i]);
                     Feature.Floats f = (Feature.Floats) e.features().get("image");
-                    xs.add(sm.create(f.values(), new Shape(f.shape())).expandDims(0));
+                    xs.add(Owned.floats(sm, f.values(), new Shape(f.shape())).expandDims(0));
                     y[i] = e.label().orElseThrow();
                 }
                 NDArray logits = vit.forward(store, new NDList(ai.djl.ndarray.NDArrays.concat(new NDList(xs), 0)),

@@ -18,6 +18,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
+import dev.perennial.models.nn.Owned;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -178,8 +179,8 @@ public final class TemplateImageDecoder implements AutoCloseable {
                     System.arraycopy(images[order[start + i]], 0, y, i * 3 * s * s, 3 * s * s);
                 }
                 try (NDManager step = trainer.getManager().newSubManager()) {
-                    NDArray input = step.create(x, new Shape(b, length));
-                    NDArray target = step.create(y, new Shape(b, 3, s, s));
+                    NDArray input = Owned.floats(step, x, new Shape(b, length));
+                    NDArray target = Owned.floats(step, y, new Shape(b, 3, s, s));
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDArray output = trainer.forward(new NDList(input)).head();
                         NDArray loss = output.sub(target).square().mean();
@@ -215,7 +216,7 @@ public final class TemplateImageDecoder implements AutoCloseable {
                 standardise(templates[start + i], x, i * length);
             }
             try (NDManager step = trainer.getManager().newSubManager()) {
-                float[] images = trainer.evaluate(new NDList(step.create(x, new Shape(b, length)))).head()
+                float[] images = trainer.evaluate(new NDList(Owned.floats(step, x, new Shape(b, length)))).head()
                         .toFloatArray();
                 for (int i = 0; i < b; i++) {
                     out[start + i] = new float[pixels];

@@ -9,6 +9,7 @@ import ai.djl.util.Pair;
 import dev.perennial.api.checkpoint.CheckpointException;
 import dev.perennial.api.checkpoint.CheckpointManifest;
 import dev.perennial.api.checkpoint.CheckpointStore;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.slerpface.GroupedTemplate;
 import dev.perennial.slerpface.learn.SlerpFaceLearner;
 import dev.perennial.slerpface.learn.SlerpFaceLearnerConfig;
@@ -119,7 +120,7 @@ public final class TrainedRecogniser implements AutoCloseable {
                 System.arraycopy(images[start + i], 0, flat, i * pixels, pixels);
             }
             try (NDManager batch = manager.newSubManager()) {
-                float[][] rows = learner.extract(batch.create(flat, new Shape(b, imageShape[0], imageShape[1],
+                float[][] rows = learner.extract(Owned.floats(batch, flat, new Shape(b, imageShape[0], imageShape[1],
                         imageShape[2])));
                 for (int i = 0; i < b; i++) {
                     double[] features = new double[m * d];

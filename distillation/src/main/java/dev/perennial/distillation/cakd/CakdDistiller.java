@@ -24,6 +24,7 @@ import dev.perennial.distillation.assistant.StageSplit;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.ModelFamily;
 import dev.perennial.models.mlp.MlpMixer;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
 import dev.perennial.models.vit.VisionTransformer;
 import dev.perennial.spi.Batch;
@@ -373,7 +374,7 @@ public final class CakdDistiller implements Distiller {
             if (contrast == null) {
                 int k = config.memoryBankNegatives();
                 long[] flat = InfoNceMemoryBank.contrastIndices(ids, k, config.memoryBankSize(), random);
-                contrast = stepManager.create(flat, new Shape(ids.length, k + 1));
+                contrast = Owned.longs(stepManager, flat, new Shape(ids.length, k + 1));
             }
             return contrast;
         }
