@@ -58,8 +58,8 @@ public final class MixupAugmenter implements Augmenter {
         }
         long[] perm = BatchPermutation.draw(n, random);
         NDManager manager = step.manager();
-        // Owned: autograd keeps views of the weights (w below) past this step's arrays; a from-blob wrap of the
-        // Java buffer made the loop's gradients NaN once the collector freed it.
+        // Owned: the weights reach the loss (LabelMix) and autograd keeps them for the backward pass; a from-blob
+        // wrap of a Java buffer would depend on the collector not freeing it first (models.nn.Owned).
         NDArray index = Owned.longs(manager, perm);
         NDArray weights = Owned.floats(manager, lambda);
         NDArray w = weights.reshape(new Shape(n, 1, 1, 1)).toDevice(image.getDevice(), false);

@@ -23,9 +23,12 @@ import java.nio.LongBuffer;
  * for the backward pass) point into the same buffer without keeping it reachable, so once the original array is
  * closed (its step ends, its manager closes) and the garbage collector frees the buffer, they read freed memory.
  * Likewise {@code toDevice(sameDevice, true)} and {@code toType(sameType, true)} return an alias, not a copy, and
- * {@code mul/div/add/sub(Number)} close their from-blob scalar before the backward pass reads it. The mixup
- * augmenter's weights, kept by autograd past their step, made the loop's gradients NaN at a random step under a
- * small heap (a buffer-poisoning probe reproduced it at the first mixed step, every time).
+ * {@code mul/div/add/sub(Number)} close their from-blob scalar before the backward pass reads it. Measured: a view
+ * of a plain {@code create} array read garbage after the original's close and a collection at the first trial
+ * ({@code OwnedTest}); LLaMA's SiLU through DJL's {@code swish} made LLaVA gradients depend on the collector
+ * ({@code GcIndependentGradientsTest}); the optimizer state restored as an alias of a closed checkpoint manager
+ * crashed mid-task resumes. (The CNN runs' "NaN gradient norm" stops were a libtorch convolution defect instead:
+ * README, "Status".)
  *
  * <p>The rules, for the project and for plugin authors ({@code docs/plugin-authors.md}):
  * <ul>
