@@ -15,10 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A run's numbers do not depend on the garbage collector: the same experiment with a forced, waited-for collection
  * between every forward and backward pass and after every step (GcStress) gives bit-identical loss curves and
- * accuracies. The experiment is the one that exposed the defect: finetune with mixup, whose per-sample weights
- * autograd keeps for the backward pass (DJL wrapped them in a Java buffer the collector could free first; the
- * gradients turned NaN at a random step). Under the gc-stress execution (glibc overwriting freed memory) a
- * use-after-free changes the numbers at the first mixed step.
+ * accuracies. The experiment is the issue's reproduction (finetune with mixup, whose per-sample weights reach the loss
+ * and are kept by autograd for the backward pass) plus LwF; checkpoints every 4 steps exercise the optimizer-state
+ * copies. Under the gc-stress execution (glibc overwriting freed memory) a read of a freed buffer changes the numbers.
  */
 class GcIndependenceTest {
 
