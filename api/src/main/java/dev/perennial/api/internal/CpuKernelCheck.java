@@ -81,6 +81,12 @@ final class CpuKernelCheck {
                 set.invoke(null, threads);
                 return Optional.empty();
             }
+            if (!agree(single, single)) {
+                return Optional.of("libtorch's CPU convolution backward returned non-finite gradients for finite data "
+                        + "on one thread in this process (seen with libtorch 2.7.1 on AVX-512 AMD EPYC processors, "
+                        + "also after other work in the same JVM); training uses one intra-op thread, but results of "
+                        + "convolutional models may still be wrong here. Start the JVM with ONEDNN_MAX_CPU_ISA=AVX2");
+            }
             return Optional.of("libtorch's CPU convolution backward on " + threads + " intra-op threads gave "
                     + "different or non-finite gradients than on one thread on this CPU (seen with libtorch 2.7.1 "
                     + "on AVX-512 AMD EPYC processors); training uses one intra-op thread. To keep " + threads
