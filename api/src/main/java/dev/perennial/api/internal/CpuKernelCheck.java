@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * that looked like a garbage-collector effect were this.
  *
  * <p>The check: when the processor has AVX-512 and {@code ONEDNN_MAX_CPU_ISA} is unset, a warning says to set it
- * (the launchers and the test setup set AVX2); and when libtorch runs more than one intra-op thread, the backward
+ * (the launchers and the test setup set AVX: the AVX2 kernels still failed now and then); and when libtorch runs more than one intra-op thread, the backward
  * pass is compared with a one-thread pass (milliseconds) and, when they disagree, training uses one thread.
  */
 final class CpuKernelCheck {
@@ -85,12 +85,12 @@ final class CpuKernelCheck {
                 return Optional.of("libtorch's CPU convolution backward returned non-finite gradients for finite data "
                         + "on one thread in this process (seen with libtorch 2.7.1 on AVX-512 AMD EPYC processors, "
                         + "also after other work in the same JVM); training uses one intra-op thread, but results of "
-                        + "convolutional models may still be wrong here. Start the JVM with ONEDNN_MAX_CPU_ISA=AVX2");
+                        + "convolutional models may still be wrong here. Start the JVM with ONEDNN_MAX_CPU_ISA=AVX");
             }
             return Optional.of("libtorch's CPU convolution backward on " + threads + " intra-op threads gave "
                     + "different or non-finite gradients than on one thread on this CPU (seen with libtorch 2.7.1 "
                     + "on AVX-512 AMD EPYC processors); training uses one intra-op thread. To keep " + threads
-                    + " threads, start the JVM with ONEDNN_MAX_CPU_ISA=AVX2 in the environment");
+                    + " threads, start the JVM with ONEDNN_MAX_CPU_ISA=AVX in the environment");
         } catch (ReflectiveOperationException e) {
             return Optional.empty();
         }
@@ -109,7 +109,7 @@ final class CpuKernelCheck {
         }
         return Optional.of("this processor has AVX-512 and ONEDNN_MAX_CPU_ISA is not set: libtorch 2.7.1's AVX-512 "
                 + "oneDNN convolution backward gave wrong or NaN gradients on AVX-512 AMD EPYC processors (README, "
-                + "\"Status\"); start the JVM with ONEDNN_MAX_CPU_ISA=AVX2 in the environment (bin/perennial does) "
+                + "\"Status\"); start the JVM with ONEDNN_MAX_CPU_ISA=AVX in the environment (bin/perennial does) "
                 + "or =ALL to keep the AVX-512 kernels");
     }
 

@@ -23,7 +23,7 @@ class CpuKernelCheckTest {
     @Test
     void adviceToCapTheInstructionSetOnlyOnAvx512WithoutAChoice() {
         assertTrue(CpuKernelCheck.isaAdvice(null, "fpu sse2 avx2 avx512f avx512bw").orElseThrow()
-                .contains("ONEDNN_MAX_CPU_ISA=AVX2"));
+                .contains("ONEDNN_MAX_CPU_ISA=AVX "));
         assertTrue(CpuKernelCheck.isaAdvice("ALL", "avx2 avx512f").isEmpty(), "the user chose");
         assertTrue(CpuKernelCheck.isaAdvice(null, "fpu sse2 avx2 fma").isEmpty(), "no AVX-512");
     }
