@@ -1,11 +1,11 @@
 package dev.perennial.continual.baseline;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.net.BackboneConfig;
+import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
@@ -171,10 +171,7 @@ public final class EwcProvider implements LearnerProvider<EwcProvider.Config> {
             anchor.clear();
             for (Pair<String, Parameter> p : net.getParameters()) {
                 if (fisher.containsKey(p.getKey())) {
-                    NDArray copy = p.getValue().getArray().duplicate();
-                    copy.attach(manager());
-                    NDScope.unregister(copy);
-                    anchor.put(p.getKey(), copy);
+                    anchor.put(p.getKey(), Owned.keep(p.getValue().getArray(), manager()));
                 }
             }
         }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 
+import dev.perennial.models.nn.Owned;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -133,8 +134,7 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
     public Step update(String name, NDArray theta, NDArray gradient) {
         Tracked t = tracked.computeIfAbsent(name, k -> new Tracked());
         if (t.ema == null) {
-            t.ema = keep(theta.getDataType() == DataType.FLOAT32 ? theta.duplicate()
-                    : theta.toType(DataType.FLOAT32, true));
+            t.ema = keep(Owned.copyAs(theta, DataType.FLOAT32));
         }
         if (!t.ema.getShape().equals(theta.getShape())) {
             throw new IllegalStateException("EMA of '" + name + "' has shape " + t.ema.getShape()

@@ -118,7 +118,7 @@ public final class RidgeHead implements AutoCloseable {
     public void accumulate(NDArray projected, NDArray labels) {
         checkWidth(projected);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray h = copyAs(projected, precision.dataType());
+            NDArray h = Owned.copyAs(projected, precision.dataType());
             h.attach(scope);
             NDArray y = oneHot(labels, classes, precision.dataType());
             y.attach(scope);
@@ -146,8 +146,8 @@ public final class RidgeHead implements AutoCloseable {
         }
         // Real copies: g and q belong to the checkpoint's temporary manager, closed after the restore
         // (toType(same, true) would alias them).
-        NDArray g2 = copyAs(g, precision.dataType());
-        NDArray q2 = copyAs(q, precision.dataType());
+        NDArray g2 = Owned.copyAs(g, precision.dataType());
+        NDArray q2 = Owned.copyAs(q, precision.dataType());
         kept(g2).attach(manager);
         kept(q2).attach(manager);
         gram.close();
@@ -235,7 +235,7 @@ public final class RidgeHead implements AutoCloseable {
             throw new IllegalArgumentException("ridge λ grid is empty");
         }
         try (NDManager scope = projected.getManager().newSubManager()) {
-            NDArray h = copyAs(projected, precision.dataType());
+            NDArray h = Owned.copyAs(projected, precision.dataType());
             h.attach(scope);
             NDArray y = oneHot(labels, classes, precision.dataType());
             y.attach(scope);
@@ -306,7 +306,7 @@ public final class RidgeHead implements AutoCloseable {
             int m = (int) g.getShape().get(0);
             NDArray eye = scope.eye(m, m, 0, g.getDataType()).mul(g.getDataType() == DataType.FLOAT64
                     ? (Number) lambda : (Number) (float) lambda);
-            NDArray w = copyAs(a.add(eye).inverse().matMul(q).transpose(), DataType.FLOAT32);
+            NDArray w = Owned.copyAs(a.add(eye).inverse().matMul(q).transpose(), DataType.FLOAT32);
             w.attach(into);
             return w;
         }
@@ -336,11 +336,6 @@ public final class RidgeHead implements AutoCloseable {
         }
         NDArray out = Owned.floats(manager, v, new Shape(ids.length, classes));
         return type == DataType.FLOAT32 ? out : out.toType(type, false);
-    }
-
-    /** A real copy of {@code a} as {@code type} ({@code toType(sameType, true)} would alias {@code a}). */
-    static NDArray copyAs(NDArray a, DataType type) {
-        return a.getDataType() == type ? Owned.copy(a) : a.toType(type, false);
     }
 
     /**

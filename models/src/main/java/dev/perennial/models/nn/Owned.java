@@ -184,6 +184,18 @@ public final class Owned {
     }
 
     /**
+     * A real copy of {@code array} as {@code type}: {@code duplicate()} when it already has the type
+     * ({@code toType(sameType, true)} would alias), else the converted array, which is new.
+     *
+     * @param array the array
+     * @param type the element type
+     * @return the copy, in {@code array}'s manager
+     */
+    public static NDArray copyAs(NDArray array, DataType type) {
+        return array.getDataType() == type ? array.duplicate() : array.toType(type, false);
+    }
+
+    /**
      * A copy of {@code array} that belongs to {@code keeper}: attached to it and taken out of the current
      * {@link NDScope}, so that closing the step (its scope and manager) or the source's manager leaves it valid.
      *
