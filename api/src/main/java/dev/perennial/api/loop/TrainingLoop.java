@@ -288,14 +288,15 @@ public final class TrainingLoop {
      */
     private record StepResult(double loss, Map<String, Double> terms, Map<String, NDArray> termArrays) {
         Map<String, Double> termsRead() {
-            if (!terms.isEmpty()) {
-                return terms;
-            }
-            Map<String, Double> values = new LinkedHashMap<>();
-            termArrays.forEach((k, v) -> values.put(k, v.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                    .getDouble()));
-            return values;
+            return terms.isEmpty() ? values(termArrays) : terms;
         }
+    }
+
+    /** The terms' values, read back from the engine. */
+    private static Map<String, Double> values(Map<String, NDArray> terms) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        terms.forEach((k, v) -> values.put(k, v.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble()));
+        return values;
     }
 
     /**
@@ -364,10 +365,7 @@ public final class TrainingLoop {
             GcStress.point();
             collector.backward(total);
         }
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : logTerms ? all.entrySet() : Map.<String, NDArray>of().entrySet()) {
-            values.put(e.getKey(), e.getValue().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
-        }
+        Map<String, Double> values = logTerms ? values(all) : Map.of();
         double loss = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble()
                 * training.accumulationSteps();
         learner.afterBackward(ctx);
