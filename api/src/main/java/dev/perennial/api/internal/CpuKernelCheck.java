@@ -1,14 +1,7 @@
 package dev.perennial.api.internal;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.GradientCollector;
-import dev.perennial.models.nn.Owned;
-import java.lang.reflect.Method;
+import dev.perennial.models.nn.ConvolutionProbe;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -59,41 +52,27 @@ final class CpuKernelCheck {
      * @return the warning when the threads were lowered
      */
     static Optional<String> check() {
-        Engine.getInstance(); // loads libtorch before its JNI functions are called
-        Method get;
-        Method set;
-        try {
-            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-            get = jni.getMethod("getNumThreads");
-            set = jni.getMethod("setNumThreads", int.class);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return Optional.empty(); // not the PyTorch engine: nothing to check
+        int threads = ConvolutionProbe.intraOpThreads();
+        if (threads <= 1) {
+            return Optional.empty(); // one thread, or not the PyTorch engine: nothing to compare
         }
-        try {
-            int threads = (Integer) get.invoke(null);
-            if (threads <= 1) {
-                return Optional.empty();
-            }
-            float[] multi = gradient();
-            set.invoke(null, 1);
-            float[] single = gradient();
-            if (agree(multi, single)) {
-                set.invoke(null, threads);
-                return Optional.empty();
-            }
-            if (!agree(single, single)) {
-                return Optional.of("libtorch's CPU convolution backward returned non-finite gradients for finite data "
-                        + "on one thread in this process (seen with libtorch 2.7.1 on AVX-512 AMD EPYC processors, "
-                        + "also after other work in the same JVM); training uses one intra-op thread, but results of "
-                        + "convolutional models may still be wrong here. Start the JVM with ONEDNN_MAX_CPU_ISA=AVX");
-            }
-            return Optional.of("libtorch's CPU convolution backward on " + threads + " intra-op threads gave "
-                    + "different or non-finite gradients than on one thread on this CPU (seen with libtorch 2.7.1 "
-                    + "on AVX-512 AMD EPYC processors); training uses one intra-op thread. To keep " + threads
-                    + " threads, start the JVM with ONEDNN_MAX_CPU_ISA=AVX in the environment");
-        } catch (ReflectiveOperationException e) {
+        float[] multi = gradient();
+        ConvolutionProbe.intraOpThreads(1);
+        float[] single = gradient();
+        if (agree(multi, single)) {
+            ConvolutionProbe.intraOpThreads(threads);
             return Optional.empty();
         }
+        if (!agree(single, single)) {
+            return Optional.of("libtorch's CPU convolution backward returned non-finite gradients for finite data "
+                    + "on one thread in this process (seen with libtorch 2.7.1 on AVX-512 AMD EPYC processors, "
+                    + "also after other work in the same JVM); training uses one intra-op thread, but results of "
+                    + "convolutional models may still be wrong here. Start the JVM with ONEDNN_MAX_CPU_ISA=AVX");
+        }
+        return Optional.of("libtorch's CPU convolution backward on " + threads + " intra-op threads gave "
+                + "different or non-finite gradients than on one thread on this CPU (seen with libtorch 2.7.1 "
+                + "on AVX-512 AMD EPYC processors); training uses one intra-op thread. To keep " + threads
+                + " threads, start the JVM with ONEDNN_MAX_CPU_ISA=AVX in the environment");
     }
 
     /**
@@ -123,69 +102,19 @@ final class CpuKernelCheck {
         }
     }
 
-    /**
-     * The engine's intra-op thread count, or -1 when the engine is not PyTorch.
-     *
-     * @return the count
-     */
-    static int threads() {
-        Engine.getInstance();
-        try {
-            return (Integer) Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("getNumThreads").invoke(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return -1;
-        }
-    }
-
-    /**
-     * Sets the engine's intra-op thread count (PyTorch only).
-     *
-     * @param n the count
-     */
-    static void threads(int n) {
-        Engine.getInstance();
-        try {
-            Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("setNumThreads", int.class).invoke(null, n);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalStateException("cannot set libtorch's thread count: " + e, e);
-        }
-    }
-
-    /** Gradient of the first weight of conv(3→4) → conv(4→4) on fixed data; a few steps, concatenated. */
-    static float[] gradient() {
+    /** The first convolution's gradient of conv(3→4) → conv(4→4) on fixed data, three batches, concatenated. */
+    private static float[] gradient() {
         SplittableRandom random = new SplittableRandom(20261207L);
         int steps = 3;
-        float[] out = new float[steps * 4 * 3 * 3 * 3];
-        float[] first = uniform(random, 4 * 3 * 3 * 3, 0.3f);
-        float[] second = uniform(random, 4 * 4 * 3 * 3, 0.3f);
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            for (int s = 0; s < steps; s++) {
-                try (NDManager step = m.newSubManager()) {
-                    NDArray w1 = Owned.floats(step, first, new Shape(4, 3, 3, 3));
-                    NDArray b1 = Owned.floats(step, new float[4], new Shape(4));
-                    NDArray w2 = Owned.floats(step, second, new Shape(4, 4, 3, 3));
-                    w1.setRequiresGradient(true);
-                    NDArray x = Owned.floats(step, uniform(random, 32 * 3 * 16 * 16, 1f), new Shape(32, 3, 16, 16));
-                    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        NDArray h = Conv2d.conv2d(x, w1, b1, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
-                                .singletonOrThrow();
-                        h = Conv2d.conv2d(h, w2, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
-                                .singletonOrThrow();
-                        c.backward(h.square().mean());
-                    }
-                    System.arraycopy(w1.getGradient().toFloatArray(), 0, out, s * 108, 108);
-                }
-            }
+        float[] out = new float[steps * ConvolutionProbe.FIRST_WEIGHTS];
+        float[] first = ConvolutionProbe.uniform(random, ConvolutionProbe.FIRST_WEIGHTS, 0.3f);
+        float[] second = ConvolutionProbe.uniform(random, ConvolutionProbe.SECOND_WEIGHTS, 0.3f);
+        for (int s = 0; s < steps; s++) {
+            float[] x = ConvolutionProbe.uniform(random, ConvolutionProbe.INPUT_VALUES, 1f);
+            System.arraycopy(ConvolutionProbe.firstLayerGradient(ConvolutionProbe.Network.CONV_CONV, first, second, x),
+                    0, out, s * ConvolutionProbe.FIRST_WEIGHTS, ConvolutionProbe.FIRST_WEIGHTS);
         }
         return out;
-    }
-
-    private static float[] uniform(SplittableRandom random, int n, float bound) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (random.nextDouble(-bound, bound));
-        }
-        return v;
     }
 
     /** Finite and equal to float32 summation-order noise (relative 1e-3 of the largest magnitude). */

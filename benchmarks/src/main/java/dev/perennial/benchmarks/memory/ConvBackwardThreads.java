@@ -1,16 +1,8 @@
 package dev.perennial.benchmarks.memory;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.perennial.models.nn.Owned;
+import dev.perennial.models.nn.ConvolutionProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +33,7 @@ public final class ConvBackwardThreads {
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         Path json = Path.of(args.length > 1 ? args[1] : "benchmarks/results/conv-threads.json");
-        Engine.getInstance();
-        Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-        int configured = (Integer) jni.getMethod("getNumThreads").invoke(null);
+        int configured = ConvolutionProbe.intraOpThreads();
         Map<String, String> env = new LinkedHashMap<>();
         for (String k : List.of("ONEDNN_MAX_CPU_ISA", "MKL_NUM_THREADS", "OMP_NUM_THREADS")) {
             env.put(k, System.getenv().getOrDefault(k, "(unset)"));
@@ -52,12 +42,13 @@ public final class ConvBackwardThreads {
         System.out.printf(Locale.ROOT, "%-28s %8s %10s %18s %18s%n", "network", "threads", "steps", "non-finite grads",
                 "wrong grads");
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String net : List.of("conv", "conv-relu-pool", "conv-conv", "conv-relu-pool-conv")) {
+        for (ConvolutionProbe.Network net : ConvolutionProbe.Network.values()) {
             for (int threads : new int[] {1, 2}) {
-                int[] bad = count(net, steps, threads, jni);
-                System.out.printf(Locale.ROOT, "%-28s %8d %10d %18d %18d%n", net, threads, steps, bad[0], bad[1]);
+                int[] bad = count(net, steps, threads);
+                System.out.printf(Locale.ROOT, "%-28s %8d %10d %18d %18d%n", net.label(), threads, steps, bad[0],
+                        bad[1]);
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("network", net);
+                row.put("network", net.label());
                 row.put("threads", threads);
                 row.put("steps", steps);
                 row.put("nonFinite", bad[0]);
@@ -65,7 +56,7 @@ public final class ConvBackwardThreads {
                 rows.add(row);
             }
         }
-        jni.getMethod("setNumThreads", int.class).invoke(null, configured);
+        ConvolutionProbe.intraOpThreads(configured);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", env);
         out.put("cpu", cpuModel());
@@ -80,18 +71,18 @@ public final class ConvBackwardThreads {
      * step recomputed on one intra-op thread by more than 1e-3 of its largest magnitude (or is non-finite), on
      * seeded 32×3×16×16 batches.
      */
-    private static int[] count(String net, int steps, int threads, Class<?> jni) throws Exception {
+    private static int[] count(ConvolutionProbe.Network net, int steps, int threads) {
         SplittableRandom random = new SplittableRandom(7);
-        float[] w1 = uniform(random, 4 * 3 * 9, 0.3f);
-        float[] w2 = uniform(random, 4 * 4 * 9, 0.3f);
+        float[] w1 = ConvolutionProbe.uniform(random, ConvolutionProbe.FIRST_WEIGHTS, 0.3f);
+        float[] w2 = ConvolutionProbe.uniform(random, ConvolutionProbe.SECOND_WEIGHTS, 0.3f);
         int nonFinite = 0;
         int wrong = 0;
         for (int s = 0; s < steps; s++) {
-            float[] x = uniform(random, 32 * 3 * 256, 1f);
-            jni.getMethod("setNumThreads", int.class).invoke(null, threads);
-            float[] g = gradient(net, w1, w2, x);
-            jni.getMethod("setNumThreads", int.class).invoke(null, 1);
-            float[] reference = gradient(net, w1, w2, x);
+            float[] x = ConvolutionProbe.uniform(random, ConvolutionProbe.INPUT_VALUES, 1f);
+            ConvolutionProbe.intraOpThreads(threads);
+            float[] g = ConvolutionProbe.firstLayerGradient(net, w1, w2, x);
+            ConvolutionProbe.intraOpThreads(1);
+            float[] reference = ConvolutionProbe.firstLayerGradient(net, w1, w2, x);
             boolean finite = true;
             double scale = 0;
             for (float r : reference) {
@@ -106,38 +97,6 @@ public final class ConvBackwardThreads {
             wrong += differs ? 1 : 0;
         }
         return new int[] {nonFinite, wrong};
-    }
-
-    private static float[] gradient(String net, float[] w1, float[] w2, float[] input) {
-        try (NDManager step = NDManager.newBaseManager()) {
-            NDArray first = Owned.floats(step, w1, new Shape(4, 3, 3, 3));
-            NDArray second = Owned.floats(step, w2, new Shape(4, 4, 3, 3));
-            first.setRequiresGradient(true);
-            NDArray x = Owned.floats(step, input, new Shape(32, 3, 16, 16));
-            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                NDArray h = conv(x, first);
-                if (net.contains("relu-pool")) {
-                    h = Pool.maxPool2d(Activation.relu(h), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
-                }
-                if (net.endsWith("-conv")) {
-                    h = conv(h, second);
-                }
-                c.backward(h.square().mean());
-            }
-            return first.getGradient().toFloatArray();
-        }
-    }
-
-    private static NDArray conv(NDArray x, NDArray w) {
-        return Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
-    }
-
-    private static float[] uniform(SplittableRandom random, int n, float bound) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextDouble(-bound, bound);
-        }
-        return v;
     }
 
     private static String cpuModel() {
