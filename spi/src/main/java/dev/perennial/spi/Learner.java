@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * A continual-learning method. The loop calls, per task: {@link #beforeTask}, then per batch
- * {@link #loss} (inside the loop's one gradient collector), backward, {@link #afterStep} (gradients still
- * readable), optimizer step; then {@link #afterTask} and evaluation through {@link #predict}.
+ * {@link #loss} (inside the loop's one gradient collector), backward, {@link #afterBackward} (raw gradients),
+ * gradient clipping in place, optimizer step, {@link #afterStep} (gradients still readable: the ones the
+ * optimizer used); then {@link #afterTask} and evaluation through {@link #predict}.
  *
  * <p>A learner never opens a {@code GradientCollector} and never steps an optimizer: the loop owns both.
  * Where a method needs gradients outside training (e.g. EWC's Fisher information) it asks
@@ -50,14 +51,18 @@ public interface Learner {
     LossTerms loss(Batch batch, StepContext step);
 
     /**
-     * Runs after backward and before the optimizer step; parameter gradients are readable here.
+     * Runs after backward and before the optimizer step; parameter gradients are readable here, before
+     * clipping (with gradient accumulation, once per micro-batch, holding the sum so far).
      *
      * @param step the step
      */
     default void afterBackward(StepContext step) {}
 
     /**
-     * Runs after the optimizer step (e.g. an EMA of the weights). Gradients are still readable.
+     * Runs after the optimizer step (e.g. an EMA of the weights). Gradients are still readable: they are the
+     * ones the step used, clipped in place when {@code training.gradientClipNorm} applied. A parameter that took
+     * no part in the step's loss reads as a zero gradient (the loop zeroes gradients in place between steps); a
+     * method for which "no gradient" differs from "zero gradient" must track which parameters its loss read.
      *
      * @param step the step
      */

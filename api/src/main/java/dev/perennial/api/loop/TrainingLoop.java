@@ -58,9 +58,10 @@ import java.util.function.BiFunction;
 /**
  * The one training loop every experiment runs (DESIGN §3). Per task: learner {@code beforeTask}; per batch:
  * sampler order → decode off-thread → augmenters → one gradient collector → learner and distiller loss terms,
- * weighted and summed → backward → learner {@code afterBackward} → NaN/Inf guard, clipping, optimizer step →
- * learner {@code afterStep} → gradients cleared; then {@code afterTask}, evaluation of every task seen so far
- * (one row of the accuracy matrix) and a checkpoint.
+ * weighted and summed → backward → learner {@code afterBackward} (the raw gradients) → NaN/Inf guard, clipping
+ * of the gradients in place, optimizer step → learner {@code afterStep} (the gradients the optimizer used) →
+ * gradients cleared; then {@code afterTask}, evaluation of every task seen so far (one row of the accuracy
+ * matrix) and a checkpoint.
  *
  * <p>Memory: every step runs inside an {@link NDScope} and a child manager of the run's manager, so every array
  * made during the step is freed when it ends. A plugin that keeps an array beyond the step must create it in its
@@ -376,7 +377,10 @@ public final class TrainingLoop {
         return new StepResult(loss, values, all);
     }
 
-    /** Guards against NaN/Inf, clips, and updates; returns whether the step was skipped. */
+    /**
+     * Guards against NaN/Inf, clips the gradients in place (global L2 norm, torch's {@code clip_grad_norm_}), and
+     * updates; returns whether the step was skipped.
+     */
     private boolean optimizerStep(List<TrainableParameter> params, double lr, StepResult r, TaskInfo task) {
         List<NDArray> grads = new ArrayList<>(params.size());
         NDArray[] norms = new NDArray[params.size()];
@@ -412,7 +416,13 @@ public final class TrainingLoop {
         }
         for (int i = 0; i < params.size(); i++) {
             TrainableParameter p = params.get(i);
-            NDArray g = scale == 1.0 ? grads.get(i) : grads.get(i).mul((float) scale);
+            NDArray g = grads.get(i);
+            if (scale != 1.0) {
+                // In place, as torch's clip_grad_norm_: the gradient array is a handle on the parameter's own
+                // gradient, so afterStep (e.g. LLaCA's EMA, which differences consecutive gradients) reads exactly
+                // the gradient the optimizer used, not the unclipped one.
+                g.muli((float) scale);
+            }
             optimizer.update(p, g, lr * p.learningRateScale());
         }
         optimizer.endStep();

@@ -113,6 +113,38 @@ class TrainingLoopTest {
     }
 
     @Test
+    void afterStepReadsTheClippedGradientTheOptimizerUsed() {
+        // Issue 17 item 6: torch clips in place before optimizer.step(), so a hook after the step (LLaCA's EMA)
+        // sees the clipped gradient; afterBackward, before clipping, sees the raw one.
+        try (NDManager m = NDManager.newBaseManager()) {
+            ProbeLearner p = new ProbeLearner(m.newSubManager());
+            p.lossOverride = (batch, step) -> Scalars.mul(p.linear.getParameters().get("weight").getArray().sum(), 1000f);
+            Scenario s = Scenarios.classIncremental(new BlobData(2, 4, 3), 2);
+            float[][] before = new float[1][];
+            RunListener capture = new RunListener() {
+                @Override
+                public void onTaskStart(dev.perennial.spi.TaskInfo task, long steps) {
+                    before[0] = p.weights();
+                }
+            };
+            run(config(Map.of("batchSize", 8, "momentum", 0.0, "schedule", "constant", "learningRate", 1.0,
+                    "gradientClipNorm", 0.5)), s, p, m, capture);
+            // weight (4, 4) with gradient 1000 everywhere, the bias none (zeros): global norm 4000, scale 0.5/4000
+            float clipped = (float) (1000 * (0.5 / (4000 + 1e-6)));
+            for (float g : p.gradientsAfterBackward.get(0)) {
+                assertEquals(1000f, g, 0f);
+            }
+            float[] after = p.weights();
+            float[] last = p.gradientsAfterStep.get(p.gradientsAfterStep.size() - 1); // the last task's one step
+            for (int i = 0; i < after.length; i++) {
+                float g = last[i];
+                assertEquals(clipped, g, 1e-9f, "afterStep reads the clipped gradient");
+                assertEquals(before[0][i] - after[i], g, 1e-6f, "the gradient the SGD step (lr 1) applied");
+            }
+        }
+    }
+
+    @Test
     void clippingBoundsTheUpdate() {
         try (NDManager m = NDManager.newBaseManager()) {
             ProbeLearner p = new ProbeLearner(m.newSubManager());
