@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The LLaCA dynamic EMA of every trainable tensor (spec llaca.md §2.3, "code form"), with the figure form
@@ -25,8 +26,11 @@ import java.util.Optional;
  *   k ∉ (0, 1), NaN, ±Inf, no g_{t−1}, no g_t  →  fallback: θ*_t = (1 − w_fb)·θ*_{t−1} + w_fb·θ_t
  *   CODE:          θ*_t = (1 − k)·θ*_{t−1} + k·θ_t
  *   PAPER_FIGURE:  θ*_t = k·θ*_{t−1} + (1 − k)·θ_t
- *   g_{t−1} ← copy(g_t)
+ *   g_{t−1} ← copy(g_t)         (none when g_t is missing: that step and the next fall back, as in the official code)
  * </pre>
+ * g_t is the gradient the optimizer step used: the loop clips gradients in place before the step, so it is the
+ * clipped one, as in the official trainer ({@code clip_grad_norm_} then {@code optimizer.step()} then
+ * {@code ema_update}). A tensor that took no part in the step's loss has no g_t ({@link #updateAll}).
  * One scalar per tensor (§2.5). {@link #replace} writes θ* into the live parameters at the end of a task
  * ({@code ema_replace}). Every update is counted as adaptive or fallback ({@link #counts()}).
  *
@@ -95,12 +99,21 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
     }
 
     /**
-     * Updates the EMA of every parameter that requires a gradient, reading its gradient (call after the
-     * optimizer step, before gradients are cleared). Frozen parameters are never tracked (spec §6 L8).
+     * Updates the EMA of every parameter that requires a gradient (call after the optimizer step, before
+     * gradients are cleared). Frozen parameters are never tracked (spec §6 L8).
+     *
+     * <p>{@code receivedGradient} says which tensors took part in this step's loss. The official code runs on
+     * torch ≥ 2, whose {@code zero_grad} sets every gradient to None, so a tensor the step's loss did not reach has
+     * no gradient and its update falls back (spec §2.3). In DJL a gradient, once allocated, is zeroed in place and
+     * stays allocated: a tensor left out of the loss would read as an all-zero gradient, from which a coefficient
+     * would be computed. A tensor for which the predicate is false is therefore updated as "no gradient"
+     * ({@link #update} with {@code null}), whatever its gradient array holds; see {@link ReachRecordingStore} for
+     * how {@link LlavaInstructionLearner} knows.
      *
      * @param parameters named parameters, e.g. the learner's trainable ones
+     * @param receivedGradient whether a parameter received a gradient this optimizer step
      */
-    public void updateAll(Map<String, Parameter> parameters) {
+    public void updateAll(Map<String, Parameter> parameters, Predicate<Parameter> receivedGradient) {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
             if (!p.requiresGradient() || !p.isInitialized()) {
@@ -109,14 +122,10 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
             NDArray theta = p.getArray();
             try (NDManager scope = manager.newSubManager()) {
                 NDArray gradient = null;
-                if (theta.hasGradient()) {
-                    try {
-                        gradient = theta.getGradient();
-                        // the gradient handle is a new native reference: free it with this scope, not the model's
-                        gradient.attach(scope);
-                    } catch (IllegalStateException noGradientYet) {
-                        gradient = null; // requires a gradient but none was computed: the fallback path (§2.3)
-                    }
+                if (receivedGradient.test(p) && theta.hasGradient()) {
+                    gradient = theta.getGradient();
+                    // the gradient handle is a new native reference: free it with this scope, not the model's
+                    gradient.attach(scope);
                 }
                 update(e.getKey(), theta, gradient);
             }
@@ -128,7 +137,8 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
      *
      * @param name the tensor's name (the key of its copies)
      * @param theta the live tensor θ_t after the optimizer step (not modified)
-     * @param gradient g_t, or null when the tensor has none (fallback)
+     * @param gradient g_t, or null when the tensor has none: this update falls back, and so does the tensor's next
+     *                 one (no g_{t−1} to difference against)
      * @return what the update used
      */
     public Step update(String name, NDArray theta, NDArray gradient) {
@@ -162,6 +172,11 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
                 if (config.hessianSurrogate() == HessianSurrogate.GRAD_DIFF_OVER_STEP) {
                     t.previousParameter = store(t.previousParameter, th);
                 }
+            } else if (adaptive) {
+                // The official update stores this step's gradient whatever it is (a copy of None here), so the next
+                // step has no g_{t−1} and falls back too; keeping an older gradient would let it go adaptive.
+                t.previousGradient = forget(t.previousGradient);
+                t.previousParameter = forget(t.previousParameter);
             }
             return new Step(k, inRange, current);
         }
@@ -218,6 +233,13 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
             previous.close();
         }
         return keep(value.duplicate());
+    }
+
+    private static NDArray forget(NDArray stored) {
+        if (stored != null) {
+            stored.close();
+        }
+        return null;
     }
 
     private NDArray keep(NDArray a) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.perennial.continual.vqa.MiniCoin;
 import dev.perennial.llava.LlavaBatch;
@@ -46,11 +45,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -71,7 +72,11 @@ import java.util.regex.Pattern;
  * <p>The EMA hook runs once per optimizer step (spec §2.6), so with gradient accumulation g_t is the accumulated
  * gradient of the step (spec §7.10); the loop calls {@code afterStep} after the step and before it clears the
  * gradients, so they are never read as zeros (the silent degeneration of §7.4 cannot come from the hook order;
- * the adaptive/fallback counts show whether it happens for other reasons, e.g. tiny tensors with s = 2).
+ * the adaptive/fallback counts show whether it happens for other reasons, e.g. tiny tensors with s = 2). The
+ * gradient read is the one the optimizer used: the loop clips in place before the step, as the official trainer
+ * does. A tracked tensor that none of the step's loss passes read (see {@link ReachRecordingStore}) counts as
+ * having no gradient, as with torch's {@code zero_grad(set_to_none=True)}: that update and the tensor's next one
+ * fall back.
  */
 public final class LlavaInstructionLearner implements Learner {
     private static final String TASKS_SEEN = "tasksSeen";
@@ -104,6 +109,12 @@ public final class LlavaInstructionLearner implements Learner {
     private LlavaLoraSetup lora;
     private int tasksSeen;
     private boolean emaActive;
+    /**
+     * The parameters that the loss passes of optimizer step {@link #reachedStep} read, i.e. that received a
+     * gradient in it (all micro-batches of an accumulated step together); see {@link ReachRecordingStore}.
+     */
+    private final Set<Parameter> reached = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long reachedStep = -1;
 
     /**
      * Builds (or loads) the model.
@@ -240,15 +251,23 @@ public final class LlavaInstructionLearner implements Learner {
     @Override
     public LossTerms loss(Batch batch, StepContext step) {
         LlavaBatch encoded = encoder.forTraining(step.manager(), examples(batch, true));
-        NDArray loss = model.answerLoss(new ParameterStore(step.manager(), false), step.manager(), encoded,
-                step.training());
+        if (step.globalStep() != reachedStep) { // the first micro-batch of a new optimizer step
+            reached.clear();
+            reachedStep = step.globalStep();
+        }
+        ReachRecordingStore store = new ReachRecordingStore(step.manager());
+        NDArray loss = model.answerLoss(store, step.manager(), encoded, step.training());
+        reached.addAll(store.read());
         return LossTerms.of("answer-ce", loss);
     }
 
     @Override
     public void afterStep(StepContext step) {
         if (emaActive) {
-            ema.updateAll(trainable());
+            // A tracked tensor that no loss pass of this step read has no gradient in this step (torch: None),
+            // even though its DJL gradient array holds zeros; the EMA treats it as the official code does.
+            Set<Parameter> received = reachedStep == step.globalStep() ? reached : Set.of();
+            ema.updateAll(trainable(), received::contains);
         }
     }
 

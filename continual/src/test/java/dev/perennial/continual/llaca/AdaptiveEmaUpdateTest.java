@@ -113,6 +113,36 @@ class AdaptiveEmaUpdateTest {
     }
 
     @Test
+    void aMissingGradientIsStoredSoTheNextStepFallsBackToo() {
+        // Issue 17 item 4. The official update copies this step's gradient, None included, as g_{t−1}: the step
+        // after a missing gradient has nothing to difference against and falls back as well.
+        try (NDManager m = NDManager.newBaseManager();
+                AdaptiveEmaUpdate ema = AdaptiveEmaUpdate.adaptive(config(EmaConvention.CODE), m)) {
+            prime(ema, m, new float[] {0, 0}, new float[] {0, 0});
+            AdaptiveEmaUpdate.Step missing = ema.update("w", m.create(new float[] {10, 10}), null);
+            assertFalse(missing.adaptive());
+            assertArrayEquals(new float[] {0.1f, 0.1f}, ema.ema("w").orElseThrow().toFloatArray(), 1e-6f);
+            assertFalse(ema.stateTensors().containsKey("grad/w"), "the missing gradient is what is stored");
+            // Had g_{t−1} = [0, 0] been kept: a = 2·19.9 = 39.8, b = 1, c = 1 → α = 2·2/39.8 ≈ 0.1005, adaptive.
+            AdaptiveEmaUpdate.Step next = ema.update("w", m.create(new float[] {20, 20}), m.create(new float[] {.5f, .5f}));
+            assertTrue(Float.isNaN(next.coefficient()), "no g_{t−1}: the coefficient cannot be computed");
+            assertFalse(next.adaptive());
+            // θ* = 0.99·0.1 + 0.01·20 = 0.299
+            assertArrayEquals(new float[] {0.299f, 0.299f}, ema.ema("w").orElseThrow().toFloatArray(), 1e-6f);
+            // This step's gradient is stored again: a = 2·19.701 = 39.402, b = 3, c = ‖[1.5,1.5] − [.5,.5]‖₁ = 2,
+            // α = 2·(1 + 3)/(39.402·2) = 0.101518…, θ* = (1 − α)·0.299 + α·20
+            AdaptiveEmaUpdate.Step after = ema.update("w", m.create(new float[] {20, 20}),
+                    m.create(new float[] {1.5f, 1.5f}));
+            assertTrue(after.adaptive());
+            float alpha = 8f / (39.402f * 2f);
+            assertEquals(alpha, after.coefficient(), 1e-6);
+            float expected = (1 - alpha) * 0.299f + alpha * 20f;
+            assertArrayEquals(new float[] {expected, expected}, ema.ema("w").orElseThrow().toFloatArray(), 1e-5f);
+            assertEquals(new EmaUpdateCounts(1, 3), ema.counts());
+        }
+    }
+
+    @Test
     void identityLimitsOfTheBlend() {
         // L1 via the scale: s chosen so that the coefficient is just inside (0, 1) at both ends
         try (NDManager m = NDManager.newBaseManager()) {
@@ -179,7 +209,7 @@ class AdaptiveEmaUpdateTest {
             params.put("frozen", frozen);
             for (int step = 0; step < 3; step++) {
                 trained.getArray().addi(m.create(new float[] {step + 1f, -1f, 0.5f}));
-                ema.updateAll(params); // no gradient attached: every update falls back
+                ema.updateAll(params, p -> false); // no gradient this step: every update falls back
             }
             assertEquals(java.util.Set.of("trained"), ema.trackedNames(), "L8");
             assertEquals(new EmaUpdateCounts(0, 3), ema.counts());
