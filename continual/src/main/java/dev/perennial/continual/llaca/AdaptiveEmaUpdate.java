@@ -112,8 +112,10 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
      *
      * @param parameters named parameters, e.g. the learner's trainable ones
      * @param receivedGradient whether a parameter received a gradient this optimizer step
+     * @return what each tracked tensor's update used, by name, in the order of {@code parameters}
      */
-    public void updateAll(Map<String, Parameter> parameters, Predicate<Parameter> receivedGradient) {
+    public Map<String, Step> updateAll(Map<String, Parameter> parameters, Predicate<Parameter> receivedGradient) {
+        Map<String, Step> steps = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
             if (!p.requiresGradient() || !p.isInitialized()) {
@@ -127,9 +129,10 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
                     // the gradient handle is a new native reference: free it with this scope, not the model's
                     gradient.attach(scope);
                 }
-                update(e.getKey(), theta, gradient);
+                steps.put(e.getKey(), update(e.getKey(), theta, gradient));
             }
         }
+        return steps;
     }
 
     /**
