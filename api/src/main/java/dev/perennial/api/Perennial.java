@@ -47,7 +47,8 @@ public final class Perennial {
      *
      * @param file the file
      * @return the experiment
-     * @throws dev.perennial.api.config.ConfigException naming the file and field when it is invalid
+     * @throws dev.perennial.api.config.ConfigException naming the file and field when it is invalid, and naming the
+     *         file when it is missing, larger than {@link ExperimentFiles#MAX_FILE_BYTES} or holds a key twice
      */
     public static Experiment load(Path file) {
         return new Experiment(ExperimentFiles.read(file), file.getFileName().toString());
@@ -56,8 +57,8 @@ public final class Perennial {
     /**
      * Wraps a configuration.
      *
-     * @param config the configuration
-     * @return the experiment
+     * @param config the configuration (already validated field by field by its record)
+     * @return the experiment; {@link Experiment#validate()} checks its plugins
      */
     public static Experiment of(ExperimentConfig config) {
         return new Experiment(config, "experiment '" + config.name() + "'");
@@ -69,6 +70,11 @@ public final class Perennial {
      * @param runDirectory the run's folder
      * @param listeners observers
      * @return the report of the whole run
+     * @throws dev.perennial.api.config.ConfigException when the folder's {@code experiment.json} is missing or
+     *         invalid
+     * @throws dev.perennial.api.checkpoint.CheckpointException when the folder has no intact checkpoint
+     * @throws dev.perennial.api.RunFolderInUseException when another run holds the folder
+     * @throws dev.perennial.api.registry.PluginException as {@link Experiment#run}
      */
     public static RunReport resume(Path runDirectory, RunListener... listeners) {
         return Experiment.resume(runDirectory, listeners);
@@ -79,6 +85,8 @@ public final class Perennial {
      *
      * @param pluginDirectories folders of plugin jars
      * @return the registry
+     * @throws dev.perennial.api.registry.PluginException when a folder is missing or is a file, a jar cannot be
+     *         loaded, or two plugins of a kind share a name
      */
     public static PluginRegistry plugins(List<Path> pluginDirectories) {
         return PluginRegistry.load(pluginDirectories);
