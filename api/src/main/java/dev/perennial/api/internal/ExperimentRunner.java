@@ -12,6 +12,7 @@ import dev.perennial.api.checkpoint.CheckpointStore;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.config.PluginRef;
+import dev.perennial.api.events.CsvMetricsLog;
 import dev.perennial.api.events.JsonLinesLog;
 import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.RunStarted;
@@ -232,6 +233,12 @@ public final class ExperimentRunner {
             }
             List<RunListener> all = new ArrayList<>(listeners);
             all.add(new JsonLinesLog(runDir.resolve("metrics.jsonl"), resume.isPresent()));
+            if (resume.isPresent()) {
+                CheckpointManifest m = new CheckpointStore(runDir).readManifest(resume.get());
+                all.add(CsvMetricsLog.resumed(runDir, m.globalStep(), m.nextTask()));
+            } else {
+                all.add(CsvMetricsLog.fresh(runDir));
+            }
             TrainingLoop loop = new TrainingLoop(new TrainingLoop.Plan(config, scenario, learner, augmenters,
                     distillers, sampler, metrics, runDir, manager), all);
             RunReport report;

@@ -277,7 +277,11 @@ public final class TrainingLoop {
         for (int k = 1; k < plan.metrics().size(); k++) {
             otherRows.computeIfAbsent(plan.metrics().get(k).name(), n -> new ArrayList<>()).add(rows.get(k));
         }
-        EvaluationEvent ev = new EvaluationEvent(t, rows.get(0).clone(), plan.metrics().get(0).name());
+        Map<String, double[]> others = new LinkedHashMap<>();
+        for (int k = 1; k < plan.metrics().size(); k++) {
+            others.put(plan.metrics().get(k).name(), rows.get(k).clone());
+        }
+        EvaluationEvent ev = new EvaluationEvent(t, rows.get(0).clone(), plan.metrics().get(0).name(), others);
         listeners.forEach(l -> l.onEvaluation(ev));
         checkpoint("task-" + t, t + 1, 0, 0, 0);
     }
