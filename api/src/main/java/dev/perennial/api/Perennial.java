@@ -133,9 +133,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder dataset(String name, Map<String, ?> config) {
-            node.set("dataset", JSON.valueToTree(ref(name, config)));
+            node.set("dataset", JSON.valueToTree(ref("dataset", name, config)));
             return this;
         }
 
@@ -145,9 +147,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder scenario(String name, Map<String, ?> config) {
-            node.set("scenario", JSON.valueToTree(ref(name, config)));
+            node.set("scenario", JSON.valueToTree(ref("scenario", name, config)));
             return this;
         }
 
@@ -157,9 +161,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder learner(String name, Map<String, ?> config) {
-            node.set("learner", JSON.valueToTree(ref(name, config)));
+            node.set("learner", JSON.valueToTree(ref("learner", name, config)));
             return this;
         }
 
@@ -169,9 +175,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder augmenter(String name, Map<String, ?> config) {
-            augmenters.add(ref(name, config));
+            augmenters.add(ref("augmenter", name, config));
             return this;
         }
 
@@ -181,9 +189,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder distiller(String name, Map<String, ?> config) {
-            distillers.add(ref(name, config));
+            distillers.add(ref("distiller", name, config));
             return this;
         }
 
@@ -193,9 +203,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder sampler(String name, Map<String, ?> config) {
-            node.set("sampler", JSON.valueToTree(ref(name, config)));
+            node.set("sampler", JSON.valueToTree(ref("sampler", name, config)));
             return this;
         }
 
@@ -205,9 +217,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder metric(String name, Map<String, ?> config) {
-            metrics.add(ref(name, config));
+            metrics.add(ref("metric", name, config));
             return this;
         }
 
@@ -216,6 +230,7 @@ public final class Perennial {
          *
          * @param fields e.g. {@code Map.of("epochs", 2, "optimizer", "adamw")}
          * @return this
+         * @throws dev.perennial.api.config.ConfigException naming the field when a field is unknown or invalid
          */
         public Builder training(Map<String, ?> fields) {
             training = ConfigBinder.bind(JSON.valueToTree(fields), TrainingConfig.class, TrainingConfig.defaults(),
@@ -305,8 +320,12 @@ public final class Perennial {
             return new Experiment(ExperimentFiles.bind(copy, "builder"), "builder");
         }
 
-        private static PluginRef ref(String name, Map<String, ?> config) {
-            return PluginRef.of(name, JSON.valueToTree(config == null ? Map.of() : config));
+        private static PluginRef ref(String slot, String name, Map<String, ?> config) {
+            try {
+                return PluginRef.of(name, JSON.valueToTree(config == null ? Map.of() : config));
+            } catch (IllegalArgumentException e) {
+                throw new dev.perennial.api.config.ConfigException("builder: " + slot + ": " + e.getMessage(), e);
+            }
         }
     }
 }

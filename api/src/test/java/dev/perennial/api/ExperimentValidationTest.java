@@ -101,6 +101,16 @@ class ExperimentValidationTest {
     }
 
     @Test
+    void anInvalidPluginNameInTheBuilderIsAShortConfigException() {
+        String name = "Finetune".repeat(100_000);
+        ConfigException thrown = assertThrows(ConfigException.class, () -> experiment().learner(name, Map.of()));
+        assertTrue(thrown.getMessage().startsWith("builder: learner: plugin name 'FinetuneFinetune"),
+                thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("…(800000 chars)"), thrown.getMessage());
+        assertTrue(thrown.getMessage().length() < 300, thrown.getMessage());
+    }
+
+    @Test
     void aPluginConfigurationThatDoesNotBindLeavesNoRunFolder() throws Exception {
         Experiment e = experiment().dataset("generated-shapes", Map.of("classes", 1)).build();
         ConfigException thrown = assertThrows(ConfigException.class, e::run);
