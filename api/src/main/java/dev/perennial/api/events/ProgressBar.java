@@ -14,8 +14,9 @@ import java.util.function.LongSupplier;
  *
  * <p>On a terminal one status line is redrawn in place (carriage return), e.g.
  * <pre>
- * run  43% [####------] task 3/5 t2 [##########----------] 120/300 ep 1 loss 0.4321 lr 1.0e-02 512/s ETA 3m12s
+ * run  43% [###-----] ETA 3m12s | task 3/5 t2 [#####-------] 120/300 ep 1 | loss 0.4321 lr 1.0e-02 512/s
  * </pre>
+ * cut to the terminal's width ({@code COLUMNS} when exported, else 100 columns).
  * When the stream is not a terminal (a log file, {@code nohup}, a batch scheduler) nothing is redrawn: one plain
  * line is printed at most every {@code logInterval} (30 s by default), when an event arrives, plus one line per
  * task start and per evaluation result.
@@ -30,8 +31,8 @@ import java.util.function.LongSupplier;
 public final class ProgressBar implements RunListener {
     /** The interval of plain lines when the stream is not a terminal. */
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(30);
-    private static final int RUN_WIDTH = 10;
-    private static final int TASK_WIDTH = 20;
+    private static final int RUN_WIDTH = 8;
+    private static final int TASK_WIDTH = 12;
     /** Terminal redraws at most this often, but always for the last step or batch. */
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final String CLEAR_TO_END = "\u001B[K";
@@ -40,6 +41,7 @@ public final class ProgressBar implements RunListener {
     private final boolean terminal;
     private final long logIntervalNanos;
     private final LongSupplier clock;
+    private final int columns = terminalColumns();
 
     private int tasks = 1;
     private String taskName = "";
@@ -143,10 +145,11 @@ public final class ProgressBar implements RunListener {
             if (!last && now - lastPrint < REDRAW_NANOS) {
                 return;
             }
-            redraw(String.format(Locale.ROOT, "run %3.0f%% %s task %d/%d %s %s %d/%d ep %d loss %.4f lr %.1e %.0f/s%s"
-                    + " ETA %s", 100 * fraction, bar(fraction, RUN_WIDTH), e.task() + 1, tasks, taskName,
-                    bar((double) e.taskStep() / Math.max(1, e.taskSteps()), TASK_WIDTH), e.taskStep(), e.taskSteps(),
-                    e.epoch() + 1, e.loss(), e.learningRate(), e.samplesPerSecond(), skipped, eta(now)), now);
+            // Most wanted first: a line cut to the terminal's width loses the throughput before the time left.
+            redraw(String.format(Locale.ROOT, "run %3.0f%% %s ETA %s | task %d/%d %s %s %d/%d ep %d | loss %.4f"
+                    + " lr %.1e %.0f/s%s", 100 * fraction, bar(fraction, RUN_WIDTH), eta(now), e.task() + 1, tasks,
+                    taskName, bar((double) e.taskStep() / Math.max(1, e.taskSteps()), TASK_WIDTH), e.taskStep(),
+                    e.taskSteps(), e.epoch() + 1, e.loss(), e.learningRate(), e.samplesPerSecond(), skipped), now);
             return;
         }
         if (now - lastPrint >= logIntervalNanos) {
@@ -173,9 +176,9 @@ public final class ProgressBar implements RunListener {
             if (!last && now - lastPrint < REDRAW_NANOS) {
                 return;
             }
-            redraw(String.format(Locale.ROOT, "evaluating %s: task %d/%d %s %d/%d batches ETA %s", after,
-                    e.evaluatedTask() + 1, e.tasksToEvaluate(), bar(done, TASK_WIDTH), e.batch(), e.batches(),
-                    eta(now)), now);
+            redraw(String.format(Locale.ROOT, "run %3.0f%% %s ETA %s | evaluating %s: task %d/%d %s %d/%d batches",
+                    100 * fraction, bar(fraction, RUN_WIDTH), eta(now), after, e.evaluatedTask() + 1,
+                    e.tasksToEvaluate(), bar(done, TASK_WIDTH), e.batch(), e.batches()), now);
             return;
         }
         if (now - lastPrint >= logIntervalNanos) {
@@ -211,6 +214,16 @@ public final class ProgressBar implements RunListener {
         return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "]";
     }
 
+    /** The terminal's width when the shell exports {@code COLUMNS}, else 100. */
+    private static int terminalColumns() {
+        try {
+            int c = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
+            return c >= 40 ? c : 100;
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
     /** {@code 45s}, {@code 3m12s}, {@code 2h05m}. */
     static String duration(long nanos) {
         long s = Math.max(0, Math.round(nanos / 1e9));
@@ -224,7 +237,9 @@ public final class ProgressBar implements RunListener {
     }
 
     private void redraw(String status, long now) {
-        out.print("\r" + status + CLEAR_TO_END);
+        // A status line longer than the terminal wraps, and the carriage return then redraws only its last part.
+        String fitted = status.length() < columns ? status : status.substring(0, columns - 2) + "…";
+        out.print("\r" + fitted + CLEAR_TO_END);
         out.flush();
         lineOpen = true;
         lastPrint = now;

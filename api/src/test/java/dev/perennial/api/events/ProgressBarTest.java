@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.perennial.spi.TaskInfo;
 import java.io.ByteArrayOutputStream;
@@ -114,8 +115,8 @@ class ProgressBarTest {
         clock.at(11);
         p.onStep(step(1, 50));
         String out = output();
-        assertTrue(out.contains("\rrun  75% [########--] task 2/2 t1 [##########----------] 50/100 ep 1 loss 0.2500"
-                + " lr 1.0e-02 512/s ETA 20s"), out);
+        assertTrue(out.contains("\rrun  75% [######--] ETA 20s | task 2/2 t1 [######------] 50/100 ep 1 | loss 0.2500"
+                + " lr 1.0e-02 512/s\u001B[K"), out);
         // redraws are thinned to ten a second, but the last step of a task is always drawn
         clock.nanos += 1;
         p.onStep(step(1, 99));
@@ -123,6 +124,20 @@ class ProgressBarTest {
         clock.nanos += 1;
         p.onStep(step(1, 100));
         assertTrue(output().contains("100/100"), output());
+    }
+
+    @Test
+    void aStatusLineNeverOutgrowsTheTerminal() {
+        assumeTrue(System.getenv("COLUMNS") == null, "COLUMNS is set");
+        ProgressBar p = bar(true, Duration.ofSeconds(30));
+        p.onRunStart(START);
+        p.onTaskStart(new TaskInfo(0, "a-task-with-a-name-much-longer-than-anyone-would-like", new int[] {0}, 1, 1),
+                100);
+        clock.at(1);
+        p.onStep(step(0, 100));
+        String status = output().substring(output().lastIndexOf('\r') + 1).replace("\u001B[K", "");
+        assertEquals(99, status.length(), status);
+        assertTrue(status.endsWith("…"), status);
     }
 
     @Test
@@ -137,8 +152,9 @@ class ProgressBarTest {
         p.onEvaluationProgress(new EvaluationProgress(0, 0, 1, 4, 4));
         p.onEvaluation(new EvaluationEvent(0, new double[] {0.75, Double.NaN}, "accuracy"));
         String out = output();
-        assertTrue(out.contains("\revaluating after task 1/2: task 1/1 [##########----------] 2/4 batches"), out);
-        assertTrue(out.contains("4/4 batches ETA ?\u001B[K\nafter task 0, accuracy on tasks 0..0: 0.750\n"), out);
+        assertTrue(out.contains("\rrun  50% [####----] ETA ? | evaluating after task 1/2: task 1/1 [######------] 2/4"
+                + " batches"), out);
+        assertTrue(out.contains("4/4 batches\u001B[K\nafter task 0, accuracy on tasks 0..0: 0.750\n"), out);
     }
 
     @Test
