@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * </pre>
  * cut to the terminal's width ({@code COLUMNS} when exported, else 100 columns).
  * When the stream is not a terminal (a log file, {@code nohup}, a batch scheduler) nothing is redrawn: one plain
- * line is printed at most every {@code logInterval} (30 s by default), when an event arrives, plus one line per
- * task start and per evaluation result.
+ * line is printed at most every {@code logInterval} (30 s by default; {@code -Dperennial.progressSeconds=N} for
+ * {@link #ProgressBar()}), when an event arrives, plus one line per task start and per evaluation result.
  *
  * <p>The time left is the run's remaining fraction at the rate observed since the first step of this process
  * (a resumed run measures its own rate); a task counts as one n-th of the run, evaluation included.
@@ -52,9 +52,33 @@ public final class ProgressBar implements RunListener {
     private long baseNanos;
     private double fraction;
 
-    /** A bar on standard error, redrawn in place when a console is attached. */
+    /** The system property that sets the plain-line interval of {@link #ProgressBar()}, in seconds. */
+    public static final String INTERVAL_PROPERTY = "perennial.progressSeconds";
+
+    /**
+     * A bar on standard error, redrawn in place when a console is attached; otherwise plain lines every
+     * {@code -Dperennial.progressSeconds} seconds (default 30).
+     *
+     * @throws IllegalArgumentException when {@code perennial.progressSeconds} is not a positive whole number
+     */
     public ProgressBar() {
-        this(System.err, System.console() != null);
+        this(System.err, System.console() != null, intervalFromProperty(System.getProperty(INTERVAL_PROPERTY)));
+    }
+
+    static Duration intervalFromProperty(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LOG_INTERVAL;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + INTERVAL_PROPERTY + "=" + dev.perennial.api.config.Abbreviated.value(
+                value) + " is not a positive whole number of seconds (e.g. 30)");
     }
 
     /**

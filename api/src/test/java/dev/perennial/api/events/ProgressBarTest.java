@@ -90,6 +90,17 @@ class ProgressBarTest {
         assertThrows(IllegalArgumentException.class, () -> bar(false, Duration.ZERO));
     }
 
+    @Test
+    void theDefaultIntervalComesFromASystemProperty() {
+        assertEquals(Duration.ofSeconds(30), ProgressBar.intervalFromProperty(null));
+        assertEquals(Duration.ofSeconds(5), ProgressBar.intervalFromProperty(" 5 "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProgressBar.intervalFromProperty("0"));
+        assertEquals("-Dperennial.progressSeconds=0 is not a positive whole number of seconds (e.g. 30)",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ProgressBar.intervalFromProperty("30s"));
+    }
+
     /** Rate from the first step seen: half the run in 30 s leaves a quarter of it, 15 s. */
     @Test
     void theTimeLeftFollowsTheObservedRate() {
