@@ -58,6 +58,8 @@ public final class CsvMetricsLog implements RunListener {
     private List<String> taskNames = List.of();
     private CSVPrinter stepOut;
     private CSVPrinter evaluationOut;
+    /** The time of the event being replayed by {@link #rebuild}; -1 for events as they happen. */
+    private long replayTime = -1;
 
     private CsvMetricsLog(Path runDirectory, long keepStepsThrough, int keepEvaluationsBefore) {
         this.steps = runDirectory.resolve(STEPS_FILE);
@@ -93,6 +95,95 @@ public final class CsvMetricsLog implements RunListener {
         return new CsvMetricsLog(runDirectory, globalStep, nextTask);
     }
 
+    /**
+     * Writes both tables again from the run's {@code metrics.jsonl} (a run made before the tables existed, or
+     * tables deleted): a step or evaluation the log holds twice, because a resumed run computed it again, is taken
+     * from its later line. The {@code time} column keeps the log's times.
+     *
+     * @param runDirectory the run folder
+     * @throws UncheckedIOException when {@code metrics.jsonl} is missing or a table cannot be written; lines that
+     *     are not JSON (a line cut short by a crash) are passed over
+     */
+    public static void rebuild(Path runDirectory) {
+        Path file = runDirectory.resolve("metrics.jsonl");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " to rebuild the metrics tables", e);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> tasks = List.of();
+        Map<Integer, Long> taskSteps = new java.util.HashMap<>();
+        java.util.SortedMap<Long, Timed<StepEvent>> steps = new java.util.TreeMap<>();
+        java.util.SortedMap<Integer, Timed<EvaluationEvent>> evaluations = new java.util.TreeMap<>();
+        for (String line : lines) {
+            com.fasterxml.jackson.databind.JsonNode n;
+            try {
+                n = json.readTree(line);
+            } catch (IOException e) {
+                continue;
+            }
+            if (n == null || !n.isObject()) {
+                continue;
+            }
+            long time = n.path("time").asLong();
+            switch (n.path("event").asText()) {
+                case "run-start" -> {
+                    if (tasks.isEmpty()) {
+                        List<String> names = new ArrayList<>();
+                        n.path("tasks").forEach(t -> names.add(t.asText()));
+                        tasks = names;
+                    }
+                }
+                case "task-start" -> taskSteps.put(n.path("task").asInt(), n.path("steps").asLong());
+                case "step" -> {
+                    Map<String, Double> terms = new java.util.LinkedHashMap<>();
+                    n.path("terms").fields().forEachRemaining(t -> terms.put(t.getKey(), t.getValue().asDouble()));
+                    int task = n.path("task").asInt();
+                    steps.put(n.path("globalStep").asLong(), new Timed<>(time, new StepEvent(task,
+                            n.path("epoch").asInt(), n.path("taskStep").asLong(), taskSteps.getOrDefault(task, 0L),
+                            n.path("globalStep").asLong(), n.path("loss").asDouble(), terms, n.path("lr").asDouble(),
+                            n.path("samplesPerSecond").asDouble(), n.path("skipped").asBoolean(),
+                            n.path("skippedSteps").asLong())));
+                }
+                case "evaluation" -> {
+                    Map<String, double[]> others = new java.util.LinkedHashMap<>();
+                    n.path("otherScores").fields().forEachRemaining(m -> others.put(m.getKey(), doubles(m.getValue())));
+                    evaluations.put(n.path("task").asInt(), new Timed<>(time, new EvaluationEvent(n.path("task").asInt(),
+                            doubles(n.path("scores")), n.path("metric").asText(), others)));
+                }
+                default -> { }
+            }
+        }
+        CsvMetricsLog log = fresh(runDirectory);
+        log.onRunStart(new RunStarted("", runDirectory, "", tasks, 0));
+        for (Timed<StepEvent> s : steps.values()) {
+            log.replayTime = s.time();
+            log.onStep(s.event());
+        }
+        for (Timed<EvaluationEvent> e : evaluations.values()) {
+            log.replayTime = e.time();
+            log.onEvaluation(e.event());
+        }
+        log.onRunEnd(null);
+    }
+
+    private record Timed<E>(long time, E event) {}
+
+    private static double[] doubles(com.fasterxml.jackson.databind.JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            com.fasterxml.jackson.databind.JsonNode v = array.get(i);
+            out[i] = v == null || v.isNull() ? Double.NaN : v.asDouble(Double.NaN);
+        }
+        return out;
+    }
+
+    private long now() {
+        return replayTime >= 0 ? replayTime : System.currentTimeMillis();
+    }
+
     @Override
     public void onRunStart(RunStarted e) {
         taskNames = e.tasks();
@@ -120,7 +211,7 @@ public final class CsvMetricsLog implements RunListener {
             fresh.forEach(t -> stepColumns.add(TERM + t));
             stepOut = rewrite(steps, stepColumns, rows);
         }
-        List<Object> row = new ArrayList<>(List.of(System.currentTimeMillis(), e.task(), taskName(e.task()),
+        List<Object> row = new ArrayList<>(List.of(now(), e.task(), taskName(e.task()),
                 e.epoch(), e.taskStep(), e.taskSteps(), e.globalStep(), e.loss(), e.learningRate(),
                 e.samplesPerSecond(), e.skipped(), e.skippedSteps()));
         for (String column : stepColumns.subList(STEP_COLUMNS.size(), stepColumns.size())) {
@@ -135,7 +226,7 @@ public final class CsvMetricsLog implements RunListener {
         if (evaluationOut == null) {
             return;
         }
-        long time = System.currentTimeMillis();
+        long time = now();
         cells(time, e.trainedTask(), e.metric(), e.scores());
         e.otherScores().forEach((metric, scores) -> cells(time, e.trainedTask(), metric, scores));
     }

@@ -2,6 +2,7 @@ package dev.perennial.api.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.perennial.spi.TaskInfo;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -119,6 +120,41 @@ class CsvMetricsLogTest {
         List<String> cells = read(run.resolve(CsvMetricsLog.EVALUATION_FILE)).stream()
                 .map(r -> r.get("trainedTask") + "/" + r.get("evaluatedTask")).toList();
         assertEquals(List.of("0/0", "1/0", "1/1"), cells);
+    }
+
+    /** The tables rebuilt from a metrics.jsonl that holds a replayed step keep its later line. */
+    @Test
+    void rebuildFromTheEventLogTakesTheLaterLineOfAReplayedStep() throws IOException {
+        TaskInfo t0 = new TaskInfo(0, "t0", new int[] {0, 1}, 10, 4);
+        TaskInfo t1 = new TaskInfo(1, "t1", new int[] {2, 3}, 10, 4);
+        JsonLinesLog first = new JsonLinesLog(run.resolve("metrics.jsonl"), false);
+        first.onRunStart(START);
+        first.onTaskStart(t0, 2);
+        first.onStep(step(0, 1, Map.of("ce", 1.0)));
+        first.onStep(step(0, 2, Map.of("ce", 1.0)));
+        first.onEvaluation(new EvaluationEvent(0, new double[] {0.9, Double.NaN}, "accuracy",
+                Map.of("top5-accuracy", new double[] {1.0, Double.NaN})));
+        first.onTaskStart(t1, 2);
+        first.onStep(new StepEvent(1, 0, 1, 2, 3, 99.0, Map.of("ce", 1.0, "kd", 9.0), 0.1, 10, false, 0));
+        JsonLinesLog resumed = new JsonLinesLog(run.resolve("metrics.jsonl"), true);
+        resumed.onRunStart(new RunStarted("csv", Path.of("run"), "cpu()", List.of("t0", "t1"), 1));
+        resumed.onTaskStart(t1, 2);
+        resumed.onStep(new StepEvent(1, 0, 1, 2, 3, 1.5, Map.of("ce", 1.0, "kd", 0.5), 0.1, 10, false, 0));
+        resumed.onStep(new StepEvent(1, 0, 2, 2, 4, 2.0, Map.of("ce", 1.0, "kd", 0.5), 0.1, 10, false, 0));
+        resumed.onEvaluation(new EvaluationEvent(1, new double[] {0.6, 0.7}, "accuracy"));
+
+        CsvMetricsLog.rebuild(run);
+        Path steps = run.resolve(CsvMetricsLog.STEPS_FILE);
+        assertEquals(List.of(1L, 2L, 3L, 4L), globalSteps(steps));
+        List<CSVRecord> rows = read(steps);
+        assertEquals("1.5", rows.get(2).get("loss"));
+        assertEquals("0.5", rows.get(2).get("term:kd"));
+        assertEquals("2", rows.get(2).get("taskSteps"));
+        assertEquals("t1", rows.get(3).get("taskName"));
+        List<String> cells = read(run.resolve(CsvMetricsLog.EVALUATION_FILE)).stream().map(r -> r.get("trainedTask")
+                + "/" + r.get("evaluatedTask") + "/" + r.get("metric") + "=" + r.get("score")).toList();
+        assertEquals(List.of("0/0/accuracy=0.9", "0/0/top5-accuracy=1.0", "1/0/accuracy=0.6", "1/1/accuracy=0.7"),
+                cells);
     }
 
     @Test
