@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * </pre>
  * cut to the terminal's width ({@code COLUMNS} when exported, else 100 columns).
  * When the stream is not a terminal (a log file, {@code nohup}, a batch scheduler) nothing is redrawn: one plain
- * line is printed at most every {@code logInterval} (30 s by default; {@code -Dperennial.progressSeconds=N} for
- * {@link #ProgressBar()}), when an event arrives, plus one line per task start and per evaluation result.
+ * line is printed at most every {@code logInterval} (30 s by default; {@code -Dperennial.progressSeconds=N} for the
+ * constructors without an interval), when an event arrives, plus one line per task start and per evaluation result.
  *
  * <p>The time left is the run's remaining fraction at the rate observed since the first step of this process
  * (a resumed run measures its own rate); a task counts as one n-th of the run, evaluation included.
@@ -52,7 +52,7 @@ public final class ProgressBar implements RunListener {
     private long baseNanos;
     private double fraction;
 
-    /** The system property that sets the plain-line interval of {@link #ProgressBar()}, in seconds. */
+    /** The system property that sets the plain-line interval of the constructors without one, in seconds. */
     public static final String INTERVAL_PROPERTY = "perennial.progressSeconds";
 
     /**
@@ -62,7 +62,7 @@ public final class ProgressBar implements RunListener {
      * @throws IllegalArgumentException when {@code perennial.progressSeconds} is not a positive whole number
      */
     public ProgressBar() {
-        this(System.err, System.console() != null, intervalFromProperty(System.getProperty(INTERVAL_PROPERTY)));
+        this(System.err, System.console() != null);
     }
 
     static Duration intervalFromProperty(String value) {
@@ -82,13 +82,15 @@ public final class ProgressBar implements RunListener {
     }
 
     /**
-     * A bar on a stream, with plain lines every 30 s when it is not a terminal.
+     * A bar on a stream; when it is not a terminal, plain lines every {@code -Dperennial.progressSeconds} seconds
+     * (default 30).
      *
      * @param out the stream
      * @param terminal whether to redraw in place
+     * @throws IllegalArgumentException when {@code perennial.progressSeconds} is not a positive whole number
      */
     public ProgressBar(PrintStream out, boolean terminal) {
-        this(out, terminal, DEFAULT_LOG_INTERVAL);
+        this(out, terminal, intervalFromProperty(System.getProperty(INTERVAL_PROPERTY)));
     }
 
     /**
