@@ -11,6 +11,10 @@ module dev.perennial.api {
     // PluginRegistry and ConfigBinder take Jackson trees (JsonNode) in their public signatures.
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    // SnakeYAML's LoaderOptions bound the code points a YAML file may have (ExperimentFiles).
+    requires org.yaml.snakeyaml;
+    // metrics-steps.csv and metrics-evaluation.csv beside metrics.jsonl.
+    requires org.apache.commons.csv;
     requires org.slf4j;
     requires java.logging;
     // javax.imageio decodes the image-folder data set's JPEG and PNG files.

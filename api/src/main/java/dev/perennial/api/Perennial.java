@@ -47,7 +47,8 @@ public final class Perennial {
      *
      * @param file the file
      * @return the experiment
-     * @throws dev.perennial.api.config.ConfigException naming the file and field when it is invalid
+     * @throws dev.perennial.api.config.ConfigException naming the file and field when it is invalid, and naming the
+     *         file when it is missing, larger than {@link ExperimentFiles#MAX_FILE_BYTES} or holds a key twice
      */
     public static Experiment load(Path file) {
         return new Experiment(ExperimentFiles.read(file), file.getFileName().toString());
@@ -56,8 +57,8 @@ public final class Perennial {
     /**
      * Wraps a configuration.
      *
-     * @param config the configuration
-     * @return the experiment
+     * @param config the configuration (already validated field by field by its record)
+     * @return the experiment; {@link Experiment#validate()} checks its plugins
      */
     public static Experiment of(ExperimentConfig config) {
         return new Experiment(config, "experiment '" + config.name() + "'");
@@ -69,6 +70,11 @@ public final class Perennial {
      * @param runDirectory the run's folder
      * @param listeners observers
      * @return the report of the whole run
+     * @throws dev.perennial.api.config.ConfigException when the folder's {@code experiment.json} is missing or
+     *         invalid
+     * @throws dev.perennial.api.checkpoint.CheckpointException when the folder has no intact checkpoint
+     * @throws dev.perennial.api.RunFolderInUseException when another run holds the folder
+     * @throws dev.perennial.api.registry.PluginException as {@link Experiment#run}
      */
     public static RunReport resume(Path runDirectory, RunListener... listeners) {
         return Experiment.resume(runDirectory, listeners);
@@ -79,6 +85,8 @@ public final class Perennial {
      *
      * @param pluginDirectories folders of plugin jars
      * @return the registry
+     * @throws dev.perennial.api.registry.PluginException when a folder is missing or is a file, a jar cannot be
+     *         loaded, or two plugins of a kind share a name
      */
     public static PluginRegistry plugins(List<Path> pluginDirectories) {
         return PluginRegistry.load(pluginDirectories);
@@ -125,9 +133,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder dataset(String name, Map<String, ?> config) {
-            node.set("dataset", JSON.valueToTree(ref(name, config)));
+            node.set("dataset", JSON.valueToTree(ref("dataset", name, config)));
             return this;
         }
 
@@ -137,9 +147,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder scenario(String name, Map<String, ?> config) {
-            node.set("scenario", JSON.valueToTree(ref(name, config)));
+            node.set("scenario", JSON.valueToTree(ref("scenario", name, config)));
             return this;
         }
 
@@ -149,9 +161,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder learner(String name, Map<String, ?> config) {
-            node.set("learner", JSON.valueToTree(ref(name, config)));
+            node.set("learner", JSON.valueToTree(ref("learner", name, config)));
             return this;
         }
 
@@ -161,9 +175,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder augmenter(String name, Map<String, ?> config) {
-            augmenters.add(ref(name, config));
+            augmenters.add(ref("augmenter", name, config));
             return this;
         }
 
@@ -173,9 +189,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder distiller(String name, Map<String, ?> config) {
-            distillers.add(ref(name, config));
+            distillers.add(ref("distiller", name, config));
             return this;
         }
 
@@ -185,9 +203,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder sampler(String name, Map<String, ?> config) {
-            node.set("sampler", JSON.valueToTree(ref(name, config)));
+            node.set("sampler", JSON.valueToTree(ref("sampler", name, config)));
             return this;
         }
 
@@ -197,9 +217,11 @@ public final class Perennial {
          * @param name its plugin name
          * @param config its configuration fields
          * @return this
+         * @throws dev.perennial.api.config.ConfigException when the name is not a plugin name
+         *         ({@code [a-z][a-z0-9-]*}, at most 63 characters) or the fields cannot be turned into JSON
          */
         public Builder metric(String name, Map<String, ?> config) {
-            metrics.add(ref(name, config));
+            metrics.add(ref("metric", name, config));
             return this;
         }
 
@@ -208,6 +230,7 @@ public final class Perennial {
          *
          * @param fields e.g. {@code Map.of("epochs", 2, "optimizer", "adamw")}
          * @return this
+         * @throws dev.perennial.api.config.ConfigException naming the field when a field is unknown or invalid
          */
         public Builder training(Map<String, ?> fields) {
             training = ConfigBinder.bind(JSON.valueToTree(fields), TrainingConfig.class, TrainingConfig.defaults(),
@@ -297,8 +320,12 @@ public final class Perennial {
             return new Experiment(ExperimentFiles.bind(copy, "builder"), "builder");
         }
 
-        private static PluginRef ref(String name, Map<String, ?> config) {
-            return PluginRef.of(name, JSON.valueToTree(config == null ? Map.of() : config));
+        private static PluginRef ref(String slot, String name, Map<String, ?> config) {
+            try {
+                return PluginRef.of(name, JSON.valueToTree(config == null ? Map.of() : config));
+            } catch (IllegalArgumentException e) {
+                throw new dev.perennial.api.config.ConfigException("builder: " + slot + ": " + e.getMessage(), e);
+            }
         }
     }
 }

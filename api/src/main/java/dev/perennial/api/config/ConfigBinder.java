@@ -65,6 +65,9 @@ public final class ConfigBinder {
 
     private static final String JACKSON_MODULE = "com.fasterxml.jackson.databind";
 
+    /** The longest validation message passed on whole. */
+    private static final int MAX_REASON_CHARS = 500;
+
     private ConfigBinder() {}
 
     /**
@@ -100,9 +103,10 @@ public final class ConfigBinder {
         } catch (JsonMappingException e) {
             Throwable validation = validationCause(e);
             if (validation != null) {
-                throw new ConfigException(where + fieldPrefix(e.getPath()) + ": " + validation.getMessage(), e);
+                throw new ConfigException(where + fieldPrefix(e.getPath()) + ": " + bounded(validation.getMessage()),
+                        e);
             }
-            throw new ConfigException(where + fieldPrefix(e.getPath()) + ": " + e.getOriginalMessage(), e);
+            throw new ConfigException(where + fieldPrefix(e.getPath()) + ": " + bounded(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new ConfigException(where + ": cannot bind " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
@@ -227,14 +231,15 @@ public final class ConfigBinder {
             accepted = known == null ? "[]" : known.stream().map(String::valueOf).sorted()
                     .collect(Collectors.joining(", ", "[", "]"));
         }
-        return new ConfigException(where + ": unknown field '" + e.getPropertyName() + "'" + container
+        return new ConfigException(where + ": unknown field '" + Abbreviated.value(e.getPropertyName()) + "'"
+                + container
                 + "; accepted fields: " + accepted, e);
     }
 
     private static ConfigException rejected(ValueInstantiationException e, String where) {
         Throwable cause = validationCause(e);
         String reason = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage();
-        return new ConfigException(where + fieldPrefix(e.getPath()) + ": " + reason, e);
+        return new ConfigException(where + fieldPrefix(e.getPath()) + ": " + bounded(reason), e);
     }
 
     /** The exception a record's constructor threw, under Jackson's wrapping. */
@@ -289,7 +294,7 @@ public final class ConfigBinder {
                 if (b.length() > 0) {
                     b.append('.');
                 }
-                b.append(r.getFieldName());
+                b.append(Abbreviated.value(r.getFieldName()));
             } else if (r.getIndex() >= 0) {
                 b.append('[').append(r.getIndex()).append(']');
             }
@@ -301,8 +306,18 @@ public final class ConfigBinder {
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }
-        String text = node.toString();
-        return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+        return Abbreviated.value(node.toString());
+    }
+
+    /**
+     * A message written by a configuration record's validation, which may quote a value in full: kept to
+     * {@value #MAX_REASON_CHARS} characters.
+     */
+    private static String bounded(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_CHARS) {
+            return reason;
+        }
+        return reason.substring(0, MAX_REASON_CHARS) + "…(" + reason.length() + " chars)";
     }
 
     /** A short, readable name of a Java type: {@code int}, {@code List<String>}, {@code Mode (FAST|SLOW)}. */

@@ -53,7 +53,7 @@ public record ExperimentConfig(
     /** Validates; messages name the field. */
     public ExperimentConfig {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,79}")) {
-            throw new IllegalArgumentException("name '" + name
+            throw new IllegalArgumentException("name '" + Abbreviated.value(name)
                     + "' must be 1-80 letters, digits, '.', '_' or '-' (it names the run folder)");
         }
         if (dataset == null) {
@@ -72,7 +72,7 @@ public record ExperimentConfig(
         training = training == null ? TrainingConfig.defaults() : training;
         device = device == null ? "auto" : device;
         if (!List.of("auto", "cpu", "gpu").contains(device)) {
-            throw new IllegalArgumentException("device '" + device + "' is not one of auto, cpu, gpu");
+            throw new IllegalArgumentException("device '" + Abbreviated.value(device) + "' is not one of auto, cpu, gpu");
         }
         runDirectory = runDirectory == null ? "runs" : runDirectory;
         if (checkpointEverySteps < 0) {

@@ -20,8 +20,8 @@ public record PluginRef(@JsonProperty("name") String name, @JsonProperty("config
     @JsonCreator
     public PluginRef {
         if (name == null || !PluginProvider.NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("plugin name '" + name + "' must match " + PluginProvider.NAME
-                    + " (lower-case letters, digits, dashes)");
+            throw new IllegalArgumentException("plugin name '" + Abbreviated.value(name) + "' must match "
+                    + PluginProvider.NAME + " (lower-case letters, digits, dashes; at most 63 characters)");
         }
         if (config == null) {
             config = JsonNodeFactory.instance.objectNode();
@@ -48,7 +48,8 @@ public record PluginRef(@JsonProperty("name") String name, @JsonProperty("config
      */
     public static PluginRef of(String name, JsonNode config) {
         if (config != null && !config.isObject()) {
-            throw new IllegalArgumentException("configuration of plugin '" + name + "' must be an object, was "
+            throw new IllegalArgumentException("configuration of plugin '" + Abbreviated.value(name)
+                    + "' must be an object, was "
                     + config.getNodeType());
         }
         return new PluginRef(name, config == null ? null : ((ObjectNode) config).deepCopy());

@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes one JSON object per line for every event ({@code metrics.jsonl} in the run folder), flushed after each
  * line so a crashed run keeps its log. Each line has an {@code event} field: run-start, task-start, step,
- * evaluation, checkpoint, run-end.
+ * evaluation (with {@code otherScores} by metric name when the experiment has several metrics), checkpoint, run-end.
+ * A resumed run appends: its {@code run-start} line has {@code firstTask}, and the steps after the checkpoint that
+ * the crashed process had logged come again after it ({@link CsvMetricsLog#rebuild} keeps the later ones).
  */
 public final class JsonLinesLog implements RunListener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +71,9 @@ public final class JsonLinesLog implements RunListener {
     public void onEvaluation(EvaluationEvent e) {
         ObjectNode n = line("evaluation").put("task", e.trainedTask()).put("metric", e.metric());
         n.set("scores", JSON.valueToTree(e.scores()));
+        if (!e.otherScores().isEmpty()) {
+            n.set("otherScores", JSON.valueToTree(e.otherScores()));
+        }
         write(n);
     }
 

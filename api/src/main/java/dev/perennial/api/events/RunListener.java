@@ -48,6 +48,13 @@ public interface RunListener {
     default void onEvaluation(EvaluationEvent event) {}
 
     /**
+     * Evaluation scored a batch (for progress bars; the scores come with {@link #onEvaluation}).
+     *
+     * @param event where evaluation stands
+     */
+    default void onEvaluationProgress(EvaluationProgress event) {}
+
+    /**
      * A checkpoint was written.
      *
      * @param directory its folder

@@ -2,6 +2,7 @@ package dev.perennial.api.internal;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.perennial.api.config.ConfigException;
 
 /** Chooses the training device from the experiment's {@code device} setting. */
 final class DeviceSelection {
@@ -12,7 +13,7 @@ final class DeviceSelection {
      *
      * @param setting auto, cpu or gpu
      * @return the GPU when asked or, for auto, when one is visible; otherwise the CPU
-     * @throws IllegalStateException when gpu is asked for and none is visible
+     * @throws ConfigException when gpu is asked for and none is visible
      */
     static Device choose(String setting) {
         int gpus = Engine.getInstance().getGpuCount();
@@ -20,8 +21,8 @@ final class DeviceSelection {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (gpus == 0) {
-                    throw new IllegalStateException("device: gpu was asked for but no GPU is visible to libtorch"
-                            + " (the CPU native jar is on the class path; see the cuda Maven profile)");
+                    throw new ConfigException("device: gpu was asked for but no GPU is visible to libtorch (the CPU native"
+                            + " jar is on the class path; see the cuda Maven profile); accepted here: auto, cpu");
                 }
                 yield Device.gpu();
             }

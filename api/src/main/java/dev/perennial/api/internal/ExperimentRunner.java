@@ -12,6 +12,7 @@ import dev.perennial.api.checkpoint.CheckpointStore;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.config.PluginRef;
+import dev.perennial.api.events.CsvMetricsLog;
 import dev.perennial.api.events.JsonLinesLog;
 import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.RunStarted;
@@ -67,10 +68,71 @@ public final class ExperimentRunner {
      * @return the report
      */
     public RunReport run(ExperimentConfig config, String source, List<RunListener> listeners) {
+        validate(config, source);
         Path runDir = newRunDirectory(config);
-        try (RunFolderLock lock = RunFolderLock.acquire(runDir)) {
-            ExperimentFiles.writeJson(config, runDir.resolve("experiment.json"));
-            return execute(config, source, runDir, listeners, Optional.empty());
+        try {
+            try (RunFolderLock lock = RunFolderLock.acquire(runDir)) {
+                ExperimentFiles.writeJson(config, runDir.resolve("experiment.json"));
+                return execute(config, source, runDir, listeners, Optional.empty());
+            }
+        } catch (RuntimeException | Error e) {
+            removeIfUnused(runDir);
+            throw e;
+        }
+    }
+
+    /**
+     * Checks an experiment without running it or touching the disk: every plugin it names exists and its
+     * configuration binds (the plugin's record accepts it). {@link #run} calls this before it makes the run folder.
+     *
+     * @param config the experiment
+     * @param source where the experiment came from, for messages
+     * @throws dev.perennial.api.registry.PluginException when a plugin is unknown (with the nearest names) or broken
+     * @throws dev.perennial.api.config.ConfigException when a plugin's configuration does not bind
+     */
+    public void validate(ExperimentConfig config, String source) {
+        registry.bindConfig(PluginKind.DATASET_SOURCE, config.dataset().name(), config.dataset().config(),
+                source + ": dataset");
+        registry.bindConfig(PluginKind.SCENARIO, config.scenario().name(), config.scenario().config(),
+                source + ": scenario");
+        registry.bindConfig(PluginKind.LEARNER, config.learner().name(), config.learner().config(),
+                source + ": learner");
+        for (int i = 0; i < config.augmenters().size(); i++) {
+            PluginRef ref = config.augmenters().get(i);
+            registry.bindConfig(PluginKind.AUGMENTER, ref.name(), ref.config(), source + ": augmenter-" + i);
+        }
+        for (int i = 0; i < config.distillers().size(); i++) {
+            PluginRef ref = config.distillers().get(i);
+            registry.bindConfig(PluginKind.DISTILLER, ref.name(), ref.config(), source + ": distiller-" + i);
+        }
+        if (config.sampler() != null) {
+            registry.bindConfig(PluginKind.SAMPLER, config.sampler().name(), config.sampler().config(),
+                    source + ": sampler");
+        }
+        for (int i = 0; i < config.metrics().size(); i++) {
+            PluginRef ref = config.metrics().get(i);
+            registry.bindConfig(PluginKind.METRIC, ref.name(), ref.config(), source + ": metric-" + i);
+        }
+    }
+
+    /**
+     * Removes a run folder that a failed start left with nothing but {@code experiment.json} and the lock (e.g. a
+     * data set folder that does not exist, found when the plugin is created): it holds no result and would only
+     * look like a run. A folder with anything else in it stays.
+     */
+    private static void removeIfUnused(Path runDir) {
+        try (var entries = Files.list(runDir)) {
+            List<Path> files = entries.toList();
+            boolean unused = files.stream().map(f -> f.getFileName().toString())
+                    .allMatch(n -> n.equals("experiment.json") || n.equals(RunFolderLock.FILE));
+            if (unused) {
+                for (Path f : files) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(runDir);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Cleaning up after a failure must not hide that failure; the folder stays.
         }
     }
 
@@ -171,6 +233,12 @@ public final class ExperimentRunner {
             }
             List<RunListener> all = new ArrayList<>(listeners);
             all.add(new JsonLinesLog(runDir.resolve("metrics.jsonl"), resume.isPresent()));
+            if (resume.isPresent()) {
+                CheckpointManifest m = new CheckpointStore(runDir).readManifest(resume.get());
+                all.add(CsvMetricsLog.resumed(runDir, m.globalStep(), m.nextTask()));
+            } else {
+                all.add(CsvMetricsLog.fresh(runDir));
+            }
             TrainingLoop loop = new TrainingLoop(new TrainingLoop.Plan(config, scenario, learner, augmenters,
                     distillers, sampler, metrics, runDir, manager), all);
             RunReport report;

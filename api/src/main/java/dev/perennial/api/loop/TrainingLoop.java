@@ -19,6 +19,7 @@ import dev.perennial.api.checkpoint.PluginRecord;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.TrainingConfig;
 import dev.perennial.api.events.EvaluationEvent;
+import dev.perennial.api.events.EvaluationProgress;
 import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.RunStarted;
 import dev.perennial.api.events.StepEvent;
@@ -278,7 +279,11 @@ public final class TrainingLoop {
         for (int k = 1; k < plan.metrics().size(); k++) {
             otherRows.computeIfAbsent(plan.metrics().get(k).name(), n -> new ArrayList<>()).add(rows.get(k));
         }
-        EvaluationEvent ev = new EvaluationEvent(t, rows.get(0).clone(), plan.metrics().get(0).name());
+        Map<String, double[]> others = new LinkedHashMap<>();
+        for (int k = 1; k < plan.metrics().size(); k++) {
+            others.put(plan.metrics().get(k).name(), rows.get(k).clone());
+        }
+        EvaluationEvent ev = new EvaluationEvent(t, rows.get(0).clone(), plan.metrics().get(0).name(), others);
         listeners.forEach(l -> l.onEvaluation(ev));
         checkpoint("task-" + t, t + 1, 0, 0, 0);
     }
@@ -501,11 +506,14 @@ public final class TrainingLoop {
             Arrays.fill(row, Double.NaN);
             rows.add(row);
         }
+        int evaluated = plan.config().evaluateFutureTasks() ? n : Math.min(n, trainedTask + 1);
         for (int j = 0; j < n; j++) {
             if (j > trainedTask && !plan.config().evaluateFutureTasks()) {
                 continue;
             }
             Task task = plan.scenario().tasks().get(j);
+            long batches = BatchLoader.batchCount(task.test().size(), training.evalBatchSize());
+            long batchesDone = 0;
             List<Metric.Accumulator> acc = plan.metrics().stream().map(m -> m.plugin().newAccumulator()).toList();
             DatasetSplit test = task.test();
             int[] order = identity(test.size());
@@ -525,6 +533,9 @@ public final class TrainingLoop {
                         }
                         acc.forEach(a -> a.add(batch, p));
                     }
+                    EvaluationProgress progress = new EvaluationProgress(trainedTask, j, evaluated, ++batchesDone,
+                            batches);
+                    listeners.forEach(l -> l.onEvaluationProgress(progress));
                 }
             }
             for (int k = 0; k < acc.size(); k++) {

@@ -1,6 +1,7 @@
 package dev.perennial.api.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.api.config.Abbreviated;
 import dev.perennial.api.config.ConfigBinder;
 import dev.perennial.api.config.ConfigException;
 import dev.perennial.spi.Capability;
@@ -316,7 +317,8 @@ public final class PluginRegistry {
             return entry;
         }
         SortedMap<String, Entry> known = byKind.get(kind);
-        StringBuilder message = new StringBuilder("no " + kind.label() + " named '" + name + "'");
+        StringBuilder message = new StringBuilder("no " + kind.label() + " named '"
+                + Abbreviated.value(name) + "'");
         if (name != null && !PluginProvider.NAME.matcher(name).matches()) {
             message.append(" (names are lower-case letters, digits and dashes)");
         }

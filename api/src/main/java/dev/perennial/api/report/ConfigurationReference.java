@@ -57,7 +57,9 @@ public final class ConfigurationReference {
                         + " type, is an error that names the file, the field and the accepted fields. A plugin is"
                         + " named by its bare name (`learner: finetune`) or with configuration"
                         + " (`learner: {name: finetune, config: {...}}`); the fields of its `config` are listed"
-                        + " under the plugin below. Fields with a dot (`a.b`) are fields of a nested object.\n\n");
+                        + " under the plugin below. Fields with a dot (`a.b`) are fields of a nested object. A file"
+                        + " is at most 1 MiB, and a key given twice in the same mapping is an error naming the key"
+                        + " and its line.\n\n");
         md.append("## Contents\n\n- [Experiment](#experiment)\n- [Training](#training)\n");
         for (PluginKind kind : PluginKind.values()) {
             if (registry.names(kind).isEmpty()) {

@@ -69,6 +69,34 @@ class TrainingLoopTest {
         }
     }
 
+    /** Evaluation reports every batch of every task it scores, for the progress bar (issue 18). */
+    @Test
+    void evaluationReportsEachBatch() {
+        List<dev.perennial.api.events.EvaluationProgress> seen = new java.util.ArrayList<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void onEvaluationProgress(dev.perennial.api.events.EvaluationProgress e) {
+                seen.add(e);
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            Scenario s = Scenarios.classIncremental(new BlobData(4, 40, 1), 2);
+            ExperimentConfig c = config(Map.of("epochs", 1, "batchSize", 8, "evalBatchSize", 7));
+            run(c, s, new ProbeLearner(m.newSubManager()), m, listener);
+            List<String> expected = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                for (int j = 0; j <= t; j++) {
+                    long batches = (s.tasks().get(j).test().size() + 6) / 7;
+                    for (long b = 1; b <= batches; b++) {
+                        expected.add(t + "/" + j + "/" + (t + 1) + "/" + b + "/" + batches);
+                    }
+                }
+            }
+            assertEquals(expected, seen.stream().map(e -> e.trainedTask() + "/" + e.evaluatedTask() + "/"
+                    + e.tasksToEvaluate() + "/" + e.batch() + "/" + e.batches()).toList());
+        }
+    }
+
     @Test
     void gradientAccumulationOfTwoHalvesEqualsOneFullBatch() {
         float[] accumulated;

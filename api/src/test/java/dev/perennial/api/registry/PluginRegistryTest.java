@@ -262,6 +262,16 @@ public class PluginRegistryTest {
     }
 
     @Test
+    void aLongUnknownNameIsShortenedInTheMessage() {
+        PluginRegistry r = registry(learner(ToyProvider.class, BUILT_IN));
+        String name = "q".repeat(1 << 20);
+        PluginException e = assertThrows(PluginException.class, () -> r.provider(PluginKind.LEARNER, name));
+        assertTrue(e.getMessage().startsWith("no learner named '" + "q".repeat(80) + "…(1048576 chars)'"),
+                e.getMessage().substring(0, Math.min(200, e.getMessage().length())));
+        assertTrue(e.getMessage().length() < 300, e.getMessage().length() + " chars");
+    }
+
+    @Test
     void aNameOfAnotherKindSaysWhichKindItIs() {
         PluginRegistry r = registry(learner(ToyProvider.class, BUILT_IN), augmenter(MixupProvider.class));
         PluginException e = assertThrows(PluginException.class,
