@@ -88,7 +88,7 @@ public final class LlavaConfigFile {
         ClipVisionConfig clip = clip(vision, "vision_config.");
         String projectorType = string(root, "projector_hidden_act", "gelu");
         long imageToken = integer(root, "image_token_index", 32000);
-        return new LlavaConfig(llama, clip, imageToken,
+        LlavaConfig config = new LlavaConfig(llama, clip, imageToken,
                 (int) integer(root, "vision_feature_layer", -2),
                 FeatureSelect.parse(string(root, "vision_feature_select_strategy", "default"),
                         "vision_feature_select_strategy"),
@@ -96,6 +96,16 @@ public final class LlavaConfigFile {
                 bool(root, "multimodal_projector_bias", true),
                 integer(text, "bos_token_id", 1), integer(text, "eos_token_id", 2),
                 padId(root, text, llama.vocabSize()));
+        // transformers >= 4.47 processors repeat the image token image_seq_length times; the run must be exactly
+        // one image's features, or the model could not tell where one image ends.
+        long seqLength = integer(root, "image_seq_length", config.imageFeatureTokens());
+        if (seqLength != config.imageFeatureTokens()) {
+            throw new IllegalArgumentException("image_seq_length is " + seqLength + " but the vision tower gives "
+                    + config.imageFeatureTokens() + " features per image (image_size / patch_size squared"
+                    + (config.featureSelect() == FeatureSelect.FULL ? " plus the class token" : "")
+                    + "); accepted: " + config.imageFeatureTokens());
+        }
+        return config;
     }
 
     private static long padId(JsonObject root, JsonObject text, int vocab) {
@@ -222,6 +232,7 @@ public final class LlavaConfigFile {
             root.addProperty("model_type", "llava");
             root.add("architectures", array("LlavaForConditionalGeneration"));
             root.addProperty("image_token_index", config.imageTokenIndex());
+            root.addProperty("image_seq_length", config.imageFeatureTokens());
             root.addProperty("vision_feature_layer", config.visionFeatureLayer());
             root.addProperty("vision_feature_select_strategy",
                     config.featureSelect() == FeatureSelect.DEFAULT ? "default" : "full");
