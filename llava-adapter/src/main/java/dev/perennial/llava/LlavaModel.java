@@ -132,13 +132,7 @@ public final class LlavaModel extends FixedShapeBlock {
      * @return (B, S, D)
      */
     public NDArray embedTokens(ParameterStore store, NDArray ids, boolean training) {
-        Parameter table = languageModel.model().embedTokens().weight();
-        NDArray w = store.getValue(table, ids.getDevice(), training);
-        Shape shape = ids.getShape().addAll(new Shape(config.text().hiddenSize()));
-        return ai.djl.nn.core.Embedding.embedding(ids.flatten().toType(DataType.INT64, false), w,
-                        ai.djl.ndarray.types.SparseFormat.DENSE)
-                .singletonOrThrow()
-                .reshape(shape);
+        return languageModel.embedTokens(store, ids, training);
     }
 
     /**
