@@ -159,7 +159,8 @@ public final class LlavaCheckpoint {
 
     /**
      * Writes a model as a checkpoint directory (config and safetensors; shards with an index when the tensors
-     * exceed {@code maxShardBytes}). The tokenizer file is not written: copy the one the model was trained with.
+     * exceed {@code maxShardBytes}). LoRA tensors are left out (see {@link LlavaExport} for merged or PEFT exports); the
+     * tokenizer file is not written: copy the one the model was trained with.
      *
      * @param model an initialised model
      * @param layout the layout to write
@@ -170,20 +171,43 @@ public final class LlavaCheckpoint {
      */
     public static List<Path> write(LlavaModel model, CheckpointLayout layout, Path dir, long maxShardBytes)
             throws IOException {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        ParameterNames.of(model).forEach((name, p) -> {
+            if (!name.contains(".lora_A.") && !name.contains(".lora_B.")) {
+                tensors.put(name, p.getArray());
+            }
+        });
+        return write(model.config(), tensors, layout, dir, maxShardBytes);
+    }
+
+    /**
+     * Writes tensors under {@link LlavaModel}'s parameter names as a checkpoint directory (e.g. with LoRA merged into
+     * the base weights; see {@link LlavaExport}).
+     *
+     * @param config the model's shape
+     * @param parameters parameter name to array, every parameter of the model but LoRA's
+     * @param layout the layout to write
+     * @param dir the directory (created if needed)
+     * @param maxShardBytes the most tensor bytes per shard
+     * @return the files written
+     * @throws IOException if a file cannot be written
+     */
+    public static List<Path> write(LlavaConfig config, Map<String, NDArray> parameters, CheckpointLayout layout,
+            Path dir, long maxShardBytes) throws IOException {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("llava checkpoint: maxShardBytes must be positive, got " + maxShardBytes);
         }
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         Path configFile = dir.resolve(CONFIG_FILE);
-        LlavaConfigFile.write(model.config(), layout, configFile);
+        LlavaConfigFile.write(config, layout, configFile);
         written.add(configFile);
         List<Map<String, NDArray>> shards = new ArrayList<>();
         Map<String, NDArray> current = new LinkedHashMap<>();
         long currentBytes = 0;
         long totalBytes = 0;
-        for (Map.Entry<String, Parameter> e : ParameterNames.of(model).entrySet()) {
-            NDArray array = e.getValue().getArray();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray array = e.getValue();
             long bytes = array.size() * array.getDataType().getNumOfBytes();
             if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
                 shards.add(current);
