@@ -11,6 +11,7 @@ import dev.perennial.continual.vqa.MiniCoin;
 import dev.perennial.llava.LlavaBatch;
 import dev.perennial.llava.LlavaBatchEncoder;
 import dev.perennial.llava.LlavaCheckpoint;
+import dev.perennial.llava.LlavaExport;
 import dev.perennial.llava.LlavaConfig;
 import dev.perennial.llava.LlavaExample;
 import dev.perennial.llava.LlavaLoraSetup;
@@ -152,6 +153,14 @@ public final class LlavaInstructionLearner implements Learner {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("learner '" + name + "': cannot load the model: " + e.getMessage(), e);
+        }
+        if (!config.loraAdapter().isEmpty()) {
+            try {
+                lora = LlavaExport.loadPeft(model, Path.of(config.loraAdapter()), true);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("learner '" + name + "': model.loraAdapter '" + config.loraAdapter()
+                        + "': " + e.getMessage(), e);
+            }
         }
         keepParameters();
     }
