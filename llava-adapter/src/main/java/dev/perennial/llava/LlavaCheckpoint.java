@@ -1,6 +1,5 @@
 package dev.perennial.llava;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import com.google.gson.GsonBuilder;
@@ -9,6 +8,7 @@ import dev.perennial.llava.image.LlavaImageProcessor;
 import dev.perennial.llava.text.LlavaTokenizer;
 import dev.perennial.models.ParameterNames;
 import dev.perennial.models.io.Checkpoints;
+import dev.perennial.models.io.MemoryBudget;
 import dev.perennial.models.io.LoadReport;
 import dev.perennial.models.io.NameMap;
 import dev.perennial.models.io.SafetensorsWriter;
@@ -95,31 +95,12 @@ public final class LlavaCheckpoint {
      */
     static void checkMemory(String what, long parameters, LoadOptions options) {
         long bytes = parameters * options.dataType().getNumOfBytes();
-        OptionalLong budget = options.memoryBudgetBytes();
-        if (budget.isEmpty() && options.manager().getDevice().getDeviceType().equals(Device.Type.CPU)) {
-            budget = availablePhysicalMemory();
-        }
+        OptionalLong budget = MemoryBudget.effective(options.memoryBudgetBytes(), options.manager().getDevice());
         if (budget.isPresent() && bytes > budget.getAsLong()) {
             throw new InsufficientMemoryException(what + " (" + parameters + " parameters in "
                     + options.dataType().toString().toLowerCase(Locale.ROOT) + ")", bytes, budget.getAsLong(),
                     "load it on a GPU in float16 (about " + parameters * 2 + " bytes) or use a smaller model");
         }
-    }
-
-    /** @return {@code MemAvailable} of {@code /proc/meminfo}, when the platform has it */
-    static OptionalLong availablePhysicalMemory() {
-        Path meminfo = Path.of("/proc/meminfo");
-        try {
-            for (String line : Files.readAllLines(meminfo)) {
-                if (line.startsWith("MemAvailable:")) {
-                    String[] parts = line.trim().split("\\s+");
-                    return OptionalLong.of(Long.parseLong(parts[1]) * 1024L);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.empty();
     }
 
     private static LlavaLoadReport loadWeights(Path dir, CheckpointLayout configLayout, LlavaModel model,

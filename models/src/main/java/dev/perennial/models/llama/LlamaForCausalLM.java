@@ -3,10 +3,13 @@ package dev.perennial.models.llama;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.perennial.models.io.Checkpoints;
+import dev.perennial.models.io.InsufficientMemoryException;
+import dev.perennial.models.io.MemoryBudget;
 import dev.perennial.models.io.TensorSource;
 import dev.perennial.models.io.WeightLoader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -112,7 +115,36 @@ public final class LlamaForCausalLM extends FixedShapeBlock {
      * @throws dev.perennial.models.io.WeightLoadException if tensors are missing, unexpected or mis-shaped
      */
     public static LlamaForCausalLM load(Path dir, NDManager manager, DataType dataType) throws IOException {
+        return load(dir, manager, dataType, OptionalLong.empty());
+    }
+
+    /**
+     * {@link #load(Path, NDManager, DataType)} with a memory budget: the parameters' bytes, computed from the
+     * config's shapes, are checked against it (on the CPU without a budget: against the physical memory available)
+     * before anything is allocated or read.
+     *
+     * @param dir the directory
+     * @param manager where the parameters live
+     * @param dataType the parameters' type
+     * @param memoryBudgetBytes the most bytes the parameters may take; empty for the default
+     * @return the initialised model with the checkpoint's weights
+     * @throws IOException if a file cannot be read
+     * @throws InsufficientMemoryException if the parameters do not fit, before anything is allocated
+     */
+    public static LlamaForCausalLM load(Path dir, NDManager manager, DataType dataType, OptionalLong memoryBudgetBytes)
+            throws IOException {
         LlamaForCausalLM model = new LlamaForCausalLM(LlamaConfig.fromHf(dir));
+        long parameters = 0;
+        for (ai.djl.nn.Parameter p : dev.perennial.models.ParameterNames.of(model).values()) {
+            parameters += p.getShape() == null ? 0 : p.getShape().size();
+        }
+        long bytes = parameters * dataType.getNumOfBytes();
+        OptionalLong budget = MemoryBudget.effective(memoryBudgetBytes, manager.getDevice());
+        if (budget.isPresent() && bytes > budget.getAsLong()) {
+            throw new InsufficientMemoryException(dir + " (" + parameters + " parameters in "
+                    + dataType.toString().toLowerCase(java.util.Locale.ROOT) + ")", bytes, budget.getAsLong(),
+                    "load it on a GPU in float16 (about " + parameters * 2 + " bytes) or use a smaller model");
+        }
         model.initialize(manager, dataType);
         try (TensorSource source = Checkpoints.open(dir)) {
             WeightLoader.strict().ignoring("(^|\\.)rotary_emb\\.inv_freq$").load(source, model);

@@ -108,4 +108,24 @@ class HfConfigLoadersTest {
                     "strict: a missing tensor fails");
         }
     }
+
+    @Test
+    void aSevenBillionParameterConfigFailsBeforeAnythingIsAllocated() throws IOException {
+        // Vicuna-7B v1.5's config.json, no weights: the check uses the shapes only.
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 4096, "
+                + "\"intermediate_size\": 11008, \"num_hidden_layers\": 32, \"num_attention_heads\": 32, "
+                + "\"vocab_size\": 32000, \"rms_norm_eps\": 1e-5}");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long budget = 8L << 30;
+            dev.perennial.models.io.InsufficientMemoryException e = assertThrows(
+                    dev.perennial.models.io.InsufficientMemoryException.class,
+                    () -> LlamaForCausalLM.load(dir, manager, DataType.FLOAT32, java.util.OptionalLong.of(budget)));
+            long parameters = 6_738_415_616L; // 32000·4096·2 + 32·(4·4096² + 3·4096·11008 + 2·4096) + 4096
+            assertEquals(parameters * 4, e.requiredBytes());
+            assertEquals(budget, e.availableBytes());
+            assertTrue(e.getMessage().contains("6738415616 parameters in float32") && e.getMessage().contains(
+                    "load it on a GPU in float16"), e.getMessage());
+            assertEquals(0, manager.getManagedArrays().size(), "nothing was allocated");
+        }
+    }
 }
