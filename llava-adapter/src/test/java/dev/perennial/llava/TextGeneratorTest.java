@@ -91,7 +91,12 @@ class TextGeneratorTest {
             assertEquals(FinishReason.MAX_TOKENS, ignored.finishReason());
             assertArrayEquals(free.tokenIds(), ignored.tokenIds(), "ignored EOS is an ordinary token");
         }
-        GenerationResult stopped = run(GenerationConfig.greedy(6).withStopIds(List.of(first))).get(0);
+        // The stop id is the greedy first token, the EOS another id (the random model may well pick id 2 first).
+        TextGenerator otherEos = new TextGenerator(model.languageModel(), first == 2 ? 1 : 2, 0, ids -> "");
+        GenerationResult stopped;
+        try (NDManager step = manager.newSubManager()) {
+            stopped = otherEos.generate(step, prompts, GenerationConfig.greedy(6).withStopIds(List.of(first))).get(0);
+        }
         assertEquals(FinishReason.STOP_TOKEN, stopped.finishReason());
         assertEquals(0, stopped.tokenIds().length);
     }

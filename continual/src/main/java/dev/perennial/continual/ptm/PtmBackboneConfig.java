@@ -120,6 +120,17 @@ public record PtmBackboneConfig(
     }
 
     /**
+     * A copy with another checkpoint naming.
+     *
+     * @param naming timm, torchvision or hf
+     * @return the copy
+     */
+    public PtmBackboneConfig withNameMap(String naming) {
+        return new PtmBackboneConfig(checkpoint, imageSize, patchSize, embedDim, depth, numHeads, pet,
+                adapterBottleneck, adapterScale, adapterDropout, promptCount, naming);
+    }
+
+    /**
      * A copy with another PET module.
      *
      * @param newPet adapter, ssf or vpt

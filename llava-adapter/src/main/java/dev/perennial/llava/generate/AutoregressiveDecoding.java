@@ -61,10 +61,7 @@ final class AutoregressiveDecoding {
         int prefixLength = (int) prefixEmbeds.getShape().get(1);
         KvCache cache = config.useCache() ? lm.newCache(run) : null;
         try {
-            float[] logits;
-            try (NDManager step = run.newSubManager()) {
-                logits = lastLogits(decode(lm, store, prefixEmbeds, prefixMask, cache));
-            }
+            float[] logits = lastLogits(decode(lm, store, prefixEmbeds, prefixMask, cache));
             for (int t = 0; t < config.maxNewTokens(); t++) {
                 long[] next = new long[b];
                 boolean all = true;
