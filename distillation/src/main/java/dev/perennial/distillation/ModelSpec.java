@@ -52,7 +52,7 @@ public record ModelSpec(
         @ConfigDoc("Safetensors file or checkpoint directory with the weights (torchvision / timm names); empty ="
                 + " random weights.") @JsonProperty("checkpoint") String checkpoint,
         @ConfigDoc("Tensor names of the checkpoint: empty = the architecture's own (torchvision for ResNet and "
-                + "MobileNetV2, timm for ViT and MLP-Mixer), timm, torchvision (e.g. vit_b_16) or hf (ViTModel).")
+                + "MobileNetV2, timm for ViT and MLP-Mixer), timm, torchvision (e.g. vit_b_16) or hf (ViTModel, ResNetModel).")
         @JsonProperty("nameMap") String nameMap) {
 
     /** The architectures this version builds. */

@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *       attention.attention.query/key/value, attention.output.dense, layernorm_after, intermediate.dense,
  *       output.dense}}, {@code [vit.]layernorm}, {@code classifier}; the separate query, key and value projections
  *       are concatenated into {@code qkv} when read, and the pooler is dropped.</li>
+ *   <li>Hugging Face {@code ResNetModel} / {@code ResNetForImageClassification} into the torchvision-named ResNet
+ *       ({@code embedder}, {@code encoder.stages.S.layers.B.layer.I}, {@code shortcut}, {@code classifier.1}).</li>
  * </ul>
  */
 public enum CheckpointNaming {
@@ -89,6 +91,40 @@ public enum CheckpointNaming {
                 {"^classifier\\.", "head."},
             }));
 
+    private static final Pattern HF_RESNET_BLOCK = Pattern.compile(
+            "^encoder\\.stages\\.(\\d+)\\.layers\\.(\\d+)\\.(?:layer\\.(\\d+)\\.(convolution|normalization)"
+                    + "|shortcut\\.(convolution|normalization))\\.(.+)$");
+
+    /**
+     * HF {@code ResNetModel} / {@code ResNetForImageClassification} names to torchvision's: {@code
+     * [resnet.]embedder.embedder.{convolution, normalization}} → {@code conv1, bn1}; {@code
+     * [resnet.]encoder.stages.S.layers.B.layer.I.{convolution, normalization}} → {@code layer(S+1).B.conv(I+1),
+     * bn(I+1)}; {@code ….shortcut.{convolution, normalization}} → {@code ….downsample.0, .1}; {@code classifier.1}
+     * → {@code fc}. HF's default bottleneck strides its 3×3 convolution, as torchvision's ResNet v1.5 does.
+     */
+    private static final NameMap HF_RESNET = NameMap.stripPrefix("resnet.").andThen(name -> {
+        if (name.startsWith("embedder.embedder.convolution.")) {
+            return Optional.of("conv1." + name.substring("embedder.embedder.convolution.".length()));
+        }
+        if (name.startsWith("embedder.embedder.normalization.")) {
+            return Optional.of("bn1." + name.substring("embedder.embedder.normalization.".length()));
+        }
+        if (name.startsWith("classifier.1.")) {
+            return Optional.of("fc." + name.substring("classifier.1.".length()));
+        }
+        Matcher m = HF_RESNET_BLOCK.matcher(name);
+        if (!m.matches()) {
+            return Optional.of(name);
+        }
+        String block = "layer" + (Integer.parseInt(m.group(1)) + 1) + "." + m.group(2) + ".";
+        if (m.group(3) != null) {
+            int i = Integer.parseInt(m.group(3)) + 1;
+            return Optional.of(block + (m.group(4).equals("convolution") ? "conv" : "bn") + i + "." + m.group(6));
+        }
+        return Optional.of(block + "downsample." + (m.group(5).equals("convolution") ? "0" : "1") + "."
+                + m.group(6));
+    });
+
     private static final Pattern HF_QUERY = Pattern.compile("^(.*\\.attention\\.attention)\\.query\\.(weight|bias)$");
 
     /**
@@ -127,6 +163,9 @@ public enum CheckpointNaming {
      */
     public TensorSource view(TensorSource source, Architecture architecture) {
         check(architecture);
+        if (architecture == Architecture.RESNET && this == HF) {
+            return new Renamed(source, HF_RESNET, false);
+        }
         if (architecture != Architecture.VIT || this == TIMM) {
             return source;
         }
@@ -142,7 +181,7 @@ public enum CheckpointNaming {
     public void check(Architecture architecture) {
         String accepted = switch (architecture) {
             case VIT -> "timm, torchvision, hf";
-            case RESNET -> "timm, torchvision";
+            case RESNET -> "timm, torchvision, hf";
             case MOBILENET_V2 -> "torchvision";
             case MLP_MIXER -> "timm";
         };

@@ -101,6 +101,47 @@ class CheckpointNamingTest {
         }
     }
 
+    /** torchvision ResNet names → HF ResNetForImageClassification names, written out here by hand. */
+    private static String hfResNet(String tv) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^layer(\\d)\\.(\\d+)\\.(conv|bn)(\\d)\\.(.+)$")
+                .matcher(tv);
+        if (m.matches()) {
+            return "resnet.encoder.stages." + (Integer.parseInt(m.group(1)) - 1) + ".layers." + m.group(2) + ".layer."
+                    + (Integer.parseInt(m.group(4)) - 1) + "." + (m.group(3).equals("conv") ? "convolution"
+                            : "normalization") + "." + m.group(5);
+        }
+        m = java.util.regex.Pattern.compile("^layer(\\d)\\.(\\d+)\\.downsample\\.([01])\\.(.+)$").matcher(tv);
+        if (m.matches()) {
+            return "resnet.encoder.stages." + (Integer.parseInt(m.group(1)) - 1) + ".layers." + m.group(2)
+                    + ".shortcut." + (m.group(3).equals("0") ? "convolution" : "normalization") + "." + m.group(4);
+        }
+        return tv.replaceAll("^conv1\\.", "resnet.embedder.embedder.convolution.")
+                .replaceAll("^bn1\\.", "resnet.embedder.embedder.normalization.")
+                .replaceAll("^fc\\.", "classifier.1.");
+    }
+
+    @Test
+    void hfResNetNamesLoadIntoTheTorchvisionNamedResNet() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            dev.perennial.models.cnn.ResNetConfig config = dev.perennial.models.cnn.ResNetConfig.resnet50(4)
+                    .withBaseWidth(4);
+            ai.djl.ndarray.types.Shape input = new ai.djl.ndarray.types.Shape(1, 3, 32, 32);
+            dev.perennial.models.cnn.ResNet source = new dev.perennial.models.cnn.ResNet(config);
+            source.initialize(manager, DataType.FLOAT32, input);
+            Map<String, NDArray> hf = new LinkedHashMap<>();
+            dev.perennial.models.ParameterNames.of(source).forEach((n, p) -> hf.put(hfResNet(n), p.getArray()));
+            assertTrue(hf.containsKey("resnet.encoder.stages.1.layers.0.shortcut.convolution.weight"), "" + hf.keySet());
+            assertTrue(hf.containsKey("resnet.encoder.stages.3.layers.2.layer.2.normalization.running_var"));
+            dev.perennial.models.cnn.ResNet target = new dev.perennial.models.cnn.ResNet(config);
+            target.initialize(manager, DataType.FLOAT32, input);
+            WeightLoader.strict().load(CheckpointNaming.HF.view(TensorSource.of(hf),
+                    CheckpointNaming.Architecture.RESNET), target);
+            Map<String, ai.djl.nn.Parameter> loaded = dev.perennial.models.ParameterNames.of(target);
+            dev.perennial.models.ParameterNames.of(source).forEach((n, p) ->
+                    assertTrue(p.getArray().contentEquals(loaded.get(n).getArray()), n));
+        }
+    }
+
     @Test
     void unknownNamingsAndPairsWithoutABuiltInMapAreClearErrors() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -110,6 +151,7 @@ class CheckpointNamingTest {
         assertEquals(Optional.empty(), CheckpointNaming.parse("", "f"));
         e = assertThrows(IllegalArgumentException.class,
                 () -> CheckpointNaming.HF.check(CheckpointNaming.Architecture.MOBILENET_V2));
+        CheckpointNaming.HF.check(CheckpointNaming.Architecture.RESNET);
         assertEquals("nameMap 'hf' has no built-in map for mobilenet-v2; accepted: torchvision", e.getMessage());
         CheckpointNaming.TIMM.check(CheckpointNaming.Architecture.RESNET);
         CheckpointNaming.TORCHVISION.check(CheckpointNaming.Architecture.RESNET);
