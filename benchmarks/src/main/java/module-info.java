@@ -3,6 +3,7 @@ module dev.perennial.benchmarks {
     requires dev.perennial.api;
     requires dev.perennial.models;
     requires dev.perennial.continual;
+    requires dev.perennial.llava;
     requires dev.perennial.distillation;
     requires dev.perennial.slerpface;
     requires com.fasterxml.jackson.databind;
@@ -35,6 +36,7 @@ module dev.perennial.benchmarks {
     exports dev.perennial.benchmarks;
     exports dev.perennial.benchmarks.memory;
     exports dev.perennial.benchmarks.gpu;
+    exports dev.perennial.benchmarks.interop;
     exports dev.perennial.benchmarks.perf;
     exports dev.perennial.benchmarks.resume;
     exports dev.perennial.benchmarks.slerpface;

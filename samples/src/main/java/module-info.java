@@ -3,6 +3,10 @@ module dev.perennial.samples {
     requires dev.perennial.api;
     // GcStress for the GC-independence tests; the CLI itself only needs the API.
     requires dev.perennial.models;
+    // The exporter (dev.perennial.samples.export) reads the LLaVA learners' LoRA setup.
+    requires dev.perennial.continual;
+    requires dev.perennial.llava;
 
     exports dev.perennial.samples;
+    exports dev.perennial.samples.export;
 }

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.perennial.distillation.assistant.StageSplit;
 import dev.perennial.models.Backbone;
+import dev.perennial.models.io.CheckpointNaming;
 import dev.perennial.models.io.Checkpoints;
 import dev.perennial.models.io.TensorSource;
 import dev.perennial.models.io.WeightLoader;
@@ -51,7 +52,7 @@ public final class FrozenTeacher {
                 throw new IllegalArgumentException(plugin + ": teacher.checkpoint '" + path + "' does not exist; give"
                         + " a .safetensors file or checkpoint directory, or leave it empty for random weights");
             }
-            try (TensorSource source = Checkpoints.open(path)) {
+            try (TensorSource source = view(Checkpoints.open(path), spec, plugin)) {
                 WeightLoader.strict().ignoring(WeightLoader.NUM_BATCHES_TRACKED).load(source, model);
             } catch (IOException e) {
                 throw new UncheckedIOException(plugin + ": cannot read teacher.checkpoint '" + path + "': "
@@ -63,6 +64,21 @@ public final class FrozenTeacher {
         // would be closed with the step's arrays ("Native resource has been released already" at the next step).
         model.getParameters().values().forEach(p -> NDScope.unregister(p.getArray()));
         this.split = StageSplit.of(model, pooling);
+    }
+
+    private static TensorSource view(TensorSource source, ModelSpec spec, String plugin) {
+        try {
+            return CheckpointNaming.parse(spec.nameMap(), plugin + ": teacher.nameMap")
+                    .map(n -> n.view(source, ModelSpec.checkpointArchitecture(spec.architecture())))
+                    .orElse(source);
+        } catch (IllegalArgumentException e) {
+            try {
+                source.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalArgumentException(plugin + ": teacher." + e.getMessage(), e);
+        }
     }
 
     /** The prefix of the teacher's tensors in a distiller's checkpointed state. */

@@ -3,6 +3,7 @@ package dev.perennial.distillation;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.ModelFamily;
+import dev.perennial.models.io.CheckpointNaming;
 import dev.perennial.models.cnn.MobileNetV2;
 import dev.perennial.models.cnn.MobileNetV2Config;
 import dev.perennial.models.cnn.ResNet;
@@ -49,7 +50,10 @@ public record ModelSpec(
         @ConfigDoc("ResNet: CIFAR stem (3x3 stride-1 conv, no max-pool); default true.")
         @JsonProperty("cifarStem") boolean cifarStem,
         @ConfigDoc("Safetensors file or checkpoint directory with the weights (torchvision / timm names); empty ="
-                + " random weights.") @JsonProperty("checkpoint") String checkpoint) {
+                + " random weights.") @JsonProperty("checkpoint") String checkpoint,
+        @ConfigDoc("Tensor names of the checkpoint: empty = the architecture's own (torchvision for ResNet and "
+                + "MobileNetV2, timm for ViT and MLP-Mixer), timm, torchvision (e.g. vit_b_16) or hf (ViTModel, ResNetModel).")
+        @JsonProperty("nameMap") String nameMap) {
 
     /** The architectures this version builds. */
     public static final List<String> ARCHITECTURES =
@@ -79,6 +83,8 @@ public record ModelSpec(
                     + widthMultiplier);
         }
         checkpoint = checkpoint == null ? "" : checkpoint;
+        nameMap = nameMap == null ? "" : nameMap;
+        CheckpointNaming.parse(nameMap, "model 'nameMap'").ifPresent(n -> n.check(checkpointArchitecture(architecture)));
         if (architecture.equals("vit") || architecture.equals("mlp-mixer")) {
             int p = patchSize == 0 ? 4 : patchSize;
             if (imageSize % p != 0) {
@@ -109,7 +115,7 @@ public record ModelSpec(
      * @return the description
      */
     public static ModelSpec of(String architecture, int numClasses, int imageSize) {
-        return new ModelSpec(architecture, numClasses, imageSize, 3, 0, 1.0, 0, 0, 0, true, "");
+        return new ModelSpec(architecture, numClasses, imageSize, 3, 0, 1.0, 0, 0, 0, true, "", "");
     }
 
     /**
@@ -123,7 +129,7 @@ public record ModelSpec(
      */
     public ModelSpec withSizes(int newWidth, int newDepth, int newHeads, int newPatch) {
         return new ModelSpec(architecture, numClasses, imageSize, inChannels, newWidth, widthMultiplier, newDepth,
-                newHeads, newPatch, cifarStem, checkpoint);
+                newHeads, newPatch, cifarStem, checkpoint, nameMap);
     }
 
     /**
@@ -134,7 +140,7 @@ public record ModelSpec(
      */
     public ModelSpec withWidthMultiplier(double multiplier) {
         return new ModelSpec(architecture, numClasses, imageSize, inChannels, width, multiplier, depth, heads,
-                patchSize, cifarStem, checkpoint);
+                patchSize, cifarStem, checkpoint, nameMap);
     }
 
     /**
@@ -145,7 +151,33 @@ public record ModelSpec(
      */
     public ModelSpec withCheckpoint(String path) {
         return new ModelSpec(architecture, numClasses, imageSize, inChannels, width, widthMultiplier, depth, heads,
-                patchSize, cifarStem, path);
+                patchSize, cifarStem, path, nameMap);
+    }
+
+    /**
+     * This description with a checkpoint naming.
+     *
+     * @param naming timm, torchvision, hf or empty
+     * @return the new description
+     */
+    public ModelSpec withNameMap(String naming) {
+        return new ModelSpec(architecture, numClasses, imageSize, inChannels, width, widthMultiplier, depth, heads,
+                patchSize, cifarStem, checkpoint, naming);
+    }
+
+    /**
+     * The built-in name map's architecture for an architecture name.
+     *
+     * @param architecture one of {@link #ARCHITECTURES}
+     * @return the architecture
+     */
+    static CheckpointNaming.Architecture checkpointArchitecture(String architecture) {
+        return switch (architecture) {
+            case "vit" -> CheckpointNaming.Architecture.VIT;
+            case "mlp-mixer" -> CheckpointNaming.Architecture.MLP_MIXER;
+            case "mobilenet-v2" -> CheckpointNaming.Architecture.MOBILENET_V2;
+            default -> CheckpointNaming.Architecture.RESNET;
+        };
     }
 
     /**

@@ -122,6 +122,36 @@ class BaselineDistillersTest {
     }
 
     @Test
+    void teacherNameMapTorchvisionReadsVitB16Names(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FrozenTeacher random = new FrozenTeacher(TEACHER, m, TokenPooling.CLS, "test");
+            // The same weights under torchvision's VisionTransformer names, renamed here by hand.
+            java.util.Map<String, NDArray> torchvision = new java.util.LinkedHashMap<>();
+            dev.perennial.models.ParameterNames.of(random.model()).forEach((name, p) -> torchvision.put(name
+                    .replace("cls_token", "class_token").replace("pos_embed", "encoder.pos_embedding")
+                    .replace("patch_embed.proj.", "conv_proj.")
+                    .replaceAll("^blocks\\.(\\d+)\\.", "encoder.layers.encoder_layer_$1.")
+                    .replace(".norm1.", ".ln_1.").replace(".norm2.", ".ln_2.")
+                    .replace(".attn.qkv.weight", ".self_attention.in_proj_weight")
+                    .replace(".attn.qkv.bias", ".self_attention.in_proj_bias")
+                    .replace(".attn.proj.", ".self_attention.out_proj.")
+                    .replace(".mlp.fc1.", ".mlp.0.").replace(".mlp.fc2.", ".mlp.3.")
+                    .replaceAll("^norm\\.", "encoder.ln.").replaceAll("^head\\.", "heads.head."), p.getArray()));
+            Path file = dir.resolve("vit_b_16-layout.safetensors");
+            dev.perennial.models.io.SafetensorsWriter.write(file, torchvision);
+            FrozenTeacher loaded = new FrozenTeacher(TEACHER.withCheckpoint(file.toString()).withNameMap(
+                    "torchvision"), m, TokenPooling.CLS, "test");
+            NDArray x = m.randomUniform(0f, 1f, new Shape(2, 3, 16, 16));
+            ParameterStore ps = new ParameterStore(m, false);
+            assertEquals(0f, random.knowledge(ps, x).logits().sub(loaded.knowledge(ps, x).logits()).abs().max()
+                    .getFloat(), 1e-6f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ModelSpec.of("mobilenet-v2", 5, 16).withNameMap("hf"));
+            assertEquals("nameMap 'hf' has no built-in map for mobilenet-v2; accepted: torchvision", e.getMessage());
+        }
+    }
+
+    @Test
     void featurePoolingNeverChangesTheTeachersLogits() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(4);

@@ -1,11 +1,11 @@
 package dev.perennial.llava;
 
-/** Thrown before anything is allocated when a model would not fit the memory available for it. */
-public final class InsufficientMemoryException extends IllegalStateException {
+/**
+ * Thrown before anything is allocated when a LLaVA model would not fit the memory available for it (the models
+ * module's {@link dev.perennial.models.io.InsufficientMemoryException}, which {@code LlamaForCausalLM.load} throws).
+ */
+public final class InsufficientMemoryException extends dev.perennial.models.io.InsufficientMemoryException {
     private static final long serialVersionUID = 1L;
-
-    private final long requiredBytes;
-    private final long availableBytes;
 
     /**
      * Creates the exception.
@@ -16,23 +16,6 @@ public final class InsufficientMemoryException extends IllegalStateException {
      * @param hint what to do instead
      */
     public InsufficientMemoryException(String what, long requiredBytes, long availableBytes, String hint) {
-        super(what + " needs " + requiredBytes + " bytes (" + gib(requiredBytes) + " GiB) for its parameters but only "
-                + availableBytes + " bytes (" + gib(availableBytes) + " GiB) are available; " + hint);
-        this.requiredBytes = requiredBytes;
-        this.availableBytes = availableBytes;
-    }
-
-    private static String gib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.2f", bytes / (1024.0 * 1024 * 1024));
-    }
-
-    /** @return bytes the parameters need */
-    public long requiredBytes() {
-        return requiredBytes;
-    }
-
-    /** @return bytes that were available */
-    public long availableBytes() {
-        return availableBytes;
+        super(what, requiredBytes, availableBytes, hint);
     }
 }

@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * Token sequences with image placeholders and the images they refer to, before the image tokens are expanded.
  *
- * <p>Each occurrence of {@link LlavaConfig#imageTokenIndex()} in {@code inputIds} consumes the next image of
- * {@code pixelValues}, in sample order; the model replaces it by {@link LlavaConfig#imageFeatureTokens()} image
- * features.
+ * <p>Each image in {@code inputIds}, one {@link LlavaConfig#imageTokenIndex()} or a run of {@code image_seq_length}
+ * = {@link LlavaConfig#imageFeatureTokens()} of them (the expanded form of llava-hf processors, see
+ * {@link LlavaModel#imagePlaces}), consumes the next image of {@code pixelValues}, in sample order; the model
+ * replaces it by that many image features.
  *
  * @param inputIds one id sequence per sample (different lengths allowed)
  * @param labels for training: per sample, the target id at each position or {@link #IGNORE_INDEX}, same lengths as

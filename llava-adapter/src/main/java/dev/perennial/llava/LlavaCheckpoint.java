@@ -1,6 +1,5 @@
 package dev.perennial.llava;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import com.google.gson.GsonBuilder;
@@ -9,6 +8,7 @@ import dev.perennial.llava.image.LlavaImageProcessor;
 import dev.perennial.llava.text.LlavaTokenizer;
 import dev.perennial.models.ParameterNames;
 import dev.perennial.models.io.Checkpoints;
+import dev.perennial.models.io.MemoryBudget;
 import dev.perennial.models.io.LoadReport;
 import dev.perennial.models.io.NameMap;
 import dev.perennial.models.io.SafetensorsWriter;
@@ -95,31 +95,12 @@ public final class LlavaCheckpoint {
      */
     static void checkMemory(String what, long parameters, LoadOptions options) {
         long bytes = parameters * options.dataType().getNumOfBytes();
-        OptionalLong budget = options.memoryBudgetBytes();
-        if (budget.isEmpty() && options.manager().getDevice().getDeviceType().equals(Device.Type.CPU)) {
-            budget = availablePhysicalMemory();
-        }
+        OptionalLong budget = MemoryBudget.effective(options.memoryBudgetBytes(), options.manager().getDevice());
         if (budget.isPresent() && bytes > budget.getAsLong()) {
             throw new InsufficientMemoryException(what + " (" + parameters + " parameters in "
                     + options.dataType().toString().toLowerCase(Locale.ROOT) + ")", bytes, budget.getAsLong(),
                     "load it on a GPU in float16 (about " + parameters * 2 + " bytes) or use a smaller model");
         }
-    }
-
-    /** @return {@code MemAvailable} of {@code /proc/meminfo}, when the platform has it */
-    static OptionalLong availablePhysicalMemory() {
-        Path meminfo = Path.of("/proc/meminfo");
-        try {
-            for (String line : Files.readAllLines(meminfo)) {
-                if (line.startsWith("MemAvailable:")) {
-                    String[] parts = line.trim().split("\\s+");
-                    return OptionalLong.of(Long.parseLong(parts[1]) * 1024L);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.empty();
     }
 
     private static LlavaLoadReport loadWeights(Path dir, CheckpointLayout configLayout, LlavaModel model,
@@ -159,7 +140,8 @@ public final class LlavaCheckpoint {
 
     /**
      * Writes a model as a checkpoint directory (config and safetensors; shards with an index when the tensors
-     * exceed {@code maxShardBytes}). The tokenizer file is not written: copy the one the model was trained with.
+     * exceed {@code maxShardBytes}). LoRA tensors are left out (see {@link LlavaExport} for merged or PEFT exports); the
+     * tokenizer file is not written: copy the one the model was trained with.
      *
      * @param model an initialised model
      * @param layout the layout to write
@@ -170,20 +152,43 @@ public final class LlavaCheckpoint {
      */
     public static List<Path> write(LlavaModel model, CheckpointLayout layout, Path dir, long maxShardBytes)
             throws IOException {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        ParameterNames.of(model).forEach((name, p) -> {
+            if (!name.contains(".lora_A.") && !name.contains(".lora_B.")) {
+                tensors.put(name, p.getArray());
+            }
+        });
+        return write(model.config(), tensors, layout, dir, maxShardBytes);
+    }
+
+    /**
+     * Writes tensors under {@link LlavaModel}'s parameter names as a checkpoint directory (e.g. with LoRA merged into
+     * the base weights; see {@link LlavaExport}).
+     *
+     * @param config the model's shape
+     * @param parameters parameter name to array, every parameter of the model but LoRA's
+     * @param layout the layout to write
+     * @param dir the directory (created if needed)
+     * @param maxShardBytes the most tensor bytes per shard
+     * @return the files written
+     * @throws IOException if a file cannot be written
+     */
+    public static List<Path> write(LlavaConfig config, Map<String, NDArray> parameters, CheckpointLayout layout,
+            Path dir, long maxShardBytes) throws IOException {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("llava checkpoint: maxShardBytes must be positive, got " + maxShardBytes);
         }
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         Path configFile = dir.resolve(CONFIG_FILE);
-        LlavaConfigFile.write(model.config(), layout, configFile);
+        LlavaConfigFile.write(config, layout, configFile);
         written.add(configFile);
         List<Map<String, NDArray>> shards = new ArrayList<>();
         Map<String, NDArray> current = new LinkedHashMap<>();
         long currentBytes = 0;
         long totalBytes = 0;
-        for (Map.Entry<String, Parameter> e : ParameterNames.of(model).entrySet()) {
-            NDArray array = e.getValue().getArray();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray array = e.getValue();
             long bytes = array.size() * array.getDataType().getNumOfBytes();
             if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
                 shards.add(current);

@@ -29,8 +29,9 @@ import java.util.Optional;
  *
  * <p>An image becomes {@link LlavaConfig#imageFeatureTokens()} decoder inputs: the CLIP hidden state selected by
  * {@code vision_feature_layer} (−2, the penultimate layer), without the class token ({@code default}), through the
- * projector. Each image token of a sequence is replaced by those features (the sequence grows by tokens − 1 per
- * image), as HF's {@code _merge_input_ids_with_image_features} and the original {@code prepare_inputs_labels_for_
+ * projector. Each image of a sequence, one image token or a run of {@code image_seq_length} of them (see
+ * {@link #imagePlaces}), is replaced by those features (the sequence grows by tokens − 1 per single-token image), as
+ * HF's {@code _merge_input_ids_with_image_features} and the original {@code prepare_inputs_labels_for_
  * multimodal} do.
  *
  * <p>Positions: the decoder numbers positions 0… from the first (possibly padded) position. With left padding
@@ -131,13 +132,7 @@ public final class LlavaModel extends FixedShapeBlock {
      * @return (B, S, D)
      */
     public NDArray embedTokens(ParameterStore store, NDArray ids, boolean training) {
-        Parameter table = languageModel.model().embedTokens().weight();
-        NDArray w = store.getValue(table, ids.getDevice(), training);
-        Shape shape = ids.getShape().addAll(new Shape(config.text().hiddenSize()));
-        return ai.djl.nn.core.Embedding.embedding(ids.flatten().toType(DataType.INT64, false), w,
-                        ai.djl.ndarray.types.SparseFormat.DENSE)
-                .singletonOrThrow()
-                .reshape(shape);
+        return languageModel.embedTokens(store, ids, training);
     }
 
     /**
@@ -180,45 +175,97 @@ public final class LlavaModel extends FixedShapeBlock {
     }
 
     /**
-     * The ids of one sequence after each image token is expanded to the image's feature positions; image positions
-     * carry {@code fill}.
+     * The image places of one sequence, in order: {@code {start, width}} per image, where {@code width} is the number
+     * of image ids that stand for it.
      *
-     * @param ids a sequence with image tokens
+     * <p>Two forms are accepted, run by run (a run is a maximal stretch of consecutive image ids): the original and
+     * pre-4.47 llava-hf single-token form, one id per image (a run of r &lt; {@code image_seq_length} ids is r
+     * adjacent images), and the expanded form of llava-hf processors from transformers 4.47, which repeat the id once
+     * per image feature ({@code image_seq_length} = {@link LlavaConfig#imageFeatureTokens()}, 576 for LLaVA-1.5-336),
+     * so a run of k × {@code image_seq_length} ids is k images. Any other run is an error.
+     *
+     * @param ids a sequence
+     * @return one {@code {start, width}} pair per image
+     * @throws IllegalArgumentException for a run that fits neither form
+     */
+    public List<int[]> imagePlaces(long[] ids) {
+        int t = config.imageFeatureTokens();
+        List<int[]> places = new ArrayList<>();
+        int p = 0;
+        while (p < ids.length) {
+            if (ids[p] != config.imageTokenIndex()) {
+                p++;
+                continue;
+            }
+            int start = p;
+            while (p < ids.length && ids[p] == config.imageTokenIndex()) {
+                p++;
+            }
+            int run = p - start;
+            int width;
+            if (run % t == 0) {
+                width = t;
+            } else if (run < t) {
+                width = 1;
+            } else {
+                throw new IllegalArgumentException("llava: a run of " + run + " image tokens (" + config.imageTokenIndex()
+                        + ") at position " + start + " is neither single-token images (one id per image) nor whole "
+                        + "expanded images (a multiple of image_seq_length " + t + ")");
+            }
+            for (int k = start; k < p; k += width) {
+                places.add(new int[] {k, width});
+            }
+        }
+        return places;
+    }
+
+    /**
+     * The ids of one sequence after each image is expanded to its feature positions (single-token images grow to
+     * {@link LlavaConfig#imageFeatureTokens()} positions, expanded ones keep their length); image positions carry
+     * {@code fill}.
+     *
+     * @param ids a sequence with image tokens in either form ({@link #imagePlaces})
      * @param fill the value for image positions (e.g. {@link LlavaBatch#IGNORE_INDEX} for labels)
      * @param source the values to expand (ids or labels aligned with {@code ids})
      * @return the expanded values
      */
     public long[] expandImageTokens(long[] ids, long[] source, long fill) {
         int t = config.imageFeatureTokens();
-        int images = countImageTokens(ids);
-        long[] out = new long[ids.length + images * (t - 1)];
+        List<int[]> places = imagePlaces(ids);
+        long[] out = new long[expandedLength(ids.length, places)];
         int j = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == config.imageTokenIndex()) {
-                for (int k = 0; k < t; k++) {
-                    out[j++] = fill;
-                }
-            } else {
-                out[j++] = source[i];
+        int i = 0;
+        for (int[] place : places) {
+            while (i < place[0]) {
+                out[j++] = source[i++];
             }
+            for (int k = 0; k < t; k++) {
+                out[j++] = fill;
+            }
+            i += place[1];
+        }
+        while (i < ids.length) {
+            out[j++] = source[i++];
         }
         return out;
     }
 
+    private int expandedLength(int length, List<int[]> places) {
+        int n = length;
+        for (int[] place : places) {
+            n += config.imageFeatureTokens() - place[1];
+        }
+        return n;
+    }
+
     /**
-     * Counts the image tokens of a sequence.
+     * Counts the images a sequence refers to, in either image-token form ({@link #imagePlaces}).
      *
      * @param ids the sequence
      * @return how many images it refers to
      */
-    public int countImageTokens(long[] ids) {
-        int n = 0;
-        for (long id : ids) {
-            if (id == config.imageTokenIndex()) {
-                n++;
-            }
-        }
-        return n;
+    public int countImages(long[] ids) {
+        return imagePlaces(ids).size();
     }
 
     /**
@@ -231,17 +278,23 @@ public final class LlavaModel extends FixedShapeBlock {
      * @param side where shorter sequences are padded
      * @param training whether this is a training pass
      * @return the embeddings, attention mask and expanded labels
-     * @throws IllegalArgumentException if the number of image tokens and images differ, or an id is outside the
-     *     vocabulary
+     * @throws IllegalArgumentException if the images the image tokens stand for ({@link #imagePlaces}) and the images
+     *     given differ, or an id is outside the vocabulary
      */
     public MultimodalSequences embed(
             ParameterStore store, NDManager manager, LlavaBatch batch, PaddingSide side, boolean training) {
         int b = batch.size();
-        int imageTokens = 0;
+        int imageCount = 0;
         long total = 0;
+        List<List<int[]>> places = new ArrayList<>();
         for (int i = 0; i < b; i++) {
             long[] ids = batch.inputIds().get(i);
-            imageTokens += countImageTokens(ids);
+            try {
+                places.add(imagePlaces(ids));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("llava: ", "llava: sample " + i + ": "), e);
+            }
+            imageCount += places.get(i).size();
             total += ids.length;
             for (int p = 0; p < ids.length; p++) {
                 long id = ids[p];
@@ -253,11 +306,12 @@ public final class LlavaModel extends FixedShapeBlock {
             }
         }
         long images = batch.pixelValues().map(p -> p.getShape().get(0)).orElse(0L);
-        if (images != imageTokens) {
-            throw new IllegalArgumentException("llava: the batch has " + imageTokens + " image tokens ("
-                    + config.imageTokenIndex() + ") but " + images + " images; every image token takes one image");
+        if (images != imageCount) {
+            throw new IllegalArgumentException("llava: the batch's image tokens (" + config.imageTokenIndex()
+                    + ") stand for " + imageCount + " images but " + images + " images were given; an image is one "
+                    + "image token or a run of image_seq_length " + config.imageFeatureTokens() + " of them");
         }
-        NDArray features = imageTokens == 0 ? null : imageFeatures(store, manager, batch.pixelValues().get(), training);
+        NDArray features = imageCount == 0 ? null : imageFeatures(store, manager, batch.pixelValues().get(), training);
         // One embedding lookup for the whole batch; image tokens are looked up as padding and never used.
         long[] flat = new long[(int) total];
         int k = 0;
@@ -269,12 +323,10 @@ public final class LlavaModel extends FixedShapeBlock {
         // Owned copies: a from-blob array's views (the embedding's saved indices, the label slices) would outlive
         // its Java buffer (issue 16).
         NDArray text = embedTokens(store, Owned.longs(manager, flat), training);
-        int t = config.imageFeatureTokens();
         int[] lengths = new int[b];
         int maxLength = 0;
         for (int i = 0; i < b; i++) {
-            long[] ids = batch.inputIds().get(i);
-            lengths[i] = ids.length + countImageTokens(ids) * (t - 1);
+            lengths[i] = expandedLength(batch.inputIds().get(i).length, places.get(i));
             maxLength = Math.max(maxLength, lengths[i]);
         }
         long d = config.text().hiddenSize();
@@ -293,16 +345,15 @@ public final class LlavaModel extends FixedShapeBlock {
                 parts.add(manager.zeros(new Shape(pad, d), type, text.getDevice()));
             }
             int start = 0;
-            for (int p = 0; p <= ids.length; p++) {
-                if (p == ids.length || ids[p] == config.imageTokenIndex()) {
-                    if (p > start) {
-                        parts.add(text.get(new NDIndex("{}:{}", offset + start, offset + p)));
-                    }
-                    if (p < ids.length) {
-                        parts.add(features.get(image++));
-                    }
-                    start = p + 1;
+            for (int[] place : places.get(i)) {
+                if (place[0] > start) {
+                    parts.add(text.get(new NDIndex("{}:{}", offset + start, offset + place[0])));
                 }
+                parts.add(features.get(image++));
+                start = place[0] + place[1];
+            }
+            if (ids.length > start) {
+                parts.add(text.get(new NDIndex("{}:{}", offset + start, offset + ids.length)));
             }
             if (side == PaddingSide.RIGHT && pad > 0) {
                 parts.add(manager.zeros(new Shape(pad, d), type, text.getDevice()));

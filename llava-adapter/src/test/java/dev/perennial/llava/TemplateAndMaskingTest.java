@@ -102,7 +102,7 @@ class TemplateAndMaskingTest {
             assertEquals(LlavaBatch.IGNORE_INDEX, expanded[i]);
         }
         assertEquals(9, expanded[expanded.length - 1]);
-        assertTrue(model.countImageTokens(ids) == 1);
+        assertTrue(model.countImages(ids) == 1);
     }
 
     private static int indexOf(long[] a, long v) {

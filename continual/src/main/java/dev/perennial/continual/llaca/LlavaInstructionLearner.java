@@ -10,6 +10,7 @@ import dev.perennial.continual.vqa.MiniCoin;
 import dev.perennial.llava.LlavaBatch;
 import dev.perennial.llava.LlavaBatchEncoder;
 import dev.perennial.llava.LlavaCheckpoint;
+import dev.perennial.llava.LlavaExport;
 import dev.perennial.llava.LlavaConfig;
 import dev.perennial.llava.LlavaExample;
 import dev.perennial.llava.LlavaLoraSetup;
@@ -106,6 +107,7 @@ public final class LlavaInstructionLearner implements Learner {
     private final LlavaBatchEncoder encoder;
     private final AdaptiveEmaUpdate ema;
     private final boolean emaOnFirstTask;
+    private final Path tokenizerFile;
     private LlavaLoraSetup lora;
     private int tasksSeen;
     private boolean emaActive;
@@ -143,9 +145,11 @@ public final class LlavaInstructionLearner implements Learner {
                         LoadOptions.strict(context.manager()));
                 model = loaded.model();
                 tokenizer = loaded.tokenizer();
+                tokenizerFile = Path.of(config.checkpoint()).resolve(LlavaCheckpoint.TOKENIZER_FILE);
                 encoder = new LlavaBatchEncoder(tokenizer, template, loaded.imageProcessor(), 0);
             } else {
                 Path file = tokenizerFile(config, context);
+                tokenizerFile = file;
                 int vocabulary = countVocabulary(file);
                 tokenizer = LlavaTokenizer.open(file, 3, 1, 2);
                 LlavaConfig tiny = LlavaConfig.of(
@@ -163,6 +167,14 @@ public final class LlavaInstructionLearner implements Learner {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("learner '" + name + "': cannot load the model: " + e.getMessage(), e);
+        }
+        if (!config.loraAdapter().isEmpty()) {
+            try {
+                lora = LlavaExport.loadPeft(model, Path.of(config.loraAdapter()), true);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("learner '" + name + "': model.loraAdapter '" + config.loraAdapter()
+                        + "': " + e.getMessage(), e);
+            }
         }
         keepParameters();
     }
@@ -379,6 +391,34 @@ public final class LlavaInstructionLearner implements Learner {
      */
     public Optional<EmaUpdateCounts> emaCounts() {
         return Optional.ofNullable(ema).map(AdaptiveEmaUpdate::counts);
+    }
+
+    /**
+     * The LoRA adapters and trained projector, once LoRA is applied (for exports).
+     *
+     * @return the setup, empty before the first LoRA task
+     */
+    public Optional<LlavaLoraSetup> loraSetup() {
+        return Optional.ofNullable(lora);
+    }
+
+    /**
+     * The model section of the learner's config.
+     *
+     * @return the config
+     */
+    public LlavaModelConfig modelConfig() {
+        return config;
+    }
+
+    /**
+     * The tokenizer file the model uses (the checkpoint's {@code tokenizer.json}, or the tiny model's word-level
+     * file).
+     *
+     * @return the file
+     */
+    public Path tokenizerFile() {
+        return tokenizerFile;
     }
 
     /**

@@ -31,6 +31,9 @@ import java.util.List;
  *                      a base mix) and take no EMA; LoRA is injected when task N begins
  * @param systemPrompt the Vicuna v1 system prompt, or another (empty shortens tiny-model sequences)
  * @param maxNewTokens the most tokens generated per answer (greedy, as CoIN evaluates)
+ * @param loraAdapter a PEFT adapter directory ({@code adapter_config.json}, {@code adapter_model.safetensors}, as
+ *                    {@code perennial export --format peft} or PEFT writes it) loaded onto the model before the
+ *                    first task: its r, α, dropout and targets replace {@code lora*}; empty for none
  */
 public record LlavaModelConfig(
         @ConfigDoc("LLaVA-1.5 checkpoint directory (config.json, *.safetensors, tokenizer.json); empty = the tiny"
@@ -55,7 +58,10 @@ public record LlavaModelConfig(
         @ConfigDoc("First N tasks train the whole model (base training from scratch), no EMA; LoRA from task N.")
         @JsonProperty("fullTuneTasks") int fullTuneTasks,
         @ConfigDoc("System prompt of the Vicuna v1 template (default: LLaVA-1.5's); empty shortens tiny-model sequences.") @JsonProperty("systemPrompt") String systemPrompt,
-        @ConfigDoc("Most generated tokens per answer (greedy).") @JsonProperty("maxNewTokens") int maxNewTokens) {
+        @ConfigDoc("Most generated tokens per answer (greedy).") @JsonProperty("maxNewTokens") int maxNewTokens,
+        @ConfigDoc("PEFT adapter directory (adapter_config.json, adapter_model.safetensors) loaded onto the model "
+                + "before the first task; its r, alpha, dropout and targets replace lora*. Empty = none.")
+        @JsonProperty("loraAdapter") String loraAdapter) {
 
     /** The decoder modules CoIN adapts. */
     public static final List<String> COIN_TARGETS =
@@ -66,6 +72,9 @@ public record LlavaModelConfig(
         loraTargets = loraTargets == null || loraTargets.isEmpty() ? COIN_TARGETS : List.copyOf(loraTargets);
         tokenizer = tokenizer == null ? "mini-coin" : tokenizer;
         checkpoint = checkpoint == null ? "" : checkpoint;
+        loraAdapter = loraAdapter == null ? "" : loraAdapter;
+        require(loraAdapter.isEmpty() || fullTuneTasks == 0, "loraAdapter needs fullTuneTasks 0 (the adapter is "
+                + "trained from the first task), was " + fullTuneTasks);
         systemPrompt = systemPrompt == null ? ConversationTemplate.VICUNA_SYSTEM : systemPrompt;
         require(loraRank >= 1, "loraRank must be >= 1, was " + loraRank);
         require(loraAlpha > 0, "loraAlpha must be > 0, was " + loraAlpha);
@@ -100,6 +109,6 @@ public record LlavaModelConfig(
      */
     public static LlavaModelConfig defaults() {
         return new LlavaModelConfig("", "mini-coin", 64, 128, 2, 4, 32, 8, 32, 2, 128, 256f, 0.05f, COIN_TARGETS,
-                0.1, 0, ConversationTemplate.VICUNA_SYSTEM, 16);
+                0.1, 0, ConversationTemplate.VICUNA_SYSTEM, 16, "");
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.models.ParameterNames;
+import dev.perennial.models.io.CheckpointNaming;
 import dev.perennial.models.io.Checkpoints;
 import dev.perennial.models.io.TensorSource;
 import dev.perennial.models.io.WeightLoader;
@@ -37,6 +38,8 @@ import java.util.Map;
  * @param adapterScale AdaptFormer output scale s
  * @param adapterDropout AdaptFormer dropout
  * @param promptCount VPT-Deep prompt tokens per block
+ * @param nameMap the checkpoint's naming: {@code timm} (default), {@code torchvision} ({@code vit_b_16}) or
+ *     {@code hf} ({@code ViTModel}); see {@link CheckpointNaming}
  */
 public record PtmBackboneConfig(
         @ConfigDoc("Path of the pre-trained ViT: a timm-named .safetensors file or checkpoint directory. Empty: "
@@ -53,7 +56,9 @@ public record PtmBackboneConfig(
         int adapterBottleneck,
         @ConfigDoc("AdaptFormer output scale s. Default 0.1.") @JsonProperty("adapterScale") float adapterScale,
         @ConfigDoc("AdaptFormer dropout in [0, 1). Default 0.1.") @JsonProperty("adapterDropout") float adapterDropout,
-        @ConfigDoc("VPT-Deep prompt tokens per block, >= 1. Default 5.") @JsonProperty("promptCount") int promptCount) {
+        @ConfigDoc("VPT-Deep prompt tokens per block, >= 1. Default 5.") @JsonProperty("promptCount") int promptCount,
+        @ConfigDoc("Tensor names of the checkpoint: timm (default), torchvision (vit_b_16) or hf (ViTModel, q/k/v "
+                + "fused on load).") @JsonProperty("nameMap") String nameMap) {
 
     /** The PET modules this version builds. */
     public static final List<String> PETS = List.of("adapter", "ssf", "vpt");
@@ -78,6 +83,8 @@ public record PtmBackboneConfig(
                 + adapterDropout);
         require(Float.isFinite(adapterScale), "backbone.adapterScale must be finite, was " + adapterScale);
         require(promptCount > 0, "backbone.promptCount must be >= 1, was " + promptCount);
+        nameMap = nameMap == null || nameMap.isEmpty() ? "timm" : nameMap;
+        CheckpointNaming.parse(nameMap, "backbone.nameMap");
     }
 
     private static void require(boolean ok, String message) {
@@ -92,7 +99,7 @@ public record PtmBackboneConfig(
      * @return the defaults
      */
     public static PtmBackboneConfig defaults() {
-        return new PtmBackboneConfig("", 224, 16, 768, 12, 12, "adapter", 64, 0.1f, 0.1f, 5);
+        return new PtmBackboneConfig("", 224, 16, 768, 12, 12, "adapter", 64, 0.1f, 0.1f, 5, "timm");
     }
 
     /**
@@ -109,7 +116,18 @@ public record PtmBackboneConfig(
     public PtmBackboneConfig withArchitecture(String newCheckpoint, int size, int patch, int dim, int blocks,
                                               int heads) {
         return new PtmBackboneConfig(newCheckpoint, size, patch, dim, blocks, heads, pet, adapterBottleneck,
-                adapterScale, adapterDropout, promptCount);
+                adapterScale, adapterDropout, promptCount, nameMap);
+    }
+
+    /**
+     * A copy with another checkpoint naming.
+     *
+     * @param naming timm, torchvision or hf
+     * @return the copy
+     */
+    public PtmBackboneConfig withNameMap(String naming) {
+        return new PtmBackboneConfig(checkpoint, imageSize, patchSize, embedDim, depth, numHeads, pet,
+                adapterBottleneck, adapterScale, adapterDropout, promptCount, naming);
     }
 
     /**
@@ -120,7 +138,7 @@ public record PtmBackboneConfig(
      */
     public PtmBackboneConfig withPet(String newPet) {
         return new PtmBackboneConfig(checkpoint, imageSize, patchSize, embedDim, depth, numHeads, newPet,
-                adapterBottleneck, adapterScale, adapterDropout, promptCount);
+                adapterBottleneck, adapterScale, adapterDropout, promptCount, nameMap);
     }
 
     /**
@@ -195,7 +213,8 @@ public record PtmBackboneConfig(
             throw new IllegalArgumentException(plugin + ": backbone.checkpoint '" + checkpoint + "' does not exist;"
                     + " give a timm-named .safetensors file or checkpoint directory");
         }
-        try (TensorSource source = Checkpoints.open(path)) {
+        CheckpointNaming naming = CheckpointNaming.parse(nameMap, "backbone.nameMap").orElseThrow();
+        try (TensorSource source = naming.view(Checkpoints.open(path), CheckpointNaming.Architecture.VIT)) {
             WeightLoader loader = WeightLoader.strict().ignoring("^pos_embed$").allowingMissing("^pos_embed$");
             for (String ignored : IGNORED) {
                 loader = loader.ignoring(ignored);
@@ -203,7 +222,8 @@ public record PtmBackboneConfig(
             loader.load(source, ptm);
             if (!source.names().contains("pos_embed")) {
                 throw new IllegalArgumentException(plugin + ": backbone.checkpoint '" + checkpoint
-                        + "' has no pos_embed tensor; is it a timm ViT?");
+                        + "' has no pos_embed tensor under backbone.nameMap '" + nameMap + "'; is it a ViT with "
+                        + "those names (timm, torchvision or hf)?");
             }
             NDArray target = ptm.posEmbed().getArray();
             try (NDManager scope = target.getManager().newSubManager()) {

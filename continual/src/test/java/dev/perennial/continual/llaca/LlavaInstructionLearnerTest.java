@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LlavaInstructionLearnerTest {
     private static final LlavaModelConfig TINY = new LlavaModelConfig(null, "mini-coin", 32, 64, 1, 2, 32, 8, 16, 2,
-            4, 8f, 0f, null, 0.1, 1, "", 4);
+            4, 8f, 0f, null, 0.1, 1, "", 4, "");
 
     @TempDir
     Path dir;
@@ -110,6 +110,46 @@ class LlavaInstructionLearnerTest {
                 Predictions predictions = learner.predict(batch(scope, coin.test(), 2, 4, 1), step(scope, false));
                 assertEquals(2, predictions.texts().orElseThrow().size());
             }
+        }
+    }
+
+    @Test
+    void aPeftAdapterInModelLoraAdapterIsLoadedBeforeTheFirstTask() throws Exception {
+        LlavaModelConfig plain = new LlavaModelConfig(null, "mini-coin", 32, 64, 1, 2, 32, 8, 16, 2, 4, 8f, 0f, null,
+                0.1, 0, "", 4, "");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // The adapter: LoRA r 2 on q_proj and v_proj of a model of the same shape, B made non-zero.
+            Learner source = new LoraSeqProvider().create(new LoraSeqProvider.Config(plain), context(manager, dir));
+            dev.perennial.llava.LlavaModel shape = (dev.perennial.llava.LlavaModel) source.model();
+            dev.perennial.llava.LlavaLoraSetup setup = dev.perennial.llava.LlavaLoraSetup.apply(shape,
+                    new dev.perennial.models.pet.LoraConfig(2, 4f, 0f, List.of("q_proj", "v_proj"), Optional.empty(),
+                            false), true);
+            setup.loraParameters().values().forEach(p -> p.getArray().getManager()
+                    .randomNormal(0f, 1f, p.getArray().getShape(), p.getArray().getDataType()).copyTo(p.getArray()));
+            Path adapter = dir.resolve("adapter");
+            dev.perennial.llava.LlavaExport.writePeft(shape, setup.lora(), "", false, adapter);
+
+            LlavaModelConfig withAdapter = new LlavaModelConfig(null, "mini-coin", 32, 64, 1, 2, 32, 8, 16, 2, 4, 8f,
+                    0f, null, 0.1, 0, "", 4, adapter.toString());
+            Learner learner = new LoraSeqProvider().create(new LoraSeqProvider.Config(withAdapter),
+                    context(manager, dir));
+            Map<String, Parameter> loaded = dev.perennial.models.ParameterNames.of(learner.model());
+            int adapters = 0;
+            for (Map.Entry<String, Parameter> e : setup.loraParameters().entrySet()) {
+                assertTrue(loaded.get(e.getKey()).getArray().contentEquals(e.getValue().getArray()), e.getKey());
+                adapters++;
+            }
+            assertEquals(2 * 2, adapters, "q_proj and v_proj of one layer, A and B");
+            learner.beforeTask(new TaskInfo(0, "color", new int[0], 8, 4), null);
+            long trainable = learner.model().getParameters().stream().filter(p -> p.getValue().requiresGradient())
+                    .count();
+            assertEquals(4 + 4, trainable, "the adapter's LoRA (not the recipe's 7 modules) + the projector");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LoraSeqProvider()
+                    .create(new LoraSeqProvider.Config(new LlavaModelConfig(null, "mini-coin", 32, 64, 1, 2, 32, 8,
+                            16, 2, 4, 8f, 0f, null, 0.1, 0, "", 4, dir.resolve("absent").toString())),
+                            context(manager, dir)));
+            assertTrue(e.getMessage().contains("model.loraAdapter") && e.getMessage().contains("adapter_config.json"),
+                    e.getMessage());
         }
     }
 

@@ -61,6 +61,21 @@ class LlavaInstructionJsonTest {
     }
 
     @Test
+    void promptsWithTheExpandedImageTokenRunGiveTheSameQuestion() {
+        // transformers >= 4.47 processors write the image token image_seq_length (576) times; issue 19.
+        LlavaInstructionJsonProvider.TaskFiles task = new LlavaInstructionJsonProvider.TaskFiles("t", "a", "b", null);
+        String single = "{\"image\": \"x.png\", \"conversations\": [{\"from\": \"human\", \"value\": "
+                + "\"<image>\\nWhat is it?\"}, {\"from\": \"gpt\", \"value\": \"A cat\"}]}";
+        String expanded = single.replace("<image>", "<image>".repeat(576));
+        LlavaInstructionJson.Entry a = LlavaInstructionJson.entry(com.google.gson.JsonParser.parseString(single),
+                "f.json", 0, task);
+        LlavaInstructionJson.Entry b = LlavaInstructionJson.entry(com.google.gson.JsonParser.parseString(expanded),
+                "f.json", 0, task);
+        assertEquals("What is it?", a.question());
+        assertEquals(a, b);
+    }
+
+    @Test
     void errorsNameTheFileAndEntry() throws IOException {
         Files.createDirectories(dir.resolve("img"));
         Files.writeString(dir.resolve("bad.json"), "[{\"id\": \"x\", \"image\": \"none.png\", \"conversations\": "

@@ -4,6 +4,8 @@ package dev.perennial.llava.generate;
 public enum FinishReason {
     /** The end-of-sequence token was generated. */
     EOS,
+    /** One of {@link GenerationConfig#stopIds()} was generated. */
+    STOP_TOKEN,
     /** The answer contained a stop string. */
     STOP_STRING,
     /** {@link GenerationConfig#maxNewTokens()} were generated. */

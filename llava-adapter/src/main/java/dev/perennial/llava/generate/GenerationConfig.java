@@ -17,6 +17,12 @@ import java.util.List;
  *     before it
  * @param useCache whether to decode with the KV cache (one new position per step) or recompute the whole sequence
  *     each step (for checking the cache)
+ * @param stopIds ids that end a sample like EOS does (HF's list-valued {@code eos_token_id}; Vicuna's {@code </s>} is
+ *     already the EOS); not part of the answer
+ * @param minNewTokens EOS and the stop ids cannot be drawn before this many tokens were generated (HF
+ *     {@code min_new_tokens}); 0 for no minimum
+ * @param ignoreEos whether EOS is an ordinary token that ends nothing (generation runs to {@code maxNewTokens}, a
+ *     stop id or a stop string; for throughput runs)
  */
 public record GenerationConfig(
         int maxNewTokens,
@@ -25,7 +31,10 @@ public record GenerationConfig(
         int topK,
         long seed,
         List<String> stopStrings,
-        boolean useCache) {
+        boolean useCache,
+        List<Long> stopIds,
+        int minNewTokens,
+        boolean ignoreEos) {
 
     /** Validates. */
     public GenerationConfig {
@@ -45,6 +54,27 @@ public record GenerationConfig(
         if (stopStrings.stream().anyMatch(String::isEmpty)) {
             throw new IllegalArgumentException("generation: stop strings must not be empty");
         }
+        stopIds = List.copyOf(stopIds);
+        if (minNewTokens < 0 || minNewTokens > maxNewTokens) {
+            throw new IllegalArgumentException("generation: minNewTokens must be in 0..maxNewTokens (" + maxNewTokens
+                    + "), got " + minNewTokens);
+        }
+    }
+
+    /**
+     * Without stop ids, minimum or ignored EOS.
+     *
+     * @param maxNewTokens the most tokens per sample
+     * @param temperature 0 for greedy
+     * @param topP nucleus mass
+     * @param topK top-k, 0 for none
+     * @param seed the seed
+     * @param stopStrings stop strings
+     * @param useCache whether to use the KV cache
+     */
+    public GenerationConfig(int maxNewTokens, float temperature, float topP, int topK, long seed,
+            List<String> stopStrings, boolean useCache) {
+        this(maxNewTokens, temperature, topP, topK, seed, stopStrings, useCache, List.of(), 0, false);
     }
 
     /**
@@ -80,7 +110,41 @@ public record GenerationConfig(
      * @return a copy
      */
     public GenerationConfig withStopStrings(List<String> stops) {
-        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stops, useCache);
+        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stops, useCache, stopIds,
+                minNewTokens, ignoreEos);
+    }
+
+    /**
+     * With stop ids.
+     *
+     * @param ids ids that end a sample
+     * @return a copy
+     */
+    public GenerationConfig withStopIds(List<Long> ids) {
+        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopStrings, useCache, ids,
+                minNewTokens, ignoreEos);
+    }
+
+    /**
+     * With a minimum answer length.
+     *
+     * @param tokens EOS and stop ids are impossible before this many tokens
+     * @return a copy
+     */
+    public GenerationConfig withMinNewTokens(int tokens) {
+        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopStrings, useCache, stopIds,
+                tokens, ignoreEos);
+    }
+
+    /**
+     * With EOS ignored or honoured.
+     *
+     * @param ignore whether EOS ends nothing
+     * @return a copy
+     */
+    public GenerationConfig withIgnoreEos(boolean ignore) {
+        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopStrings, useCache, stopIds,
+                minNewTokens, ignore);
     }
 
     /**
@@ -90,7 +154,8 @@ public record GenerationConfig(
      * @return a copy
      */
     public GenerationConfig withCache(boolean cache) {
-        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopStrings, cache);
+        return new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopStrings, cache, stopIds,
+                minNewTokens, ignoreEos);
     }
 
     /** @return whether decoding is greedy */

@@ -1,5 +1,13 @@
 package dev.perennial.models.clip;
 
+import dev.perennial.models.io.HfConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 import dev.perennial.models.nn.ActivationFunction;
 
 /**
@@ -62,6 +70,65 @@ public record ClipVisionConfig(
      */
     public static ClipVisionConfig vitBase16() {
         return new ClipVisionConfig(224, 16, 3, 768, 3072, 12, 12, 1e-5f, ActivationFunction.QUICK_GELU);
+    }
+
+    /**
+     * Reads a Hugging Face CLIP vision {@code config.json} ({@code CLIPVisionModel}), filling absent fields with the
+     * defaults of HF's {@code CLIPVisionConfig} (224 px, patch 32, width 768, 12 layers, 12 heads, MLP 3072,
+     * LayerNorm ε 1e-5, quick_gelu). A {@code CLIPModel} or LLaVA config is read through its {@code vision_config}.
+     *
+     * @param path a {@code config.json}, or a directory holding one
+     * @return the config
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming the file and field for malformed content
+     */
+    public static ClipVisionConfig fromHf(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        HfConfig root = HfConfig.read(file);
+        try {
+            return fromHf(root.has("vision_config") ? root.object("vision_config") : root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the CLIP vision fields of a config object with HF's defaults.
+     *
+     * @param o the object (a CLIP vision config, or a {@code vision_config})
+     * @return the config
+     * @throws IllegalArgumentException naming the field for malformed content
+     */
+    public static ClipVisionConfig fromHf(HfConfig o) {
+        return new ClipVisionConfig(
+                o.size("image_size", 224),
+                o.size("patch_size", 32),
+                o.size("num_channels", 3),
+                o.size("hidden_size", 768),
+                o.size("intermediate_size", 3072),
+                o.size("num_hidden_layers", 12),
+                o.size("num_attention_heads", 12),
+                (float) o.number("layer_norm_eps", 1e-5),
+                ActivationFunction.fromHf(o.string("hidden_act", "quick_gelu"), o.field("hidden_act")));
+    }
+
+    /**
+     * The fields of this config in HF's {@code CLIPVisionConfig} vocabulary, for writers.
+     *
+     * @return key → value, in a stable order
+     */
+    public Map<String, Object> toHf() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("image_size", imageSize);
+        o.put("patch_size", patchSize);
+        o.put("num_channels", numChannels);
+        o.put("hidden_size", hiddenSize);
+        o.put("intermediate_size", intermediateSize);
+        o.put("num_hidden_layers", numHiddenLayers);
+        o.put("num_attention_heads", numAttentionHeads);
+        o.put("layer_norm_eps", layerNormEps);
+        o.put("hidden_act", hiddenAct.name().toLowerCase(Locale.ROOT));
+        return o;
     }
 
     /** @return patches per side */

@@ -1,5 +1,12 @@
 package dev.perennial.models.llama;
 
+import dev.perennial.models.io.HfConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The fields of a Hugging Face {@code LlamaConfig} that fix the decoder's shape (Touvron et al. 2023).
  *
@@ -79,6 +86,90 @@ public record LlamaConfig(
      */
     public static LlamaConfig llama2x7b() {
         return of(32000, 4096, 11008, 32, 32, 32, 1e-5f, 10000.0);
+    }
+
+    /**
+     * Reads a Hugging Face LLaMA {@code config.json} ({@code LlamaForCausalLM}, Vicuna, LLaMA-2), filling absent
+     * fields with the defaults of HF's {@code LlamaConfig} (vocabulary 32000, width 4096, 32 layers, 32 heads,
+     * {@code num_key_value_heads} = heads, RMSNorm ε 1e-6, θ 10000, no biases, untied head). A LLaVA config is read
+     * through its {@code text_config}.
+     *
+     * @param path a {@code config.json}, or a directory holding one
+     * @return the config
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming the file and field for malformed or unsupported content
+     *     ({@code rope_scaling}, an activation other than silu, another {@code model_type})
+     */
+    public static LlamaConfig fromHf(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        HfConfig root = HfConfig.read(file);
+        try {
+            if (root.has("text_config")) {
+                return fromHf(root.object("text_config"));
+            }
+            String type = root.string("model_type", "llama");
+            if (!type.equals("llama")) {
+                throw new IllegalArgumentException("model_type is '" + type + "'; accepted: llama (or a llava "
+                        + "config with text_config)");
+            }
+            return fromHf(root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the LLaMA fields of a config object (the root of a LLaMA config, or a LLaVA {@code text_config}) with
+     * HF's defaults.
+     *
+     * @param o the object
+     * @return the config
+     * @throws IllegalArgumentException naming the field for malformed or unsupported content
+     */
+    public static LlamaConfig fromHf(HfConfig o) {
+        String act = o.string("hidden_act", "silu");
+        if (!act.equals("silu")) {
+            throw new IllegalArgumentException(o.field("hidden_act") + " is '" + act + "'; LLaMA uses silu");
+        }
+        if (o.has("rope_scaling")) {
+            throw new IllegalArgumentException(o.field("rope_scaling") + " is set; only plain RoPE is supported");
+        }
+        int heads = o.size("num_attention_heads", 32);
+        return new LlamaConfig(
+                o.size("vocab_size", 32000),
+                o.size("hidden_size", 4096),
+                o.size("intermediate_size", 11008),
+                o.size("num_hidden_layers", 32),
+                heads,
+                o.size("num_key_value_heads", heads),
+                (float) o.number("rms_norm_eps", 1e-6),
+                o.number("rope_theta", 10000.0),
+                o.bool("attention_bias", false),
+                o.bool("mlp_bias", false),
+                o.bool("tie_word_embeddings", false));
+    }
+
+    /**
+     * The fields of this config in HF's {@code config.json} vocabulary ({@code LlamaConfig.to_dict} keys), for
+     * writers.
+     *
+     * @return key → value, in a stable order
+     */
+    public Map<String, Object> toHf() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("vocab_size", vocabSize);
+        o.put("hidden_size", hiddenSize);
+        o.put("intermediate_size", intermediateSize);
+        o.put("num_hidden_layers", numHiddenLayers);
+        o.put("num_attention_heads", numAttentionHeads);
+        o.put("num_key_value_heads", numKeyValueHeads);
+        o.put("rms_norm_eps", rmsNormEps);
+        o.put("rope_theta", ropeTheta);
+        o.put("attention_bias", attentionBias);
+        o.put("mlp_bias", mlpBias);
+        o.put("tie_word_embeddings", tieWordEmbeddings);
+        o.put("hidden_act", "silu");
+        return o;
     }
 
     /** @return per-head width */

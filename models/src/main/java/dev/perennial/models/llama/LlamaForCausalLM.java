@@ -1,5 +1,16 @@
 package dev.perennial.models.llama;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.perennial.models.io.Checkpoints;
+import dev.perennial.models.io.InsufficientMemoryException;
+import dev.perennial.models.io.MemoryBudget;
+import dev.perennial.models.io.TensorSource;
+import dev.perennial.models.io.WeightLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -63,6 +74,82 @@ public final class LlamaForCausalLM extends FixedShapeBlock {
      */
     public NDArray embed(ParameterStore store, NDArray ids, boolean training) {
         return model.embed(store, ids, training);
+    }
+
+    /**
+     * Embeds token ids with the embedding table, the result belonging to the ids' manager ({@link #embed} goes through
+     * the table block, whose output DJL attaches to the parameters' manager: fine for one pass, a leak per step in a
+     * decoding loop).
+     *
+     * @param store the parameter store
+     * @param ids int64 ids of any shape, each in [0, vocab)
+     * @param training whether this is a training pass
+     * @return ids' shape + (D)
+     */
+    public NDArray embedTokens(ParameterStore store, NDArray ids, boolean training) {
+        NDArray w = store.getValue(model.embedTokens().weight(), ids.getDevice(), training);
+        Shape shape = ids.getShape().addAll(new Shape(config.hiddenSize()));
+        return ai.djl.nn.core.Embedding.embedding(ids.flatten().toType(DataType.INT64, false), w,
+                        ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow()
+                .reshape(shape);
+    }
+
+    /**
+     * Loads a Hugging Face LLaMA directory ({@code config.json} read by {@link LlamaConfig#fromHf(Path)}, and
+     * {@code model.safetensors} or shards with {@code model.safetensors.index.json}, as {@code
+     * LlamaForCausalLM.save_pretrained} writes them). Every parameter must be present with its shape (strict); old
+     * checkpoints' {@code rotary_emb.inv_freq} buffers are skipped. BF16/F16 tensors are converted to
+     * {@code dataType}.
+     *
+     * <pre>{@code
+     * LlamaForCausalLM lm = LlamaForCausalLM.load(Path.of("vicuna-7b-v1.5"), manager, DataType.FLOAT16);
+     * }</pre>
+     *
+     * @param dir the directory
+     * @param manager where the parameters live (its device)
+     * @param dataType the parameters' type (float32, or float16 on a GPU)
+     * @return the initialised model with the checkpoint's weights
+     * @throws IOException if a file cannot be read
+     * @throws IllegalArgumentException naming the file and field for a malformed config
+     * @throws dev.perennial.models.io.WeightLoadException if tensors are missing, unexpected or mis-shaped
+     */
+    public static LlamaForCausalLM load(Path dir, NDManager manager, DataType dataType) throws IOException {
+        return load(dir, manager, dataType, OptionalLong.empty());
+    }
+
+    /**
+     * {@link #load(Path, NDManager, DataType)} with a memory budget: the parameters' bytes, computed from the
+     * config's shapes, are checked against it (on the CPU without a budget: against the physical memory available)
+     * before anything is allocated or read.
+     *
+     * @param dir the directory
+     * @param manager where the parameters live
+     * @param dataType the parameters' type
+     * @param memoryBudgetBytes the most bytes the parameters may take; empty for the default
+     * @return the initialised model with the checkpoint's weights
+     * @throws IOException if a file cannot be read
+     * @throws InsufficientMemoryException if the parameters do not fit, before anything is allocated
+     */
+    public static LlamaForCausalLM load(Path dir, NDManager manager, DataType dataType, OptionalLong memoryBudgetBytes)
+            throws IOException {
+        LlamaForCausalLM model = new LlamaForCausalLM(LlamaConfig.fromHf(dir));
+        long parameters = 0;
+        for (ai.djl.nn.Parameter p : dev.perennial.models.ParameterNames.of(model).values()) {
+            parameters += p.getShape() == null ? 0 : p.getShape().size();
+        }
+        long bytes = parameters * dataType.getNumOfBytes();
+        OptionalLong budget = MemoryBudget.effective(memoryBudgetBytes, manager.getDevice());
+        if (budget.isPresent() && bytes > budget.getAsLong()) {
+            throw new InsufficientMemoryException(dir + " (" + parameters + " parameters in "
+                    + dataType.toString().toLowerCase(java.util.Locale.ROOT) + ")", bytes, budget.getAsLong(),
+                    "load it on a GPU in float16 (about " + parameters * 2 + " bytes) or use a smaller model");
+        }
+        model.initialize(manager, dataType);
+        try (TensorSource source = Checkpoints.open(dir)) {
+            WeightLoader.strict().ignoring("(^|\\.)rotary_emb\\.inv_freq$").load(source, model);
+        }
+        return model;
     }
 
     /**

@@ -45,4 +45,23 @@ public enum ActivationFunction {
      * @return activated input, same shape
      */
     public abstract NDArray apply(NDArray x);
+
+    /**
+     * The activation a Hugging Face config names ({@code hidden_act}, {@code projector_hidden_act}).
+     *
+     * @param name the config value
+     * @param field the config field, for the message
+     * @return the activation
+     * @throws IllegalArgumentException naming the field and the accepted values
+     */
+    public static ActivationFunction fromHf(String name, String field) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "gelu" -> GELU;
+            case "quick_gelu" -> QUICK_GELU;
+            case "relu" -> RELU;
+            case "silu", "swish" -> SILU;
+            default -> throw new IllegalArgumentException(
+                    field + " is '" + name + "'; accepted: gelu, quick_gelu, relu, silu");
+        };
+    }
 }

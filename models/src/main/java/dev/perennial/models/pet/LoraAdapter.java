@@ -85,6 +85,27 @@ public final class LoraAdapter implements LinearAdapter {
         }
     }
 
+    /**
+     * The base weight with this update folded in, W₀ + (α/r)·B·A, as a new array (the model is left as it is; for
+     * exporting a merged checkpoint). When the adapter is already merged the base weight holds it: a copy is returned.
+     *
+     * @param manager where the result goes
+     * @return (out, in)
+     */
+    public NDArray mergedWeight(ai.djl.ndarray.NDManager manager) {
+        NDArray w = base.weight().getArray();
+        if (merged) {
+            return dev.perennial.models.nn.Owned.keep(w, manager);
+        }
+        try (var scope = manager.newSubManager()) {
+            NDArray delta = loraB.weight().getArray().matMul(loraA.weight().getArray());
+            delta.attach(scope);
+            NDArray out = w.add(delta.mul(scaling));
+            out.attach(manager);
+            return out;
+        }
+    }
+
     /** W₀ ← W₀ − (α/r)·B·A (no-op when not merged). */
     void unmerge() {
         if (merged) {
