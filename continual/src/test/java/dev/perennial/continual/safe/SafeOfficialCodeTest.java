@@ -81,12 +81,16 @@ class SafeOfficialCodeTest {
 
     /** Trains the three tasks (two steps each) and records, after each, the heads and the projected rows. */
     private List<TaskTrace> train(SafeConfig cfg, NDManager root) {
+        return train(cfg, root, 4);
+    }
+
+    private List<TaskTrace> train(SafeConfig cfg, NDManager root, int perClass) {
         Engine.getInstance().setRandomSeed(3);
         ScenarioInfo scenario = TinyPtm.scenario(CLASSES, tasks());
         SafeLearner learner = new SafeLearner(cfg, TinyPtm.context(root, scenario, dir), "safe");
         List<TaskTrace> out = new ArrayList<>();
         for (TaskInfo info : tasks()) {
-            TinyPtm.Images d = TinyPtm.Images.of(info.classes(), 4, info.index());
+            TinyPtm.Images d = TinyPtm.Images.of(info.classes(), perClass, info.index());
             TaskData data = TinyPtm.taskData(info, d, root);
             learner.beforeTask(info, data);
             step(learner, root, d, info.index());
@@ -312,6 +316,64 @@ class SafeOfficialCodeTest {
                 }
                 assertFalse(learner.config().secondForward() == earlier);
             }
+        }
+    }
+
+    /**
+     * Items 1 and 2 together on a larger toy run (10 images per class, RanPAC's wide grid so that λ varies): both
+     * heads equal the official order's solutions with the λ each picked on its own rows. With
+     * {@code -Dperennial.trace.dir=DIR} the run is also written to {@code DIR/safe-trace.json} for
+     * {@code tools/issue17_reference.py}, which recomputes it with PyTorch.
+     */
+    @Test
+    void officialOrderWithEachHeadsOwnLambdaOnALargerRun() throws Exception {
+        Path ckpt = TinyPtm.writeCheckpoint(dir, 5);
+        double[] grid = RidgeHead.RANPAC_LAMBDAS;
+        SafeConfig cfg = config(ckpt, java.util.Arrays.stream(grid).boxed().toList(), 5e-10);
+        try (NDManager root = NDManager.newBaseManager()) {
+            List<TaskTrace> trace = train(cfg, root, 10);
+            Statistics stats = new Statistics();
+            StringBuilder json = new StringBuilder("{\"method\": \"safe\", \"width\": " + WIDTH + ", \"classes\": "
+                    + CLASSES + ", \"grid\": " + java.util.Arrays.toString(grid) + ", \"sessions\": [");
+            for (int task = 0; task < trace.size(); task++) {
+                TaskTrace t = trace.get(task);
+                int n = t.labels().length;
+                long seed = PLUGIN_SEED ^ (0x5AFEL << 20) ^ task;
+                try (NDManager m = root.newSubManager()) {
+                    NDArray y = m.create(t.labels());
+                    ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(n, WIDTH);
+                    assertEquals(RidgeHead.selectLambda(m.create(t.hFast(), shape), y, CLASSES, grid, seed + 1,
+                            RidgeHead.Precision.FLOAT64), t.fastLambda(), "task " + task + " fast λ");
+                    assertEquals(RidgeHead.selectLambda(m.create(t.hSlow(), shape), y, CLASSES, grid, seed,
+                            RidgeHead.Precision.FLOAT64), t.slowLambda(), "task " + task + " slow λ");
+                }
+                stats.add(t.hFast(), t.labels());
+                double fastError = relativeError(t.fastSolution(), stats.solve(t.fastLambda()));
+                stats.add(t.hSlow(), t.labels());
+                double slowError = relativeError(t.slowSolution(), stats.solve(t.slowLambda()));
+                assertTrue(fastError < 1e-4 && slowError < 1e-4, "task " + task + ": " + fastError + ", "
+                        + slowError);
+                json.append(task == 0 ? "" : ", ").append("{\"labels\": ").append(java.util.Arrays.toString(
+                        t.labels())).append(", \"h_fast\": ").append(java.util.Arrays.toString(t.hFast()))
+                        .append(", \"h_slow\": ").append(java.util.Arrays.toString(t.hSlow()))
+                        .append(", \"fit_fast\": ").append(java.util.Arrays.toString(RidgeHead.splitMask(n, seed + 1)))
+                        .append(", \"fit_slow\": ").append(java.util.Arrays.toString(RidgeHead.splitMask(n, seed)))
+                        .append(", \"lambda_fast\": ").append(t.fastLambda())
+                        .append(", \"lambda_slow\": ").append(t.slowLambda())
+                        .append(", \"w_fast\": ").append(java.util.Arrays.toString(t.fastSolution()))
+                        .append(", \"w_slow\": ").append(java.util.Arrays.toString(t.slowSolution())).append("}");
+            }
+            writeTrace("safe-trace.json", json.append("]}\n").toString());
+        }
+    }
+
+    /** Writes a trace for the reference script when {@code perennial.trace.dir} is set. */
+    static void writeTrace(String file, String json) throws java.io.IOException {
+        String traceDir = System.getProperty("perennial.trace.dir");
+        if (traceDir != null) {
+            Path out = Path.of(traceDir);
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Files.writeString(out.resolve(file), json);
         }
     }
 
