@@ -58,6 +58,9 @@ import java.util.Map;
  *       learners are one model, so its rows enter G, Q twice, once per head. {@code pooledStatisticsOrder: joint}
  *       keeps this SDK's earlier behaviour: one solve on all the rows, used by both heads, with one λ picked on an
  *       image-paired split of the pooled rows;</li>
+ *   <li>at the end of task 1 both cosine heads' σ return to their initial value 10 ({@code setup_RP} and
+ *       {@code setup_RP_branch} call {@code reset_parameters}): the analytic logits of both learners are scaled by
+ *       10 after task 1, the frozen slow head keeps σ = 10, and the fast head's σ trains on from 10;</li>
  *   <li>the terms besides CE are computed on a second train-mode forward pass of the trained learner (its own
  *       adapter-dropout draw): {@code slow_cm} and {@code fast} call the network again after the CE pass.
  *       {@code secondForward: false} reuses the CE pass's features (one forward, the earlier behaviour; the
@@ -266,6 +269,11 @@ public final class SafeLearner implements Learner {
             // End of task 1: the fast learner starts as an exact copy of the slow one (safe.md §3.2).
             PtmBackboneConfig.copyShared(net.slow(), net.fast());
             PtmBackboneConfig.copyShared(net.slowHead(), net.fastHead());
+            // SAFE.py setup_RP and setup_RP_branch re-create both heads' parameters with reset_parameters, which
+            // fills σ with its initial value: both ridge heads score with σ = 10, the slow head keeps it (L_f2s),
+            // and the fast head trains on from it in task 2 (update_fc carries σ over).
+            net.slowHead().setSigma(CosineHead.SIGMA_INIT);
+            net.fastHead().setSigma(CosineHead.SIGMA_INIT);
             long seed = context.seed() ^ 0x5AFE_0001L;
             slowProjection = RandomProjection.sample(context.manager(), config.backbone().embedDim(),
                     config.projectionWidth(), seed);

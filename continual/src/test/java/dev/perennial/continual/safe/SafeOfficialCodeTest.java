@@ -367,6 +367,48 @@ class SafeOfficialCodeTest {
         }
     }
 
+    /**
+     * {@code setup_RP} and {@code setup_RP_branch} re-create both heads with {@code reset_parameters} after task 1,
+     * which fills σ with 10: whatever σ task 1 learnt, both heads then hold σ = 10, and the prediction after task 1
+     * is softmax(10 · ReLU(φ_F(x) W_rand) W_oᵀ).
+     */
+    @Test
+    void sigmaReturnsToTenAfterTheFirstTask() throws Exception {
+        Path ckpt = TinyPtm.writeCheckpoint(dir, 5);
+        try (NDManager root = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            ScenarioInfo scenario = TinyPtm.scenario(CLASSES, tasks());
+            SafeLearner learner = new SafeLearner(config(ckpt, List.of(10.0), 5e-10),
+                    TinyPtm.context(root, scenario, dir), "safe");
+            TaskInfo info = tasks().get(0);
+            TinyPtm.Images d = TinyPtm.Images.of(info.classes(), 4, 0);
+            TaskData data = TinyPtm.taskData(info, d, root);
+            learner.beforeTask(info, data);
+            step(learner, root, d, 0);
+            step(learner, root, d, 0);
+            float learnt = learner.net().slowHead().sigma().getArray().getFloat();
+            assertNotEquals(10f, learnt, "task 1 must move σ for the test to tell");
+            learner.afterTask(info, data);
+            assertEquals(10f, learner.net().slowHead().sigma().getArray().getFloat());
+            assertEquals(10f, learner.net().fastHead().sigma().getArray().getFloat());
+            try (NDManager m = root.newSubManager()) {
+                Batch b = d.batch(m, 0, d.size(), 0);
+                float[][] scores = learner.predict(b, TinyPtm.step(m, 0, false)).scores().orElseThrow();
+                NDArray wRand = learner.saveState(TinyPtm.step(m, 0, false)).tensor("slow_w_rand");
+                NDArray f = learner.net().fast().features(new ParameterStore(m, false), b.input("image"), false)
+                        .pooled();
+                NDArray z = RandomProjection.of(wRand).project(f)
+                        .matMul(learner.fastRidge().orElseThrow().solution().transpose()).mul(10f);
+                // Only the classes seen so far (0 and 1) are scored.
+                float[] expected = z.get(":, 0:2").softmax(1).toFloatArray();
+                for (int i = 0; i < scores.length; i++) {
+                    assertEquals(expected[2 * i], scores[i][0], 1e-5, "sample " + i);
+                    assertEquals(expected[2 * i + 1], scores[i][1], 1e-5, "sample " + i);
+                }
+            }
+        }
+    }
+
     /** Writes a trace for the reference script when {@code perennial.trace.dir} is set. */
     static void writeTrace(String file, String json) throws java.io.IOException {
         String traceDir = System.getProperty("perennial.trace.dir");
