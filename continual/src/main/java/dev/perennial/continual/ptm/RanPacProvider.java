@@ -101,6 +101,7 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
         return new PtmBaselineLearner(PtmBaselineLearner.Method.RANPAC, new PtmBaselineLearner.Settings(config.backbone(),
                 config.firstSessionAdaptation(), false, config.projectionWidth(),
                 ConfigChecks.lambdas(config.ridgeLambdas(), "ranpac"), config.ridgeSolvePrecision().equals("float64")
-                        ? RidgeHead.Precision.FLOAT64 : RidgeHead.Precision.FLOAT32, config.featureBatchSize(), config.sigma()), context, name());
+                        ? RidgeHead.Precision.FLOAT64 : RidgeHead.Precision.FLOAT32, config.featureBatchSize(),
+                config.sigma()), context, name());
     }
 }

@@ -319,9 +319,10 @@ public final class SafeLearner implements Learner {
                     solveOwn(fastOwnRidge, hf, fastFeatures.labels(), seed + 1);
                 }
             } else if (config.sharedRidgeStatistics()) {
-                // pooledStatisticsOrder joint: both learners accumulate into one G, Q. In task 1 they are one model, so its
-                // features enter twice: every task then weighs the same in the pooled statistics (accumulating task 1
-                // once halves its classes' weight against later tasks and, measured on CIFAR-100, starves them).
+                // pooledStatisticsOrder joint: both learners accumulate into one G, Q. In task 1 they are one
+                // model, so its features enter twice: every task then weighs the same in the pooled statistics
+                // (accumulating task 1 once halves its classes' weight against later tasks and, measured on
+                // CIFAR-100, starves them).
                 NDArray h = hs.concat(hf, 0);
                 NDArray y = slowFeatures.labels().concat(fastFeatures.labels(), 0);
                 slowRidge.accumulate(h, y);
