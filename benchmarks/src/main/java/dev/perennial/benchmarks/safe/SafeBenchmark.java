@@ -210,7 +210,7 @@ public final class SafeBenchmark {
         String order = parts[1];
         long start = System.nanoTime();
         Map<String, Object> learner = learnerConfig(method, o.backbone(o.ptmCheckpoint), o.projection);
-        String learnerName = method.startsWith("safe") ? "safe" : method;
+        String learnerName = method.startsWith("safe") ? "safe" : method.startsWith("ranpac") ? "ranpac" : method;
         Path runs = o.workDir.resolve("safe-runs").resolve(o.job);
         deleteTree(runs);
         Files.createDirectories(runs);
@@ -312,16 +312,22 @@ public final class SafeBenchmark {
     /**
      * The learner configuration of a method name. {@code safe} reports every inference head;
      * {@code safe-no-transfer} sets λ_diag = λ_rdn = 0; {@code safe-slow}, {@code safe-fast} and {@code safe-average}
-     * train SAFE again and predict with one head (the head report gives the same numbers from one run).
+     * train SAFE again and predict with one head (the head report gives the same numbers from one run);
+     * {@code safe-earlier} and {@code ranpac-earlier} are the SDK before issue 17 (SAFE: one joint ridge solve with
+     * one λ, one forward for every loss term; RanPAC: SAFE's λ grid 1e3..1e8, σ = 10).
      */
     static Map<String, Object> learnerConfig(String method, Map<String, Object> backbone, int projection) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("backbone", backbone);
         switch (method) {
-            case "safe", "safe-no-transfer", "safe-slow", "safe-fast", "safe-average" -> {
+            case "safe", "safe-no-transfer", "safe-slow", "safe-fast", "safe-average", "safe-earlier" -> {
                 c.put("projectionWidth", projection);
                 switch (method) {
                     case "safe" -> c.put("reportHeads", true);
+                    case "safe-earlier" -> {
+                        c.put("pooledStatisticsOrder", "joint");
+                        c.put("secondForward", false);
+                    }
                     case "safe-no-transfer" -> {
                         c.put("lambdaDiag", 0.0);
                         c.put("lambdaRdn", 0.0);
@@ -332,10 +338,16 @@ public final class SafeBenchmark {
                 }
             }
             case "ranpac" -> c.put("projectionWidth", projection);
+            case "ranpac-earlier" -> {
+                c.put("projectionWidth", projection);
+                c.put("ridgeLambdas", List.of(1e3, 1e4, 1e5, 1e6, 1e7, 1e8));
+                c.put("sigma", 10.0);
+            }
             case "aper", "simplecil" -> { }
             case "ptm-finetune" -> c.put("tune", "full");
             default -> throw new IllegalArgumentException("--methods: unknown method '" + method + "'; known: safe, "
-                    + "safe-no-transfer, safe-slow, safe-fast, safe-average, ranpac, aper, simplecil, ptm-finetune");
+                    + "safe-no-transfer, safe-slow, safe-fast, safe-average, safe-earlier, ranpac, ranpac-earlier, "
+                    + "aper, simplecil, ptm-finetune");
         }
         return c;
     }

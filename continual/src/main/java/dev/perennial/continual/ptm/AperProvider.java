@@ -67,6 +67,6 @@ public final class AperProvider implements LearnerProvider<AperProvider.Config> 
     @Override
     public Learner create(Config config, PluginContext context) {
         return new PtmBaselineLearner(PtmBaselineLearner.Method.APER, new PtmBaselineLearner.Settings(config.backbone(), true, false, 1,
-                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize()), context, name());
+                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize(), 1.0), context, name());
     }
 }

@@ -182,6 +182,18 @@ public final class CosineHead extends FixedShapeBlock {
         return sigma.getArray().getFloat(0);
     }
 
+    /**
+     * Sets σ (what {@code CosineLinear.reset_parameters} does to it).
+     *
+     * @param value the new σ
+     */
+    public void setSigma(float value) {
+        NDArray target = sigma.getArray();
+        try (NDManager scope = target.getManager().newSubManager()) {
+            Owned.floats(scope, new float[] {value}, target.getShape()).copyTo(target);
+        }
+    }
+
     private void write(float[] values) {
         NDArray target = weight.getArray();
         try (NDManager scope = target.getManager().newSubManager()) {

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
+import dev.perennial.models.nn.Scalars;
 import dev.perennial.models.pet.ParameterFreezer;
 import dev.perennial.models.vit.VisionTransformer;
 import dev.perennial.spi.Batch;
@@ -43,9 +44,10 @@ import java.util.Map;
  *
  * <p>Sessions in which these methods train nothing (every SimpleCIL session, APER and RanPAC after task 1) leave
  * every parameter frozen, as the references do: the shared loop then skips the task's gradient steps and only
- * calls the task hooks and evaluates. The classifier's scale σ (the prototype cosine head's σ, or the σ that
- * multiplies RanPAC's analytic logits as in PILOT's {@code CosineLinear}) keeps its initial value there; it sets
- * the temperature of the reported scores and never their arg-max. The class statistics are computed in
+ * calls the task hooks and evaluates. The prototype cosine head's σ keeps its initial value there; RanPAC's
+ * analytic logits are multiplied by the constant {@link Settings#scoreSigma} (official RanPAC: 1, its
+ * {@code CosineLinear} is re-created with σ filled with 1 each task). σ sets the temperature of the reported scores
+ * and never their arg-max. The class statistics are computed in
  * {@link #beforeTask} from the task's training data: the backbone is frozen in those sessions, so they equal what
  * the reference computes after the session.
  */
@@ -74,10 +76,11 @@ public final class PtmBaselineLearner implements Learner {
      * @param ridgeLambdas RanPAC's λ grid
      * @param precision RanPAC's solve precision
      * @param featureBatchSize batch size of feature passes
+     * @param scoreSigma RanPAC's σ, the constant that multiplies the analytic logits (official: 1)
      */
     public record Settings(PtmBackboneConfig backbone, boolean firstSessionAdaptation, boolean fullFineTune,
                            int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
-                           int featureBatchSize) {}
+                           int featureBatchSize, double scoreSigma) {}
 
     private final Method method;
     private final Settings settings;
@@ -109,7 +112,8 @@ public final class PtmBaselineLearner implements Learner {
                     new VisionTransformer(backbone.vitConfig(pet)));
             this.head = method == Method.SIMPLECIL ? null : addChildBlock("head",
                     new CosineHead(classes, d, CosineHead.SIGMA_INIT));
-            this.scores = method == Method.FINETUNE ? null : addChildBlock("scores",
+            // RanPAC scores with its analytic head only (σ is a constant of the settings).
+            this.scores = method == Method.FINETUNE || method == Method.RANPAC ? null : addChildBlock("scores",
                     new CosineHead(classes, method == Method.APER ? 2 * d : d, CosineHead.SIGMA_INIT));
         }
 
@@ -154,7 +158,7 @@ public final class PtmBaselineLearner implements Learner {
         return java.util.Optional.ofNullable(net.head);
     }
 
-    /** @return the prediction head of SimpleCIL and APER (only σ is used by RanPAC) */
+    /** @return the prediction head of SimpleCIL and APER */
     java.util.Optional<CosineHead> scoreHead() {
         return java.util.Optional.ofNullable(net.scores);
     }
@@ -255,10 +259,10 @@ public final class PtmBaselineLearner implements Learner {
         };
     }
 
-    /** Prototype cosine logits, or RanPAC's {@code σ · r(x) · W_oᵀ}. */
+    /** Prototype cosine logits, or RanPAC's {@code σ · r(x) · W_oᵀ} with the constant σ of the settings. */
     private NDArray scoreLogits(NDArray features, boolean training) {
         if (method == Method.RANPAC) {
-            return ridge.logits(projection.project(features)).mul(net.scores.sigmaValue(store, features, training));
+            return Scalars.mul(ridge.logits(projection.project(features)), (float) settings.scoreSigma());
         }
         return net.scores.logits(store, features, training);
     }

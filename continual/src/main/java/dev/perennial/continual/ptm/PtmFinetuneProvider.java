@@ -71,6 +71,7 @@ public final class PtmFinetuneProvider implements LearnerProvider<PtmFinetunePro
     @Override
     public Learner create(Config config, PluginContext context) {
         return new PtmBaselineLearner(PtmBaselineLearner.Method.FINETUNE, new PtmBaselineLearner.Settings(config.backbone(), false,
-                config.tune().equals("full"), 1, new double[] {1}, RidgeHead.Precision.FLOAT32, 64), context, name());
+                config.tune().equals("full"), 1, new double[] {1}, RidgeHead.Precision.FLOAT32, 64, 1.0), context,
+                name());
     }
 }

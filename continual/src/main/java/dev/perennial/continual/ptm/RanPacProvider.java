@@ -26,6 +26,7 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
      * @param ridgeLambdas the λ grid
      * @param ridgeSolvePrecision float32 or float64
      * @param featureBatchSize batch size of the feature passes
+     * @param sigma the constant σ that multiplies the analytic logits (scores' temperature, never their arg-max)
      */
     public record Config(
         @ConfigDoc("The pre-trained ViT (checkpoint, architecture, PET module).") @JsonProperty("backbone")
@@ -35,15 +36,19 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
         @ConfigDoc("M, width of the random projection, >= 1. Default 10000.") @JsonProperty("projectionWidth")
         int projectionWidth,
         @ConfigDoc("Candidate ridge λ values (> 0), chosen on an 80/20 split of each task's training features. "
-                + "Default 1e3..1e8.") @JsonProperty("ridgeLambdas") List<Double> ridgeLambdas,
+                + "Default RanPAC's own grid 1e-8, 1e-7, ..., 1e8 (17 values; SAFE's grid is 1e3..1e8).")
+        @JsonProperty("ridgeLambdas") List<Double> ridgeLambdas,
         @ConfigDoc("Precision of the ridge statistics and solve: float32 (default) or float64.")
         @JsonProperty("ridgeSolvePrecision") String ridgeSolvePrecision,
         @ConfigDoc("Batch size of the no-gradient feature passes, >= 1. Default 64.") @JsonProperty("featureBatchSize")
-        int featureBatchSize) {
+        int featureBatchSize,
+        @ConfigDoc("σ, the constant that multiplies the analytic logits (the scores' temperature; never changes the "
+                + "predicted class), > 0. Default 1 as official RanPAC; 10 gives this SDK's earlier scores.")
+        @JsonProperty("sigma") double sigma) {
         /** Validates. */
         public Config {
             backbone = backbone == null ? PtmBackboneConfig.defaults() : backbone;
-            ridgeLambdas = ridgeLambdas == null ? java.util.Arrays.stream(RidgeHead.DEFAULT_LAMBDAS).boxed().toList()
+            ridgeLambdas = ridgeLambdas == null ? java.util.Arrays.stream(RidgeHead.RANPAC_LAMBDAS).boxed().toList()
                     : List.copyOf(ridgeLambdas);
             ConfigChecks.lambdas(ridgeLambdas, "ranpac");
             ridgeSolvePrecision = ridgeSolvePrecision == null ? "float32" : ridgeSolvePrecision;
@@ -55,6 +60,9 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
                 throw new IllegalArgumentException("ranpac: 'projectionWidth' must be >= 1, was " + projectionWidth);
             }
             ConfigChecks.requireBatch(featureBatchSize, "ranpac");
+            if (!(sigma > 0) || Double.isInfinite(sigma)) {
+                throw new IllegalArgumentException("ranpac: 'sigma' must be a finite number > 0, was " + sigma);
+            }
         }
     }
 
@@ -75,7 +83,7 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
 
     @Override
     public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), true, 10000, null, "float32", 64);
+        return new Config(PtmBackboneConfig.defaults(), true, 10000, null, "float32", 64, 1.0);
     }
 
     @Override
@@ -93,6 +101,7 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
         return new PtmBaselineLearner(PtmBaselineLearner.Method.RANPAC, new PtmBaselineLearner.Settings(config.backbone(),
                 config.firstSessionAdaptation(), false, config.projectionWidth(),
                 ConfigChecks.lambdas(config.ridgeLambdas(), "ranpac"), config.ridgeSolvePrecision().equals("float64")
-                        ? RidgeHead.Precision.FLOAT64 : RidgeHead.Precision.FLOAT32, config.featureBatchSize()), context, name());
+                        ? RidgeHead.Precision.FLOAT64 : RidgeHead.Precision.FLOAT32, config.featureBatchSize(),
+                config.sigma()), context, name());
     }
 }

@@ -21,11 +21,20 @@ import java.util.Random;
  * λ comes from {@link #selectLambda}, which sees only the features it is given: the learners pass the current
  * task's training features, never evaluation data. The solve runs in float32 or float64
  * ({@code ridgeSolvePrecision}, safe.md §4); the solution is kept in float32.
+ *
+ * <p>Two heads can share one pair of statistics ({@link #sharing}): each keeps its own solution and λ, so one can
+ * be solved, more rows added, and the other solved on the larger statistics (SAFE's official order, safe.md §2.5).
  */
 public final class RidgeHead implements AutoCloseable {
 
-    /** The grid of RanPAC and SAFE: {10³, 10⁴, …, 10⁸}. */
-    public static final double[] DEFAULT_LAMBDAS = {1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    /** SAFE's grid ({@code SAFE.py optimise_ridge_parameter}: {@code 10.0**np.arange(3,9)}): {10³, 10⁴, …, 10⁸}. */
+    public static final double[] SAFE_LAMBDAS = {1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    /**
+     * RanPAC's grid ({@code RanPAC.py optimise_ridge_parameter}: {@code 10.0**np.arange(-8,9)}): the 17 values
+     * {10⁻⁸, 10⁻⁷, …, 10⁸}.
+     */
+    public static final double[] RANPAC_LAMBDAS = {1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2,
+        1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     /** The fraction of the current task's samples the candidate solutions are fitted on (the rest scores them). */
     public static final double FIT_FRACTION = 0.8;
 
@@ -45,6 +54,8 @@ public final class RidgeHead implements AutoCloseable {
     private final int width;
     private final int classes;
     private final Precision precision;
+    /** Whose G and Q this head reads and accumulates into: itself, or the head it shares them with. */
+    private final RidgeHead statistics;
     private NDArray gram;
     private NDArray targets;
     private NDArray solution;
@@ -67,8 +78,33 @@ public final class RidgeHead implements AutoCloseable {
         this.width = width;
         this.classes = classes;
         this.precision = precision;
+        this.statistics = this;
         this.gram = kept(manager.zeros(new Shape(width, width), precision.dataType()));
         this.targets = kept(manager.zeros(new Shape(width, classes), precision.dataType()));
+    }
+
+    private RidgeHead(RidgeHead owner) {
+        this.manager = owner.manager.newSubManager();
+        this.width = owner.width;
+        this.classes = owner.classes;
+        this.precision = owner.precision;
+        this.statistics = owner.statistics;
+    }
+
+    /**
+     * A head with its own solution and λ over the statistics G, Q of {@code owner}: {@link #accumulate} and
+     * {@link #restore} on either head change the one pair both read. Closing the owner frees both.
+     *
+     * @param owner the head whose statistics are shared
+     * @return the new head, unsolved
+     */
+    public static RidgeHead sharing(RidgeHead owner) {
+        return new RidgeHead(owner);
+    }
+
+    /** @return whether this head and {@code other} read the same G, Q */
+    public boolean sharesStatisticsWith(RidgeHead other) {
+        return statistics == other.statistics;
     }
 
     /** @return M */
@@ -83,12 +119,12 @@ public final class RidgeHead implements AutoCloseable {
 
     /** @return G, (M, M) */
     public NDArray gram() {
-        return gram;
+        return statistics.gram;
     }
 
     /** @return Q, (M, C) */
     public NDArray targets() {
-        return targets;
+        return statistics.targets;
     }
 
     /** @return the λ of the last solve, NaN before */
@@ -117,6 +153,10 @@ public final class RidgeHead implements AutoCloseable {
      */
     public void accumulate(NDArray projected, NDArray labels) {
         checkWidth(projected);
+        if (statistics != this) {
+            statistics.accumulate(projected, labels);
+            return;
+        }
         try (NDManager scope = manager.newSubManager()) {
             NDArray h = Owned.copyAs(projected, precision.dataType());
             h.attach(scope);
@@ -140,6 +180,10 @@ public final class RidgeHead implements AutoCloseable {
      * @param q (M, C)
      */
     public void restore(NDArray g, NDArray q) {
+        if (statistics != this) {
+            statistics.restore(g, q);
+            return;
+        }
         if (!g.getShape().equals(gram.getShape()) || !q.getShape().equals(targets.getShape())) {
             throw new IllegalStateException("ridge head state has shapes " + g.getShape() + " and " + q.getShape()
                     + "; expected " + gram.getShape() + " and " + targets.getShape());
@@ -162,12 +206,32 @@ public final class RidgeHead implements AutoCloseable {
      * @param newLambda λ &gt; 0
      */
     public void solve(double newLambda) {
-        NDArray w = solve(gram, targets, newLambda, manager);
+        NDArray w = solve(gram(), targets(), newLambda, manager);
         if (solution != null) {
             solution.close();
         }
         solution = kept(w);
         lambda = newLambda;
+    }
+
+    /**
+     * Sets the solution directly (checkpoint restore of a head whose statistics have grown since it was solved).
+     *
+     * @param w W_o, (C, M); copied
+     * @param solvedLambda the λ it was solved with
+     */
+    public void restoreSolution(NDArray w, double solvedLambda) {
+        if (!w.getShape().equals(new Shape(classes, width))) {
+            throw new IllegalStateException("ridge head solution has shape " + w.getShape() + "; expected ("
+                    + classes + ", " + width + ")");
+        }
+        NDArray copy = Owned.copyAs(w, DataType.FLOAT32);
+        kept(copy).attach(manager);
+        if (solution != null) {
+            solution.close();
+        }
+        solution = copy;
+        lambda = solvedLambda;
     }
 
     /**
@@ -182,9 +246,10 @@ public final class RidgeHead implements AutoCloseable {
     }
 
     /**
-     * Chooses λ from a grid as RanPAC does: fit on a random {@value #FIT_FRACTION} of the given samples, score the
-     * mean squared error of the one-hot targets on the rest, keep the λ with the lowest error (the first on ties).
-     * Only the arrays given are read.
+     * Chooses λ from a grid as the official RanPAC and SAFE code do ({@code optimise_ridge_parameter}): fit on the
+     * first {@value #FIT_FRACTION} of the rows of a shuffled loader, score the mean squared error of the one-hot
+     * targets on the rest, keep the λ with the lowest error (the first on ties). Here the shuffle is a seeded
+     * random split ({@link #splitMask}) with the same sizes. Only the arrays given are read.
      *
      * @param projected H of the current task's training samples, (N, M), N ≥ 2
      * @param labels (N)
@@ -247,16 +312,27 @@ public final class RidgeHead implements AutoCloseable {
             NDArray yb = rows(y, scoreMask);
             NDArray g = ha.transpose().matMul(ha);
             NDArray q = ha.transpose().matMul(ya);
-            double best = grid[0];
+            double best = Double.NaN;
             double bestError = Double.POSITIVE_INFINITY;
             for (double candidate : grid) {
-                NDArray w = solve(g, q, candidate, scope);
+                NDArray w;
+                try {
+                    w = solve(g, q, candidate, scope);
+                } catch (ai.djl.engine.EngineException e) {
+                    // A tiny λ (RanPAC's grid starts at 1e-8) can leave G + λI singular in float32: the engine
+                    // refuses to invert it, and the candidate loses, as one with an infinite error would.
+                    continue;
+                }
                 NDArray pred = hb.toType(DataType.FLOAT32, false).matMul(w.transpose());
                 double error = pred.sub(yb.toType(DataType.FLOAT32, false)).square().mean().getFloat();
-                if (error < bestError) {
+                if (error < bestError || Double.isNaN(best) && !Double.isNaN(error)) {
                     bestError = error;
                     best = candidate;
                 }
+            }
+            if (Double.isNaN(best)) {
+                throw new IllegalStateException("ridge λ selection: G + λI is singular for every λ of "
+                        + Arrays.toString(grid) + "; use larger values");
             }
             return best;
         }
@@ -362,7 +438,7 @@ public final class RidgeHead implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RidgeHead[M=" + width + " C=" + classes + " λ=" + lambda + " " + precision + " grid="
-                + Arrays.toString(DEFAULT_LAMBDAS) + "]";
+        return "RidgeHead[M=" + width + " C=" + classes + " λ=" + lambda + " " + precision
+                + (statistics == this ? "" : " shared statistics") + "]";
     }
 }

@@ -67,6 +67,6 @@ public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvide
     @Override
     public Learner create(Config config, PluginContext context) {
         return new PtmBaselineLearner(PtmBaselineLearner.Method.SIMPLECIL, new PtmBaselineLearner.Settings(config.backbone(), false, false, 1,
-                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize()), context, name());
+                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize(), 1.0), context, name());
     }
 }

@@ -22,6 +22,10 @@ import java.util.List;
  * @param ridgeLambdas the λ grid of the ridge heads
  * @param sharedRandomProjection one W_rand for both learners (code) or one each
  * @param sharedRidgeStatistics pooled G, Q for both learners (code) or one pair each
+ * @param pooledStatisticsOrder with pooled statistics: {@code official} (SAFE.py: the fast head is solved on the
+ *     statistics plus the fast rows with λ picked on its own rows, then the slow rows are added and the slow head
+ *     is solved with λ picked on its rows) or {@code joint} (this SDK's earlier behaviour: one solve of both heads
+ *     on all rows, one λ picked on an image-paired split of the pooled rows)
  * @param imprintSlowHeadNewClasses write class means of slow features into the slow head's rows of classes of
  *     tasks ≥ 2 (paper figure) instead of leaving them zero (code)
  * @param cosLossReduction sum (code) or mean over the batch
@@ -29,6 +33,10 @@ import java.util.List;
  * @param featureBatchSize batch size of the no-gradient feature passes after each task
  * @param reportHeads diagnostic: also score every inference head (the ablations slow only, fast only, γ = 0) on
  *     each evaluation batch and write {@link InferenceHeadReport} to the work directory
+ * @param secondForward compute the terms besides CE (L_diag, L_rdn in task 1; L_cos, L_cc later) on a second
+ *     train-mode forward pass of the trained learner, with its own adapter-dropout draw, as SAFE.py does
+ *     ({@code slow_cm} and {@code fast} call the network again); false reuses the CE pass's features (one forward,
+ *     this SDK's earlier behaviour)
  */
 public record SafeConfig(
         @ConfigDoc("The pre-trained ViT and its PET module (adapter, ssf, vpt).") @JsonProperty("backbone")
@@ -54,6 +62,11 @@ public record SafeConfig(
         @ConfigDoc("Pool both learners' ridge statistics G, Q (reference code, default) or keep one pair each. "
                 + "Pooling needs sharedRandomProjection.") @JsonProperty("sharedRidgeStatistics")
         boolean sharedRidgeStatistics,
+        @ConfigDoc("With pooled statistics, how the two ridge heads are solved each task: official (default, "
+                + "SAFE.py: add the fast rows, solve the fast head with λ picked on its rows; then add the slow rows, "
+                + "solve the slow head with λ picked on its rows) or joint (one solve on all rows for both heads, "
+                + "one λ picked on an image-paired split of the pooled rows; earlier SDK behaviour).")
+        @JsonProperty("pooledStatisticsOrder") String pooledStatisticsOrder,
         @ConfigDoc("Imprint class means into the slow head's rows of classes from task 2 on (paper figure); "
                 + "default false keeps them zero (reference code).") @JsonProperty("imprintSlowHeadNewClasses")
         boolean imprintSlowHeadNewClasses,
@@ -67,10 +80,15 @@ public record SafeConfig(
                 + "slow, fast, and slow-own / fast-own: one learner's ridge head solved on its own features only, "
                 + "which needs two more M×M statistics when they are pooled) and write safe-heads.json to the "
                 + "plugin's work directory. Predictions are unchanged. Default false.")
-        @JsonProperty("reportHeads") boolean reportHeads) {
+        @JsonProperty("reportHeads") boolean reportHeads,
+        @ConfigDoc("Compute the loss terms besides CE on a second train-mode forward pass of the trained learner (its "
+                + "own adapter-dropout draw), as the reference code does (default true); false reuses the CE pass.")
+        @JsonProperty("secondForward") boolean secondForward) {
 
     /** The accepted {@code inference} values. */
     public static final List<String> INFERENCES = List.of("entropy", "slow", "fast");
+    /** The accepted {@code pooledStatisticsOrder} values. */
+    public static final List<String> POOLED_ORDERS = List.of("official", "joint");
 
     /** Validates every field; messages name it and what is accepted. */
     public SafeConfig {
@@ -78,6 +96,7 @@ public record SafeConfig(
         inference = inference == null ? "entropy" : inference;
         cosLossReduction = cosLossReduction == null ? "sum" : cosLossReduction;
         ridgeSolvePrecision = ridgeSolvePrecision == null ? "float32" : ridgeSolvePrecision;
+        pooledStatisticsOrder = pooledStatisticsOrder == null ? "official" : pooledStatisticsOrder;
         ridgeLambdas = ridgeLambdas == null ? defaultLambdas() : List.copyOf(ridgeLambdas);
         nonNegative("lambdaDiag", lambdaDiag);
         nonNegative("lambdaRdn", lambdaRdn);
@@ -87,6 +106,10 @@ public record SafeConfig(
         if (!INFERENCES.contains(inference)) {
             throw new IllegalArgumentException("safe: 'inference' must be one of " + INFERENCES + ", was '"
                     + inference + "'");
+        }
+        if (!POOLED_ORDERS.contains(pooledStatisticsOrder)) {
+            throw new IllegalArgumentException("safe: 'pooledStatisticsOrder' must be one of " + POOLED_ORDERS
+                    + ", was '" + pooledStatisticsOrder + "'");
         }
         if (!List.of("sum", "mean").contains(cosLossReduction)) {
             throw new IllegalArgumentException("safe: 'cosLossReduction' must be sum or mean, was '"
@@ -119,7 +142,7 @@ public record SafeConfig(
     }
 
     private static List<Double> defaultLambdas() {
-        return java.util.Arrays.stream(RidgeHead.DEFAULT_LAMBDAS).boxed().toList();
+        return java.util.Arrays.stream(RidgeHead.SAFE_LAMBDAS).boxed().toList();
     }
 
     /**
@@ -129,7 +152,7 @@ public record SafeConfig(
      */
     public static SafeConfig defaults() {
         return new SafeConfig(PtmBackboneConfig.defaults(), 5e-10, 5e-9, 0.5, 1.0, 1.0, "entropy", 10000,
-                defaultLambdas(), true, true, false, "sum", "float32", 64, false);
+                defaultLambdas(), true, true, "official", false, "sum", "float32", 64, false, true);
     }
 
     /**
@@ -140,7 +163,7 @@ public record SafeConfig(
      */
     public static SafeConfig imagenetA() {
         return new SafeConfig(PtmBackboneConfig.defaults().withPet("ssf"), 0.01, 10.0, 1.0, 0.0, 100.0, "entropy",
-                10000, defaultLambdas(), true, true, false, "sum", "float32", 64, false);
+                10000, defaultLambdas(), true, true, "official", false, "sum", "float32", 64, false, true);
     }
 
     /**
@@ -152,7 +175,8 @@ public record SafeConfig(
     public SafeConfig withBackbone(PtmBackboneConfig newBackbone) {
         return new SafeConfig(newBackbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
                 projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
-                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads);
+                pooledStatisticsOrder, imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision,
+                featureBatchSize, reportHeads, secondForward);
     }
 
     /**
@@ -163,8 +187,9 @@ public record SafeConfig(
      */
     public SafeConfig withProjectionWidth(int width) {
         return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference, width,
-                ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, imprintSlowHeadNewClasses,
-                cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads);
+                ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, pooledStatisticsOrder,
+                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads,
+                secondForward);
     }
 
     /**
@@ -175,8 +200,28 @@ public record SafeConfig(
      */
     public SafeConfig withReportHeads(boolean report) {
         return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
+                projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, pooledStatisticsOrder,
+                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, report,
+                secondForward);
+    }
+
+    /**
+     * A copy with this SDK's earlier behaviour on items 1–3 of issue 17 (or the official one): {@code joint} pooled
+     * ridge solves with one λ, and one forward pass for every loss term.
+     *
+     * @param earlier true for {@code joint} and no second forward, false for {@code official} and a second forward
+     * @return the copy
+     */
+    public SafeConfig withEarlierSdkBehaviour(boolean earlier) {
+        return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
                 projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
-                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, report);
+                earlier ? "joint" : "official", imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision,
+                featureBatchSize, reportHeads, !earlier);
+    }
+
+    /** @return whether both ridge heads are solved in the official order on pooled statistics */
+    boolean officialPooledOrder() {
+        return sharedRidgeStatistics && pooledStatisticsOrder.equals("official");
     }
 
     /** @return the λ grid as an array */

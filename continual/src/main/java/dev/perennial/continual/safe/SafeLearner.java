@@ -47,6 +47,26 @@ import java.util.Map;
  *       entropy from task 2 on (§2.6).</li>
  * </ul>
  *
+ * <p>As the official code ({@code SAFE.py}) does, by default:
+ * <ul>
+ *   <li>with pooled statistics ({@code sharedRidgeStatistics}), the fast learner's current-task rows are added to
+ *       the accumulated G, Q and the fast head is solved ({@code replace_fc}); then the slow learner's rows are
+ *       added to the same G, Q and the slow head is solved ({@code replace_fc_branch}). Each head picks its own λ
+ *       on its own current-task rows: fit on a random 80 % of them, scored on the rest ({@code
+ *       optimise_ridge_parameter} over a shuffled loader; here split seeds {@code seed ^ (0x5AFE << 20) ^ task}
+ *       for the slow head and that + 1 for the fast one, {@code seed} being the plugin's). In task 1 the two
+ *       learners are one model, so its rows enter G, Q twice, once per head. {@code pooledStatisticsOrder: joint}
+ *       keeps this SDK's earlier behaviour: one solve on all the rows, used by both heads, with one λ picked on an
+ *       image-paired split of the pooled rows;</li>
+ *   <li>at the end of task 1 both cosine heads' σ return to their initial value 10 ({@code setup_RP} and
+ *       {@code setup_RP_branch} call {@code reset_parameters}): the analytic logits of both learners are scaled by
+ *       10 after task 1, the frozen slow head keeps σ = 10, and the fast head's σ trains on from 10;</li>
+ *   <li>the terms besides CE are computed on a second train-mode forward pass of the trained learner (its own
+ *       adapter-dropout draw): {@code slow_cm} and {@code fast} call the network again after the CE pass.
+ *       {@code secondForward: false} reuses the CE pass's features (one forward, the earlier behaviour; the
+ *       terms then see the same dropout mask as CE).</li>
+ * </ul>
+ *
  * Loss terms are returned already multiplied by their λ: {@code ce}, {@code diag}, {@code rdn} (task 1);
  * {@code ce}, {@code cos}, {@code cc} (later tasks).
  */
@@ -109,7 +129,10 @@ public final class SafeLearner implements Learner {
         return java.util.Optional.ofNullable(slowRidge);
     }
 
-    /** @return the fast learner's ridge head (the same object as the slow one with pooled statistics) */
+    /**
+     * @return the fast learner's ridge head: with pooled statistics it shares the slow head's G, Q (official order)
+     *     or is the slow head itself ({@code pooledStatisticsOrder: joint})
+     */
     public java.util.Optional<RidgeHead> fastRidge() {
         return java.util.Optional.ofNullable(fastRidge);
     }
@@ -187,7 +210,9 @@ public final class SafeLearner implements Learner {
         NDArray f0 = net.ptm().features(store, x, false).pooled().stopGradient();
         NDArray logits = net.slowHead().logits(store, fs, true);
         NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
-        SlowFastLosses.Transfer transfer = SlowFastLosses.transfer(fs, f0);
+        // SAFE.py slow_cm runs the network again (train mode, its own dropout draw) for the transfer terms.
+        NDArray fsExtra = config.secondForward() ? net.slow().features(store, x, true).pooled() : fs;
+        SlowFastLosses.Transfer transfer = SlowFastLosses.transfer(fsExtra, f0);
         return LossTerms.of("ce", perSample.mean())
                 .and("diag", Scalars.mul(transfer.diagonal(), (float) config.lambdaDiag()))
                 .and("rdn", Scalars.mul(transfer.redundancy(), (float) config.lambdaRdn()))
@@ -202,12 +227,15 @@ public final class SafeLearner implements Learner {
         NDArray fs = net.slow().features(store, x, false).pooled().stopGradient();
         NDArray logits = net.fastHead().logits(store, ff, true);
         NDArray perSample = MaskedCrossEntropy.perSample(MaskedCrossEntropy.mask(logits, seen), batch);
+        // SAFE.py fast() runs the fast network again (train mode, its own dropout draw) for L_cos and L_cc.
+        NDArray ffExtra = config.secondForward() ? net.fast().features(store, x, true).pooled() : ff;
         LossTerms terms = LossTerms.of("ce", perSample.mean())
-                .and("cos", Scalars.mul(SlowFastLosses.cosineAlignment(ff, fs, config.reduction()),
+                .and("cos", Scalars.mul(SlowFastLosses.cosineAlignment(ffExtra, fs, config.reduction()),
                         (float) config.lambdaCos()));
         int[] old = indices(seenBefore);
         if (old.length > 0 && config.lambdaCc() > 0) {
-            terms = terms.and("cc", Scalars.mul(crossClassification(batch, ff, fs, old), (float) config.lambdaCc()));
+            terms = terms.and("cc", Scalars.mul(crossClassification(batch, ffExtra, fs, old),
+                    (float) config.lambdaCc()));
         }
         return terms.withOutput("features", ff).withOutput("logits", logits).withPerSampleLoss(perSample);
     }
@@ -241,6 +269,11 @@ public final class SafeLearner implements Learner {
             // End of task 1: the fast learner starts as an exact copy of the slow one (safe.md §3.2).
             PtmBackboneConfig.copyShared(net.slow(), net.fast());
             PtmBackboneConfig.copyShared(net.slowHead(), net.fastHead());
+            // SAFE.py setup_RP and setup_RP_branch re-create both heads' parameters with reset_parameters, which
+            // fills σ with its initial value: both ridge heads score with σ = 10, the slow head keeps it (L_f2s),
+            // and the fast head trains on from it in task 2 (update_fc carries σ over).
+            net.slowHead().setSigma(CosineHead.SIGMA_INIT);
+            net.fastHead().setSigma(CosineHead.SIGMA_INIT);
             long seed = context.seed() ^ 0x5AFE_0001L;
             slowProjection = RandomProjection.sample(context.manager(), config.backbone().embedDim(),
                     config.projectionWidth(), seed);
@@ -248,8 +281,10 @@ public final class SafeLearner implements Learner {
                     context.manager(), config.backbone().embedDim(), config.projectionWidth(), seed + 1);
             slowRidge = new RidgeHead(context.manager(), config.projectionWidth(), scenario.classCount(),
                     config.precision());
-            fastRidge = config.sharedRidgeStatistics() ? slowRidge : new RidgeHead(context.manager(),
-                    config.projectionWidth(), scenario.classCount(), config.precision());
+            fastRidge = config.officialPooledOrder() ? RidgeHead.sharing(slowRidge)
+                    : config.sharedRidgeStatistics() ? slowRidge
+                    : new RidgeHead(context.manager(), config.projectionWidth(), scenario.classCount(),
+                            config.precision());
             if (config.reportHeads()) {
                 slowOwnRidge = config.sharedRidgeStatistics() ? new RidgeHead(context.manager(),
                         config.projectionWidth(), scenario.classCount(), config.precision()) : slowRidge;
@@ -269,10 +304,25 @@ public final class SafeLearner implements Learner {
             long seed = context.seed() ^ (0x5AFEL << 20) ^ task.index();
             NDArray hs = slowProjection.project(slowFeatures.features());
             NDArray hf = fastProjection.project(fastFeatures.features());
-            if (config.sharedRidgeStatistics()) {
-                // Code behaviour: both learners accumulate into one G, Q. In task 1 they are one model, so its
-                // features enter twice: every task then weighs the same in the pooled statistics (accumulating task 1
-                // once halves its classes' weight against later tasks and, measured on CIFAR-100, starves them).
+            if (config.officialPooledOrder()) {
+                // SAFE.py: replace_fc on the live network (the fast learner) adds its rows and solves its head with
+                // λ picked on those rows; replace_fc_branch then adds the slow copy's rows to the same G, Q and
+                // solves the slow head with λ picked on its rows. In task 1 both are the same features.
+                fastRidge.accumulate(hf, fastFeatures.labels());
+                fastRidge.solve(RidgeHead.selectLambda(hf, fastFeatures.labels(), scenario.classCount(),
+                        config.lambdaGrid(), seed + 1, config.precision()));
+                slowRidge.accumulate(hs, slowFeatures.labels());
+                slowRidge.solve(RidgeHead.selectLambda(hs, slowFeatures.labels(), scenario.classCount(),
+                        config.lambdaGrid(), seed, config.precision()));
+                if (config.reportHeads()) {
+                    solveOwn(slowOwnRidge, hs, slowFeatures.labels(), seed);
+                    solveOwn(fastOwnRidge, hf, fastFeatures.labels(), seed + 1);
+                }
+            } else if (config.sharedRidgeStatistics()) {
+                // pooledStatisticsOrder joint: both learners accumulate into one G, Q. In task 1 they are one
+                // model, so its features enter twice: every task then weighs the same in the pooled statistics
+                // (accumulating task 1 once halves its classes' weight against later tasks and, measured on
+                // CIFAR-100, starves them).
                 NDArray h = hs.concat(hf, 0);
                 NDArray y = slowFeatures.labels().concat(fastFeatures.labels(), 0);
                 slowRidge.accumulate(h, y);
@@ -426,6 +476,9 @@ public final class SafeLearner implements Learner {
             if (!config.sharedRidgeStatistics()) {
                 tensors.put("fast_gram", fastRidge.gram());
                 tensors.put("fast_targets", fastRidge.targets());
+            } else if (config.officialPooledOrder()) {
+                // The fast head was solved before the slow rows joined G, Q: its solution cannot be re-derived.
+                tensors.put("fast_solution", fastRidge.solution());
             }
         }
         return new PluginState(STATE_SCHEMA, tensors, values);
@@ -456,7 +509,14 @@ public final class SafeLearner implements Learner {
                     config.precision());
             slowRidge.restore(state.tensor("slow_gram"), state.tensor("slow_targets"));
             slowRidge.solve(state.number("slowLambda").doubleValue());
-            if (config.sharedRidgeStatistics()) {
+            if (config.officialPooledOrder()) {
+                if (!state.tensors().containsKey("fast_solution")) {
+                    throw new IllegalStateException(name + ": the checkpoint has no fast_solution (it was written "
+                            + "with pooledStatisticsOrder joint); set pooledStatisticsOrder: joint to resume it");
+                }
+                fastRidge = RidgeHead.sharing(slowRidge);
+                fastRidge.restoreSolution(state.tensor("fast_solution"), state.number("fastLambda").doubleValue());
+            } else if (config.sharedRidgeStatistics()) {
                 fastRidge = slowRidge;
             } else {
                 fastRidge = new RidgeHead(context.manager(), config.projectionWidth(), scenario.classCount(),

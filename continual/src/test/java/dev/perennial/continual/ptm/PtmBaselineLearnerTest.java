@@ -64,8 +64,8 @@ class PtmBaselineLearnerTest {
         Engine.getInstance().setRandomSeed(4);
         ScenarioInfo scenario = TinyPtm.scenario(4, TASKS);
         PtmBaselineLearner learner = new PtmBaselineLearner(method, new PtmBaselineLearner.Settings(
-                TinyPtm.backbone("", "adapter"), adapt, true, 24, RidgeHead.DEFAULT_LAMBDAS,
-                RidgeHead.Precision.FLOAT32, 5), TinyPtm.context(root, scenario, dir), method.name());
+                TinyPtm.backbone("", "adapter"), adapt, true, 24, RidgeHead.SAFE_LAMBDAS,
+                RidgeHead.Precision.FLOAT32, 5, 1.0), TinyPtm.context(root, scenario, dir), method.name());
         for (TaskInfo info : TASKS) {
             TinyPtm.Images d = TinyPtm.Images.of(info.classes(), 4, info.index());
             TaskData data = TinyPtm.taskData(info, d, root);
@@ -142,6 +142,76 @@ class PtmBaselineLearnerTest {
                 assertEquals(lambda, ridge.lambda());
                 assertArrayEquals(g, ridge.gram().toFloatArray());
                 assertTrue(trainable.get(1).isEmpty(), trainable.get(1).toString());
+            }
+        }
+    }
+
+    /**
+     * Issue 17 item 8: official RanPAC scores with σ = 1 (its head is re-created with σ filled with 1), so the
+     * scores are softmax(ReLU(φ(x) W_rand) W_oᵀ) of the analytic head itself; item 7: its default grid is its own.
+     */
+    @Test
+    void ranPacScoresAreTheSoftmaxOfTheAnalyticLogitsWithSigmaOne() throws Exception {
+        RanPacProvider provider = new RanPacProvider();
+        RanPacProvider.Config d = provider.defaultConfig();
+        assertEquals(java.util.Arrays.stream(RidgeHead.RANPAC_LAMBDAS).boxed().toList(), d.ridgeLambdas());
+        try (NDManager root = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            ScenarioInfo scenario = TinyPtm.scenario(4, TASKS);
+            RanPacProvider.Config cfg = new RanPacProvider.Config(TinyPtm.backbone("", "adapter"), false, 8,
+                    d.ridgeLambdas(), "float32", 5, d.sigma());
+            PtmBaselineLearner learner = (PtmBaselineLearner) provider.create(cfg,
+                    TinyPtm.context(root, scenario, dir));
+            StringBuilder json = new StringBuilder("{\"method\": \"ranpac\", \"width\": 8, \"classes\": 4, \"grid\": "
+                    + d.ridgeLambdas() + ", \"sigma\": " + d.sigma() + ", \"sessions\": [");
+            for (TaskInfo info : TASKS) {
+                TinyPtm.Images images = TinyPtm.Images.of(info.classes(), 10, info.index());
+                TaskData data = TinyPtm.taskData(info, images, root);
+                learner.beforeTask(info, data);
+                assertTrue(trainable(learner.model()).isEmpty(), "no first-session adaptation: nothing trains");
+                learner.afterTask(info, data);
+                try (NDManager m = root.newSubManager()) {
+                    Batch b = images.batch(m, 0, images.size(), info.index());
+                    NDArray wRand = learner.saveState(TinyPtm.step(m, 1, false)).tensor("w_rand");
+                    NDArray f = ((PtmBaselineLearner.Net) learner.model()).ptm
+                            .features(new ParameterStore(m, false), b.input("image"), false).pooled();
+                    RidgeHead ridge = learner.ridge().orElseThrow();
+                    json.append(info.index() == 0 ? "" : ", ").append("{\"labels\": ")
+                            .append(java.util.Arrays.toString(b.requireLabels().toLongArray()))
+                            .append(", \"h\": ").append(java.util.Arrays.toString(RandomProjection.of(wRand).project(f)
+                                    .toFloatArray()))
+                            .append(", \"fit\": ").append(java.util.Arrays.toString(RidgeHead.splitMask(images.size(),
+                                    7 ^ info.index())))
+                            .append(", \"lambda\": ").append(ridge.lambda())
+                            .append(", \"w\": ").append(java.util.Arrays.toString(ridge.solution().toFloatArray()))
+                            .append("}");
+                }
+            }
+            try (NDManager m = root.newSubManager()) {
+                TinyPtm.Images test = TinyPtm.Images.of(new int[] {0, 1, 2, 3}, 2, 50);
+                Batch b = test.batch(m, 0, test.size(), 1);
+                float[][] scores = learner.predict(b, TinyPtm.step(m, 1, false)).scores().orElseThrow();
+                NDArray wRand = learner.saveState(TinyPtm.step(m, 1, false)).tensor("w_rand");
+                NDArray f = ((PtmBaselineLearner.Net) learner.model()).ptm
+                        .features(new ParameterStore(m, false), b.input("image"), false).pooled();
+                NDArray z = RandomProjection.of(wRand).project(f)
+                        .matMul(learner.ridge().orElseThrow().solution().transpose());
+                float[] expected = z.softmax(1).toFloatArray();
+                for (int i = 0; i < scores.length; i++) {
+                    for (int c = 0; c < 4; c++) {
+                        assertEquals(expected[i * 4 + c], scores[i][c], 1e-5, "sample " + i + " class " + c);
+                    }
+                }
+                json.append("], \"test_h\": ").append(java.util.Arrays.toString(RandomProjection.of(wRand).project(f)
+                        .toFloatArray())).append(", \"test_p\": ")
+                        .append(java.util.Arrays.toString(java.util.Arrays.stream(scores)
+                                .flatMapToDouble(r -> java.util.stream.IntStream.range(0, r.length)
+                                        .mapToDouble(i -> r[i])).toArray())).append("}\n");
+                String traceDir = System.getProperty("perennial.trace.dir");
+                if (traceDir != null) {
+                    java.nio.file.Files.createDirectories(Path.of(traceDir));
+                    java.nio.file.Files.writeString(Path.of(traceDir, "ranpac-trace.json"), json.toString());
+                }
             }
         }
     }

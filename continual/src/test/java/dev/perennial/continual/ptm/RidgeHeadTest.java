@@ -158,6 +158,54 @@ class RidgeHeadTest {
         }
     }
 
+    /**
+     * Issue 17 item 7, by hand: with H = Y (one-hot rows, 5 per class), G = diag(n₀, n₁) and Q = diag(n₀, n₁) on
+     * the fitted rows, so W_o = diag(n₀/(n₀+λ), n₁/(n₁+λ)) and a scored row's error is (λ/(n+λ))²: it falls with
+     * λ, and each grid's smallest value wins. RanPAC's own grid reaches 10⁻⁸; SAFE's stops at 10³.
+     */
+    @Test
+    void eachLearnerHasItsOwnOfficialGrid() {
+        assertEquals(17, RidgeHead.RANPAC_LAMBDAS.length);
+        for (int i = 0; i < 17; i++) {
+            assertEquals(Math.pow(10, i - 8), RidgeHead.RANPAC_LAMBDAS[i], 1e-12 * Math.pow(10, i - 8));
+        }
+        assertArrayEquals(new double[] {1e3, 1e4, 1e5, 1e6, 1e7, 1e8}, RidgeHead.SAFE_LAMBDAS);
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 10;
+            float[] hv = new float[2 * n];
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = i % 2;
+                hv[2 * i + (int) y[i]] = 1f;
+            }
+            NDArray h = m.create(hv, new Shape(n, 2));
+            assertEquals(1e-8, RidgeHead.selectLambda(h, m.create(y), 2, RidgeHead.RANPAC_LAMBDAS, 3,
+                    RidgeHead.Precision.FLOAT64));
+            assertEquals(1e3, RidgeHead.selectLambda(h, m.create(y), 2, RidgeHead.SAFE_LAMBDAS, 3,
+                    RidgeHead.Precision.FLOAT64));
+        }
+    }
+
+    @Test
+    void aHeadSharingStatisticsKeepsItsOwnSolution() {
+        try (NDManager m = NDManager.newBaseManager(); RidgeHead owner = new RidgeHead(m, 3, 2,
+                RidgeHead.Precision.FLOAT64)) {
+            RidgeHead other = RidgeHead.sharing(owner);
+            other.accumulate(randomFeatures(m, 6, 3, 1), m.create(new long[] {0, 1, 0, 1, 0, 1}));
+            other.solve(1.0);
+            float[] before = other.solution().toFloatArray();
+            owner.accumulate(randomFeatures(m, 6, 3, 2), m.create(new long[] {1, 1, 0, 0, 1, 0}));
+            owner.solve(1.0);
+            assertTrue(owner.sharesStatisticsWith(other));
+            assertArrayEquals(owner.gram().toDoubleArray(), other.gram().toDoubleArray());
+            // The other head still holds its solve on the smaller statistics.
+            assertArrayEquals(before, other.solution().toFloatArray());
+            assertTrue(Math.abs(before[0] - owner.solution().toFloatArray()[0]) > 1e-6);
+            other.solve(1.0);
+            assertArrayEquals(owner.solution().toFloatArray(), other.solution().toFloatArray(), 1e-6f);
+        }
+    }
+
     @Test
     void theSplitFitsEightyPercent() {
         boolean[] fit = RidgeHead.splitMask(50, 4);
