@@ -3,6 +3,11 @@ module dev.perennial.samples {
     requires dev.perennial.api;
     // GcStress for the GC-independence tests; the CLI itself only needs the API.
     requires dev.perennial.models;
+    requires info.picocli;
+    // Logging sets libtorch's C++ log level through JNA (DJL's own dependency).
+    requires com.sun.jna;
 
     exports dev.perennial.samples;
+    // picocli reads the command classes' annotations and sets their fields by reflection.
+    opens dev.perennial.samples to info.picocli;
 }

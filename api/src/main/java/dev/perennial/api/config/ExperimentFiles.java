@@ -31,6 +31,18 @@ public final class ExperimentFiles {
      * @throws ConfigException naming the file (and field) when it cannot be read or bound
      */
     public static ExperimentConfig read(Path file) {
+        return read(file, ConfigOverrides.NONE);
+    }
+
+    /**
+     * Reads an experiment file and lays {@code --set} overrides over it before binding.
+     *
+     * @param file a {@code .yaml}, {@code .yml} or {@code .json} file
+     * @param overrides the overrides ({@link ConfigOverrides#NONE} for none)
+     * @return the experiment
+     * @throws ConfigException naming the file (and field), or the {@code --set} argument at fault
+     */
+    public static ExperimentConfig read(Path file, ConfigOverrides overrides) {
         String text;
         try {
             text = Files.readString(file);
@@ -39,7 +51,7 @@ public final class ExperimentFiles {
         } catch (IOException e) {
             throw new ConfigException("experiment file " + file + " cannot be read: " + e.getMessage(), e);
         }
-        return parse(text, file.getFileName().toString());
+        return parse(text, file.getFileName().toString(), overrides);
     }
 
     /**
@@ -50,6 +62,18 @@ public final class ExperimentFiles {
      * @return the experiment
      */
     public static ExperimentConfig parse(String text, String where) {
+        return parse(text, where, ConfigOverrides.NONE);
+    }
+
+    /**
+     * Parses experiment text and lays {@code --set} overrides over it before binding.
+     *
+     * @param text YAML or JSON (JSON is YAML)
+     * @param where the file name, for messages; {@code .json} selects the JSON parser
+     * @param overrides the overrides ({@link ConfigOverrides#NONE} for none)
+     * @return the experiment
+     */
+    public static ExperimentConfig parse(String text, String where, ConfigOverrides overrides) {
         JsonNode node;
         try {
             node = where.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON.readTree(text) : YAML.readTree(text);
@@ -63,7 +87,7 @@ public final class ExperimentFiles {
             throw new ConfigException(where + ": an experiment must be a mapping with at least name, dataset,"
                     + " scenario and learner");
         }
-        return bind((ObjectNode) node, where);
+        return overrides.bind((ObjectNode) node, where);
     }
 
     /**
