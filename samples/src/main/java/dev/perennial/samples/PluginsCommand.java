@@ -77,18 +77,18 @@ final class PluginsCommand implements Callable<Integer> {
                     d = registry.describe(kind, name);
                 } catch (PluginException e) {
                     broken++;
-                    out.println(fit("  " + pad(name, 20) + " BROKEN: " + e.getMessage().lines().findFirst()
-                            .orElse(""), wide));
+                    // Never cut: the error is what the user needs to read.
+                    out.println("  " + pad(name, 22) + " BROKEN: " + e.getMessage().lines().findFirst().orElse(""));
                     continue;
                 }
                 String description = d.description().isBlank() ? "(no description)" : d.description().strip();
                 if (wide) {
                     out.printf(Locale.ROOT, "  %s %-8s spi %-4s %s%n      capabilities: %s%n      from: %s%n",
-                            pad(d.name(), 20), d.version(), d.spiVersion(), description,
+                            pad(d.name(), 22), d.version(), d.spiVersion(), description,
                             d.capabilities().isEmpty() ? "none" : d.capabilities().stream().map(Object::toString)
                                     .sorted().collect(Collectors.joining(", ")), d.source());
                 } else {
-                    out.println(fit("  " + pad(d.name(), 20) + " " + pad(d.version(), 7) + " "
+                    out.println(fit("  " + pad(d.name(), 22) + " " + pad(d.version(), 7) + " "
                             + firstSentence(description), false));
                 }
             }

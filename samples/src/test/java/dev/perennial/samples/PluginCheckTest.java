@@ -136,8 +136,10 @@ class PluginCheckTest {
         Files.copy(brokenJar, dir.resolve(brokenJar.getFileName()));
         Result r = cli("plugins", "--plugin-dir", dir.toString());
         assertEquals(1, r.status(), r.out() + r.err());
-        assertTrue(r.out().matches("(?s).*\\n  example-linear +1\\.0\\.0 +spi "
-                + java.util.regex.Pattern.quote(dev.perennial.spi.SpiVersion.CURRENT) + " .*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n  example-linear +1\\.0\\.0 +Linear softmax classifier .*"), r.out());
+        Result wide = cli("plugins", "--wide", "--plugin-dir", dir.toString());
+        assertTrue(wide.out().matches("(?s).*\\n  example-linear +1\\.0\\.0 +spi "
+                + java.util.regex.Pattern.quote(dev.perennial.spi.SpiVersion.CURRENT) + " .*"), wide.out());
         assertTrue(r.out().matches("(?s).*\\n  broken-learner +BROKEN: learner 'broken-learner' .*could not be"
                 + " instantiated: its constructor threw IllegalStateException: no licence file found.*"), r.out());
         assertTrue(r.out().contains("accuracy"), "built-in plugins are still listed:\n" + r.out());
