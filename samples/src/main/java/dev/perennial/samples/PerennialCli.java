@@ -37,10 +37,11 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, ResumeCommand.class, PluginsCommand.class, ReportCommand.class,
             CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%n",
-        footer = {"Exit codes: 0 ok, 1 run failed, 2 bad input (usage, experiment file, --set, plugin),"
-                + " 130 interrupted.",
-            "`perennial COMMAND --help` describes a command. Environment: PERENNIAL_JAVA_OPTS (JVM options),"
-                + " PERENNIAL_REBUILD=1 (force a rebuild), ONEDNN_MAX_CPU_ISA (default AVX)."})
+        footer = {"Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.",
+            "Bad input: usage, the experiment file, a --set value, a plugin or plugin folder.",
+            "`perennial COMMAND --help` describes a command.",
+            "Environment (bin/perennial): PERENNIAL_JAVA_OPTS (JVM options), PERENNIAL_REBUILD (1: rebuild first,"
+                + " 0: never), ONEDNN_MAX_CPU_ISA (default AVX), TORCH_CPP_LOG_LEVEL (default ERROR)."})
 public final class PerennialCli implements Runnable {
     /** The embedded default experiment: continual VQA with LLaCA on generated Mini-CoIN (issue #5). */
     static final String DEFAULT = "continual-vqa.yaml";

@@ -9,6 +9,7 @@ import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.config.PluginRef;
 import dev.perennial.api.events.ProgressBar;
+import dev.perennial.api.registry.PluginException;
 import dev.perennial.api.registry.PluginRegistry;
 import dev.perennial.spi.PluginKind;
 import java.nio.file.Path;
@@ -117,8 +118,12 @@ final class RunCommand implements Callable<Integer> {
             }
             for (PluginRef ref : refs(config, o.field())) {
                 JsonNode fields = ref.config();
-                registry.bindConfig(kind, ref.name(), fields == null ? null : (ObjectNode) fields,
-                        "--set " + o.argument() + ": " + kind.label() + " '" + ref.name() + "'");
+                try {
+                    registry.bindConfig(kind, ref.name(), fields == null ? null : (ObjectNode) fields,
+                            o.shown() + ": " + kind.label() + " '" + ref.name() + "'");
+                } catch (PluginException e) {
+                    throw new PluginException(o.shown() + ": " + e.getMessage(), e);
+                }
             }
         }
     }

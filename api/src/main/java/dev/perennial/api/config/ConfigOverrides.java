@@ -56,6 +56,15 @@ public final class ConfigOverrides {
         public String field() {
             return path.get(0);
         }
+
+        /**
+         * The argument for messages: {@code --set path=value}, a long one shortened.
+         *
+         * @return the text
+         */
+        public String shown() {
+            return ConfigOverrides.shown(argument);
+        }
     }
 
     private final List<Override> overrides;
