@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -212,11 +213,14 @@ public final class PerennialCli implements Runnable {
     private static int failure(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
         PrintWriter err = line.getErr();
         int code = exitCode(e);
+        // Bad input found while the runtime is wired arrives wrapped (e.g. in Guice's ProvisionException, a
+        // 20-line dump): the user needs the one line of the configuration or plugin error inside.
+        Throwable shown = badInput(e).orElse(e);
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
                 || (parsed.subcommand() != null && parsed.subcommand().subcommand() != null
                     && parsed.subcommand().subcommand().hasMatchedOption("--verbose"));
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
         if (code == BAD_INPUT) {
             err.println("perennial: " + message);
         } else if (code == INTERRUPTED) {
@@ -243,11 +247,21 @@ public final class PerennialCli implements Runnable {
                 return INTERRUPTED;
             }
         }
-        if (e instanceof ConfigException || e instanceof PluginException || e instanceof IllegalArgumentException
-                || e instanceof CommandLine.ParameterException) {
+        if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
+                || badInput(e).isPresent()) {
             return BAD_INPUT;
         }
         return FAILED;
+    }
+
+    /** The configuration or plugin error in an exception's cause chain, if there is one. */
+    static Optional<Throwable> badInput(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof PluginException) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String shorten(String text) {

@@ -2,7 +2,6 @@ package dev.perennial.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,6 +146,8 @@ class CliTest {
         assertEquals(2, PerennialCli.exitCode(new IllegalArgumentException("x")));
         assertEquals(1, PerennialCli.exitCode(new IllegalStateException("x")));
         assertEquals(130, PerennialCli.exitCode(new IllegalStateException(new InterruptedException())));
+        assertEquals(2, PerennialCli.exitCode(new IllegalStateException("Unable to provision",
+                new PluginException("plugin directory /x does not exist"))), "wrapped bad input");
         assertEquals(130, PerennialCli.exitCode(new java.io.UncheckedIOException(
                 new java.nio.channels.ClosedByInterruptException())));
     }
@@ -215,8 +216,10 @@ class CliTest {
         Path moved = Files.move(first, relative.resolve("b"));
         Files.delete(run.resolve("report.json"));
         PluginCheckTest.Result lost = cli("resume", run.toString());
-        assertNotEquals(0, lost.status(), lost.out());
+        assertEquals(2, lost.status(), lost.out() + lost.err());
+        assertTrue(lost.err().startsWith("perennial: "), lost.err());
         assertTrue(lost.err().contains(first.toAbsolutePath().normalize().toString()), lost.err());
+        assertEquals(1, lost.err().strip().lines().count(), "one line: " + lost.err());
 
         PluginCheckTest.Result resumed = cli("resume", run.toString(), "--plugin-dir", moved.toString());
         assertEquals(0, resumed.status(), resumed.out() + resumed.err());
