@@ -264,6 +264,32 @@ public final class PerennialCli implements Runnable {
         return Optional.empty();
     }
 
+    /**
+     * A {@link PrintStream} over one of the command line's writers (for APIs that take a stream: the progress bar,
+     * {@code plugins check}); in tests the writers are the captured streams, in a shell stdout and stderr.
+     *
+     * @param writer the writer
+     * @return a stream that writes through it
+     */
+    static PrintStream stream(PrintWriter writer) {
+        return new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writer.print(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() {
+                writer.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
     private static String shorten(String text) {
         return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " characters)";
     }

@@ -8,7 +8,6 @@ import dev.perennial.api.report.ConfigurationReference;
 import dev.perennial.spi.PluginKind;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,22 +169,7 @@ final class PluginsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PrintStream stream = new PrintStream(new java.io.OutputStream() {
-                @Override
-                public void write(int b) {
-                    throw new UnsupportedOperationException("write(byte[], int, int) is used");
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    out.print(new String(b, off, len, StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void flush() {
-                    out.flush();
-                }
-            }, true, StandardCharsets.UTF_8);
+            PrintStream stream = PerennialCli.stream(out);
             int status = PluginCheck.run(target, stream);
             stream.flush();
             return status;

@@ -46,7 +46,7 @@ final class ResumeCommand implements Callable<Integer> {
         }
         Logging.loadEngineQuietly();
         RunReport report = Perennial.resume(runDirectory, pluginDirectories,
-                new ProgressBar(System.err, System.console() != null));
+                new ProgressBar(PerennialCli.stream(spec.commandLine().getErr()), System.console() != null));
         RunOutput.printEnd(report, spec.commandLine().getOut());
         return PerennialCli.OK;
     }

@@ -68,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
                 : file.getFileName().toString());
         checkPluginOverrides(config, set);
         Logging.loadEngineQuietly();
-        RunReport report = Perennial.of(config).run(new ProgressBar());
+        RunReport report = Perennial.of(config).run(new ProgressBar(PerennialCli.stream(spec.commandLine().getErr()),
+                System.console() != null));
         RunOutput.printEnd(report, spec.commandLine().getOut());
         return PerennialCli.OK;
     }
