@@ -6,7 +6,12 @@ module dev.perennial.samples {
     // The exporter (dev.perennial.samples.export) reads the LLaVA learners' LoRA setup.
     requires dev.perennial.continual;
     requires dev.perennial.llava;
+    requires info.picocli;
+    // Logging sets libtorch's C++ log level through JNA (DJL's own dependency).
+    requires com.sun.jna;
 
     exports dev.perennial.samples;
     exports dev.perennial.samples.export;
+    // picocli reads the command classes' annotations and sets their fields by reflection.
+    opens dev.perennial.samples to info.picocli;
 }

@@ -77,7 +77,24 @@ public final class Perennial {
      * @throws dev.perennial.api.registry.PluginException as {@link Experiment#run}
      */
     public static RunReport resume(Path runDirectory, RunListener... listeners) {
-        return Experiment.resume(runDirectory, listeners);
+        return Experiment.resume(runDirectory, List.of(), listeners);
+    }
+
+    /**
+     * Continues a run from its newest checkpoint, loading plugins from other folders than the run recorded (for
+     * example when the plugin jars have moved). Relative folders are relative to this process's working folder.
+     *
+     * <p>Without {@code pluginDirectories} the run's own are used: absolute as recorded, and relative ones (from
+     * runs recorded before they were made absolute) resolved against the folder the run was started from.
+     *
+     * @param runDirectory the run's folder
+     * @param pluginDirectories folders of plugin jars that replace those in the run's {@code experiment.json}; empty
+     *     to keep them
+     * @param listeners observers
+     * @return the report of the whole run
+     */
+    public static RunReport resume(Path runDirectory, List<Path> pluginDirectories, RunListener... listeners) {
+        return Experiment.resume(runDirectory, List.copyOf(pluginDirectories), listeners);
     }
 
     /**

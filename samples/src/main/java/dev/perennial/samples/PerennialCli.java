@@ -1,59 +1,95 @@
 package dev.perennial.samples;
 
-import dev.perennial.api.Perennial;
 import dev.perennial.api.RunFolderInUseException;
-import dev.perennial.api.RunReport;
 import dev.perennial.api.config.ConfigException;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
-import dev.perennial.api.events.AccuracyTable;
-import dev.perennial.api.events.ProgressBar;
-import dev.perennial.api.registry.PluginDescriptor;
 import dev.perennial.api.registry.PluginException;
-import dev.perennial.api.registry.PluginRegistry;
-import dev.perennial.api.report.ConfigurationReference;
-import dev.perennial.api.report.HtmlReport;
-import dev.perennial.spi.PluginKind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The {@code perennial} command.
+ * The {@code perennial} command, built on picocli: {@code run}, {@code resume}, {@code plugins} ({@code list},
+ * {@code check}, {@code reference}), {@code report} and {@code completion}, each with {@code --help};
+ * {@code --version}; did-you-mean for mistyped commands and options.
  *
- * <pre>
- * perennial run [experiment.yaml|json]   run an experiment (no file: the embedded default)
- * perennial resume &lt;run-dir&gt;             continue a run from its newest checkpoint
- * perennial plugins [--plugin-dir DIR]    list plugin kinds, names, versions and capabilities
- * perennial plugins check JAR|DIR          load a plugin as a run would and report what is wrong with it
- * perennial plugins reference [--plugin-dir DIR]   print the configuration reference (Markdown)
- * </pre>
+ * <p>Exit codes: {@value #OK} success, {@value #FAILED} the run failed, {@value #BAD_INPUT} bad input (usage,
+ * experiment file, {@code --set}, plugin), {@value #INTERRUPTED} interrupted.
  */
-public final class PerennialCli {
+@Command(name = "perennial", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Continual learning on DJL + PyTorch: run experiments, list and check plugins, re-render"
+                + " reports, export runs.",
+        subcommands = {RunCommand.class, ResumeCommand.class, PluginsCommand.class, ReportCommand.class,
+            ExportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%n",
+        footer = {"Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.",
+            "Bad input: usage, the experiment file, a --set value, a plugin or plugin folder.",
+            "`perennial COMMAND --help` describes a command.",
+            "Environment (bin/perennial): PERENNIAL_JAVA_OPTS (JVM options), PERENNIAL_REBUILD (1: rebuild first,"
+                + " 0: never), ONEDNN_MAX_CPU_ISA (default AVX), TORCH_CPP_LOG_LEVEL (default ERROR)."})
+public final class PerennialCli implements Runnable {
     /** The embedded default experiment: continual VQA with LLaCA on generated Mini-CoIN (issue #5). */
     static final String DEFAULT = "continual-vqa.yaml";
-    private static final String USAGE = String.join(System.lineSeparator(),
-            "usage: perennial run [EXPERIMENT.yaml|.json] [--run-dir DIR]",
-            "       perennial resume RUN_DIR",
-            "       perennial plugins [--plugin-dir DIR]...",
-            "       perennial plugins check PLUGIN.jar|PLUGIN_DIR",
-            "       perennial plugins reference [--plugin-dir DIR]...",
-            "With no experiment file, run uses the embedded default, the continual-VQA sample (" + DEFAULT + ").");
+
+    /** Exit code: success. */
+    public static final int OK = 0;
+    /** Exit code: the run failed. */
+    public static final int FAILED = 1;
+    /** Exit code: bad input (usage, experiment file, {@code --set}, plugin). */
+    public static final int BAD_INPUT = 2;
+    /** Exit code: interrupted (as a shell reports SIGINT, 128 + 2). */
+    public static final int INTERRUPTED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Shared by every command: {@code --verbose} anywhere on the line. */
+    static final class Verbosity {
+        @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+                description = "Show DJL's and libtorch's start-up warnings and stack traces of failures.")
+        boolean verbose;
+    }
+
+    @CommandLine.Mixin
+    Verbosity verbosity = new Verbosity();
+
+    /** {@code -h, --help} of each subcommand ({@code --version} belongs to {@code perennial} alone). */
+    static final class Help {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+    }
 
     private PerennialCli() {}
 
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "give a command: run, resume, plugins, report"
+                + " or completion");
+    }
+
     /**
-     * Entry point; exits with 0 on success, 1 on a run error, 2 on a usage or configuration error.
+     * Entry point: exits with {@value #OK}, {@value #FAILED}, {@value #BAD_INPUT} or {@value #INTERRUPTED}.
      *
      * @param args the command line
      */
     public static void main(String[] args) {
+        Logging.configure(Arrays.asList(args).contains("--verbose"));
         System.exit(run(args, System.out, System.err));
     }
 
@@ -66,76 +102,196 @@ public final class PerennialCli {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println(USAGE);
-            return 2;
-        }
-        try {
-            switch (args[0]) {
-                case "run" -> {
-                    return runCommand(args, out);
-                }
-                case "resume" -> {
-                    if (args.length != 2) {
-                        err.println(USAGE);
-                        return 2;
-                    }
-                    RunReport report = Perennial.resume(Path.of(args[1]),
-                            new ProgressBar(err, System.console() != null));
-                    printEnd(report, out);
-                    return 0;
-                }
-                case "plugins" -> {
-                    return plugins(args, out);
-                }
-                case "-h", "--help", "help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    err.println("unknown command '" + args[0] + "'");
-                    err.println(USAGE);
-                    return 2;
-                }
-            }
-        } catch (ConfigException | PluginException | IllegalArgumentException e) {
-            err.println("perennial: " + e.getMessage());
-            return 2;
-        } catch (RunFolderInUseException e) {
-            err.println("perennial: " + e.getMessage());
-            return 1;
-        } catch (RuntimeException e) {
-            err.println("perennial: run failed: " + e.getMessage());
-            if (Boolean.getBoolean("perennial.debug")) {
-                e.printStackTrace(err);
-            } else {
-                err.println("(run with -Dperennial.debug=true for the stack trace)");
-            }
-            return 1;
-        }
+        return commandLine(out, err).execute(args);
     }
 
-    private static int runCommand(String[] args, PrintStream out) {
-        String file = null;
-        String runDir = null;
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--run-dir") && i + 1 < args.length) {
-                runDir = args[++i];
-            } else if (file == null && !args[i].startsWith("--")) {
-                file = args[i];
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
+    /**
+     * The picocli command line with this project's error handling.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @return the command line
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new PerennialCli());
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setAbbreviatedOptionsAllowed(false);
+        // Without a terminal to measure, help is laid out for 100 columns.
+        cli.setUsageHelpWidth(100);
+        cli.setParameterExceptionHandler(PerennialCli::badUsage);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> failure(e, line, parsed));
+        cli.setExitCodeExceptionMapper(PerennialCli::exitCode);
+        return cli;
+    }
+
+    /** Usage errors: one line, the suggestions picocli has (did you mean), and where help is. */
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println("perennial: " + shorten(message(e)));
+        List<String> suggestions = suggestions(e);
+        if (!suggestions.isEmpty()) {
+            err.println("did you mean " + suggestions.stream().map(s -> "'" + s + "'")
+                    .collect(Collectors.joining(" or ")) + "?");
+        }
+        err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return BAD_INPUT;
+    }
+
+    /** picocli's message, except for an unknown word, which is named as the command or option it was meant as. */
+    private static String message(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String typed = u.getUnmatched().get(0);
+            CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+            if (typed.startsWith("-")) {
+                return "unknown option '" + typed + "' of " + spec.qualifiedName();
+            }
+            return spec.subcommands().isEmpty() ? "unexpected argument '" + typed + "' of " + spec.qualifiedName()
+                    : "unknown command '" + typed + "' of " + spec.qualifiedName() + "; commands: "
+                    + String.join(", ", spec.subcommands().keySet());
+        }
+        return e.getMessage();
+    }
+
+    /** The commands or options nearest to a mistyped one: picocli's, else those within a small edit distance. */
+    static List<String> suggestions(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>(u.getSuggestions());
+        String typed = u.getUnmatched().get(0);
+        String word = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+        CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+        List<String> candidates = new ArrayList<>();
+        if (word.startsWith("-")) {
+            spec.options().forEach(o -> candidates.addAll(Arrays.asList(o.names())));
+        } else {
+            candidates.addAll(spec.subcommands().keySet());
+        }
+        int best = Integer.MAX_VALUE;
+        List<String> nearest = new ArrayList<>();
+        for (String c : candidates) {
+            int d = editDistance(word, c);
+            if (d < best) {
+                best = d;
+                nearest.clear();
+            }
+            if (d == best) {
+                nearest.add(c);
             }
         }
-        ExperimentConfig config = file == null ? defaultExperiment() : ExperimentFiles.read(Path.of(file));
-        if (runDir != null) {
-            var tree = ExperimentFiles.toTree(config);
-            tree.put("runDirectory", runDir);
-            config = ExperimentFiles.bind(tree, file == null ? DEFAULT : file);
+        if (best <= Math.max(2, word.length() / 3)) {
+            out.addAll(nearest);
         }
-        RunReport report = Perennial.of(config).run(new ProgressBar());
-        printEnd(report, out);
-        return 0;
+        return out.stream().limit(3).toList();
+    }
+
+    /** Levenshtein distance, with a swap of neighbours counting once ("rnu" is one step from "run"). */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    private static int failure(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
+        PrintWriter err = line.getErr();
+        int code = exitCode(e);
+        // Bad input found while the runtime is wired arrives wrapped (e.g. in Guice's ProvisionException, a
+        // 20-line dump): the user needs the one line of the configuration or plugin error inside.
+        Throwable shown = badInput(e).orElse(e);
+        boolean verbose = parsed.hasMatchedOption("--verbose")
+                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+                || (parsed.subcommand() != null && parsed.subcommand().subcommand() != null
+                    && parsed.subcommand().subcommand().hasMatchedOption("--verbose"));
+        String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
+        if (code == BAD_INPUT) {
+            err.println("perennial: " + message);
+        } else if (code == INTERRUPTED) {
+            err.println("perennial: interrupted");
+        } else if (e instanceof RunFolderInUseException) {
+            err.println("perennial: " + message);
+        } else {
+            err.println("perennial: run failed: " + message);
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        } else if (code == FAILED && !(e instanceof RunFolderInUseException)) {
+            err.println("(run with --verbose for the stack trace)");
+        }
+        err.flush();
+        return code;
+    }
+
+    /** The exit code of an exception from a command. */
+    static int exitCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof ClosedByInterruptException
+                    || t instanceof InterruptedIOException) {
+                return INTERRUPTED;
+            }
+        }
+        if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
+                || badInput(e).isPresent()) {
+            return BAD_INPUT;
+        }
+        return FAILED;
+    }
+
+    /** The configuration or plugin error in an exception's cause chain, if there is one. */
+    static Optional<Throwable> badInput(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof PluginException) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A {@link PrintStream} over one of the command line's writers (for APIs that take a stream: the progress bar,
+     * {@code plugins check}); in tests the writers are the captured streams, in a shell stdout and stderr.
+     *
+     * @param writer the writer
+     * @return a stream that writes through it
+     */
+    static PrintStream stream(PrintWriter writer) {
+        return new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writer.print(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() {
+                writer.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " characters)";
     }
 
     /**
@@ -154,70 +310,23 @@ public final class PerennialCli {
      * @return the experiment
      */
     static ExperimentConfig embedded(String name) {
+        return ExperimentFiles.parse(embeddedText(name), name);
+    }
+
+    /**
+     * The text of an experiment shipped in the samples jar.
+     *
+     * @param name the resource name beside this class
+     * @return the YAML
+     */
+    static String embeddedText(String name) {
         try (InputStream in = PerennialCli.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the samples jar");
             }
-            return ExperimentFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the embedded experiment " + name, e);
         }
-    }
-
-    private static void printEnd(RunReport report, PrintStream out) {
-        out.println();
-        out.print(AccuracyTable.format(report));
-        out.printf(Locale.ROOT, "run folder: %s (report.json, metrics.jsonl, checkpoints/)%n",
-                report.runDirectory());
-        out.printf(Locale.ROOT, "report: %s%n", Path.of(report.runDirectory()).resolve(HtmlReport.FILE_NAME));
-    }
-
-    private static int plugins(String[] args, PrintStream out) {
-        if (args.length > 1 && args[1].equals("check")) {
-            if (args.length != 3) {
-                throw new IllegalArgumentException("plugins check takes one plugin jar or directory\n" + USAGE);
-            }
-            return PluginCheck.run(Path.of(args[2]), out);
-        }
-        boolean reference = args.length > 1 && args[1].equals("reference");
-        List<Path> dirs = new ArrayList<>();
-        for (int i = reference ? 2 : 1; i < args.length; i++) {
-            if (args[i].equals("--plugin-dir") && i + 1 < args.length) {
-                dirs.add(Path.of(args[++i]));
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
-            }
-        }
-        PluginRegistry registry = Perennial.plugins(dirs);
-        if (reference) {
-            out.print(ConfigurationReference.markdown(registry, "perennial plugins reference"
-                    + dirs.stream().map(d -> " --plugin-dir " + d).collect(Collectors.joining())));
-            return 0;
-        }
-        int broken = 0;
-        for (PluginKind kind : PluginKind.values()) {
-            out.printf(Locale.ROOT, "%s (%d)%n", kind.label(), registry.names(kind).size());
-            // One provider at a time: a plugin whose constructor throws (or that is invalid) is listed with its
-            // error, and the others are still shown.
-            for (String name : registry.names(kind)) {
-                PluginDescriptor d;
-                try {
-                    d = registry.describe(kind, name);
-                } catch (PluginException e) {
-                    broken++;
-                    out.printf(Locale.ROOT, "  %-22s BROKEN: %s%n", name, e.getMessage());
-                    continue;
-                }
-                out.printf(Locale.ROOT, "  %-22s %-8s spi %-4s %-40s %s%n", d.name(), d.version(), d.spiVersion(),
-                        d.capabilities().stream().map(Object::toString).sorted().collect(Collectors.joining(",")),
-                        d.source());
-            }
-        }
-        if (broken > 0) {
-            out.printf(Locale.ROOT, "%d plugin%s cannot be used; `perennial plugins check JAR` says more%n", broken,
-                    broken == 1 ? "" : "s");
-            return 1;
-        }
-        return 0;
     }
 }

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * {@code perennial plugins check JAR|DIR}: loads a plugin jar (or a directory of them) the way a run loads a
  * plugin directory, and reports, per plugin, what would go wrong or confuse its users:
  * <ul>
- *   <li>loading: module descriptor (only the SPI, models, DJL and {@code java.*} may be required), services,
+ *   <li>loading: module descriptor (the rule of {@link PluginIsolation}: the SPI, models, DJL, Gson, Jackson's
+ *       annotations, {@code java.*} and modules of the same directory may be required), services,
  *       duplicate or malformed names (the registry's own checks, so the messages are the ones a run prints);</li>
  *   <li>identity: {@code name()} equals {@code @PluginName}, {@code kind()} matches the provider interface, the SPI
  *       version is compatible with this runtime, a version and a description are given;</li>

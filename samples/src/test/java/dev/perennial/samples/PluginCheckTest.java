@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * broken one.
  */
 class PluginCheckTest {
-    private static final Path EXAMPLE = Path.of("..", "plugins", "example");
 
     @TempDir
     static Path work;
@@ -43,12 +42,12 @@ class PluginCheckTest {
 
     @BeforeAll
     static void buildJars() throws IOException {
-        exampleJar = jar(exampleClasses(), work.resolve("jars/perennial-plugin-example.jar"));
+        exampleJar = PluginJars.exampleJar(work);
         Path classes = compileFixtures();
-        sloppyJar = jar(classes.resolve("test.sloppy"), work.resolve("jars/sloppy.jar"));
-        futureJar = jar(classes.resolve("test.future"), work.resolve("jars/future.jar"));
-        sneakyJar = jar(classes.resolve("test.sneaky"), work.resolve("jars/sneaky.jar"));
-        brokenJar = jar(classes.resolve("test.broken"), work.resolve("jars/broken.jar"));
+        sloppyJar = PluginJars.jar(classes.resolve("test.sloppy"), work.resolve("jars/sloppy.jar"));
+        futureJar = PluginJars.jar(classes.resolve("test.future"), work.resolve("jars/future.jar"));
+        sneakyJar = PluginJars.jar(classes.resolve("test.sneaky"), work.resolve("jars/sneaky.jar"));
+        brokenJar = PluginJars.jar(classes.resolve("test.broken"), work.resolve("jars/broken.jar"));
     }
 
     static Result cli(String... args) {
@@ -136,8 +135,10 @@ class PluginCheckTest {
         Files.copy(brokenJar, dir.resolve(brokenJar.getFileName()));
         Result r = cli("plugins", "--plugin-dir", dir.toString());
         assertEquals(1, r.status(), r.out() + r.err());
-        assertTrue(r.out().matches("(?s).*\\n  example-linear +1\\.0\\.0 +spi "
-                + java.util.regex.Pattern.quote(dev.perennial.spi.SpiVersion.CURRENT) + " .*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n  example-linear +1\\.0\\.0 +Linear softmax classifier .*"), r.out());
+        Result wide = cli("plugins", "--wide", "--plugin-dir", dir.toString());
+        assertTrue(wide.out().matches("(?s).*\\n  example-linear +1\\.0\\.0 +spi "
+                + java.util.regex.Pattern.quote(dev.perennial.spi.SpiVersion.CURRENT) + " .*"), wide.out());
         assertTrue(r.out().matches("(?s).*\\n  broken-learner +BROKEN: learner 'broken-learner' .*could not be"
                 + " instantiated: its constructor threw IllegalStateException: no licence file found.*"), r.out());
         assertTrue(r.out().contains("accuracy"), "built-in plugins are still listed:\n" + r.out());
@@ -205,7 +206,7 @@ class PluginCheckTest {
                         "if (true) { throw new IllegalStateException(\"no licence file found\"); }", "1.0.0",
                         "scenario:class-incremental", ""));
         List<String> args = new ArrayList<>(List.of("-d", work.resolve("fixture-classes").toString(),
-                "--module-source-path", src.toString(), "--module-path", modulePath(), "-nowarn"));
+                "--module-source-path", src.toString(), "--module-path", PluginJars.modulePath(), "-nowarn"));
         for (Fixture f : fixtures) {
             Path root = src.resolve(f.module());
             Path pkg = root.resolve(f.module().replace('.', '/'));
@@ -221,7 +222,7 @@ class PluginCheckTest {
             }
             args.add(root.resolve("module-info.java").toString());
         }
-        javac(args);
+        PluginJars.javac(args);
         Path out = work.resolve("fixture-classes");
         for (Fixture f : fixtures) {
             if (!f.module().equals("test.sloppy")) {
@@ -233,54 +234,8 @@ class PluginCheckTest {
         return out;
     }
 
-    /** The example's classes: Maven's output when the module was built, else compiled here from its sources. */
-    private static Path exampleClasses() throws IOException {
-        Path built = EXAMPLE.resolve("target/classes");
-        if (Files.isRegularFile(built.resolve("module-info.class"))
-                && Files.isRegularFile(built.resolve("dev/perennial/example/LinearSoftmaxProvider.class"))) {
-            return built;
-        }
-        Path out = work.resolve("example-classes");
-        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--module-path", modulePath()));
-        try (Stream<Path> files = Files.walk(EXAMPLE.resolve("src/main/java"))) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
-        }
-        javac(args);
-        Path services = EXAMPLE.resolve("src/main/resources/META-INF/services/dev.perennial.spi.LearnerProvider");
-        write(out.resolve("META-INF/services/dev.perennial.spi.LearnerProvider"), Files.readString(services));
-        return out;
-    }
-
-    private static String modulePath() {
-        String path = System.getProperty("jdk.module.path");
-        return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
-    }
-
-    private static void javac(List<String> args) {
-        ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow(() ->
-                new IllegalStateException("this test builds plugin jars and needs a JDK (javac), not a JRE"));
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        if (javac.run(out, out, args.toArray(String[]::new)) != 0) {
-            throw new IllegalStateException("javac failed:\n" + log.toString(StandardCharsets.UTF_8));
-        }
-    }
-
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
-    }
-
-    private static Path jar(Path classes, Path jar) throws IOException {
-        Files.createDirectories(jar.getParent());
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-                Files.copy(p, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
     }
 }

@@ -56,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
 public class PluginDirectoryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path EXAMPLE = Path.of("..", "plugins", "example");
 
     @TempDir
     static Path work;
@@ -68,7 +67,7 @@ public class PluginDirectoryTest {
 
     @BeforeAll
     static void build() throws IOException {
-        exampleJar = jar(exampleClasses(), work.resolve("jars").resolve("perennial-plugin-example.jar"));
+        exampleJar = PluginJars.exampleJar(work);
         testPlugins = compileTestPlugins();
     }
 
@@ -149,7 +148,7 @@ public class PluginDirectoryTest {
 
     @Test
     void aPluginBuiltForSpi2IsRefusedOnFirstUse() throws IOException {
-        Path directory = directoryWith("future", jar(testPlugins.resolve("test.future"),
+        Path directory = directoryWith("future", PluginJars.jar(testPlugins.resolve("test.future"),
                 work.resolve("jars").resolve("future.jar")));
         PluginRegistry registry = PluginRegistry.load(List.of(directory));
         assertTrue(registry.contains(PluginKind.LEARNER, "future-learner"), "discovery does not instantiate");
@@ -162,7 +161,7 @@ public class PluginDirectoryTest {
 
     @Test
     void aConstructorThatThrowsNamesThePluginAndItsJar() throws IOException {
-        Path directory = directoryWith("broken", jar(testPlugins.resolve("test.broken"),
+        Path directory = directoryWith("broken", PluginJars.jar(testPlugins.resolve("test.broken"),
                 work.resolve("jars").resolve("broken.jar")));
         PluginRegistry registry = PluginRegistry.load(List.of(directory));
         PluginException e = assertThrows(PluginException.class,
@@ -175,13 +174,14 @@ public class PluginDirectoryTest {
 
     @Test
     void aPluginModuleThatRequiresTheApiIsRefused() throws IOException {
-        Path directory = directoryWith("sneaky", jar(testPlugins.resolve("test.sneaky"),
+        Path directory = directoryWith("sneaky", PluginJars.jar(testPlugins.resolve("test.sneaky"),
                 work.resolve("jars").resolve("sneaky.jar")));
         PluginException e = assertThrows(PluginException.class, () -> PluginRegistry.load(List.of(directory)));
         String m = e.getMessage();
         assertTrue(m.startsWith("plugin module test.sneaky in " + directory.resolve("sneaky.jar")
                 + " requires dev.perennial.api (plugins are built against dev.perennial.spi only"), m);
-        assertTrue(m.contains("may require only [ai.djl.api, dev.perennial.models, dev.perennial.spi]"), m);
+        assertTrue(m.contains("may require only [ai.djl.api, com.google.gson, dev.perennial.models, dev.perennial.spi],"
+                + " the annotation modules [com.fasterxml.jackson.annotation]"), m);
     }
 
     @Test
@@ -189,7 +189,7 @@ public class PluginDirectoryTest {
         Path classes = work.resolve("plain-classes");
         copyTree(testPlugins.resolve("test.opened"), classes);
         Files.delete(classes.resolve("module-info.class"));
-        Path directory = directoryWith("plain", jar(classes, work.resolve("jars").resolve("plain.jar")));
+        Path directory = directoryWith("plain", PluginJars.jar(classes, work.resolve("jars").resolve("plain.jar")));
 
         PluginException e = assertThrows(PluginException.class,
                 () -> PluginRegistry.load(List.of(directory), PluginIsolation.MODULE_LAYER));
@@ -204,8 +204,8 @@ public class PluginDirectoryTest {
 
     @Test
     void aConfigRecordOpenedToJacksonBindsAndAClosedOneNamesTheOpensLine() throws IOException {
-        Path directory = directoryWith("access", jar(testPlugins.resolve("test.opened"),
-                work.resolve("jars").resolve("opened.jar")), jar(testPlugins.resolve("test.closed"),
+        Path directory = directoryWith("access", PluginJars.jar(testPlugins.resolve("test.opened"),
+                work.resolve("jars").resolve("opened.jar")), PluginJars.jar(testPlugins.resolve("test.closed"),
                 work.resolve("jars").resolve("closed.jar")));
         PluginRegistry registry = PluginRegistry.load(List.of(directory));
 
@@ -221,7 +221,7 @@ public class PluginDirectoryTest {
 
     @Test
     void aModuleThatListsServicesOnlyInMetaInfServicesIsToldToDeclareProvides() throws IOException {
-        Path directory = directoryWith("unprovided", jar(testPlugins.resolve("test.unprovided"),
+        Path directory = directoryWith("unprovided", PluginJars.jar(testPlugins.resolve("test.unprovided"),
                 work.resolve("jars").resolve("unprovided.jar")));
         PluginException e = assertThrows(PluginException.class, () -> PluginRegistry.load(List.of(directory)));
         assertEquals("plugin module test.unprovided in " + directory.resolve("unprovided.jar") + " lists providers in"
@@ -250,7 +250,7 @@ public class PluginDirectoryTest {
         Path classes = work.resolve("shadow-classes");
         write(classes.resolve("META-INF/services/dev.perennial.spi.LearnerProvider"),
                 AppProvider.class.getName() + "\n");
-        Path directory = directoryWith("shadow", jar(classes, work.resolve("jars").resolve("shadow.jar")));
+        Path directory = directoryWith("shadow", PluginJars.jar(classes, work.resolve("jars").resolve("shadow.jar")));
         PluginException e = assertThrows(PluginException.class,
                 () -> PluginRegistry.load(List.of(directory), PluginIsolation.CLASS_LOADER));
         assertEquals("learner provider " + AppProvider.class.getName() + " in plugin directory " + directory
@@ -277,29 +277,6 @@ public class PluginDirectoryTest {
             Files.copy(jar, directory.resolve(jar.getFileName()));
         }
         return directory.toAbsolutePath().normalize();
-    }
-
-    /** The example's compiled classes: Maven's output when the module was built, else compiled here. */
-    private static Path exampleClasses() throws IOException {
-        Path built = EXAMPLE.resolve("target").resolve("classes");
-        if (Files.isRegularFile(built.resolve("module-info.class"))
-                && Files.isRegularFile(built.resolve("dev/perennial/example/LinearSoftmaxProvider.class"))) {
-            return built;
-        }
-        Path out = work.resolve("example-classes");
-        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--module-path", modulePath()));
-        try (Stream<Path> files = Files.walk(EXAMPLE.resolve("src/main/java"))) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
-        }
-        javac(args);
-        copyTree(EXAMPLE.resolve("src/main/resources"), out);
-        return out;
-    }
-
-    /** The application's module path (or class path), which holds the SPI, DJL's API and Jackson. */
-    private static String modulePath() {
-        String path = System.getProperty("jdk.module.path");
-        return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
     }
 
     /**
@@ -367,7 +344,7 @@ public class PluginDirectoryTest {
                 new Fixture("test.closed", "closed-learner", "ClosedProvider", "1.0", "", ""),
                 new Fixture("test.unprovided", "unprovided-learner", "UnprovidedProvider", "1.0", "", ""));
         List<String> args = new ArrayList<>(List.of("-d", work.resolve("test-plugin-classes").toString(),
-                "--module-source-path", src.toString(), "--module-path", modulePath(), "-nowarn"));
+                "--module-source-path", src.toString(), "--module-path", PluginJars.modulePath(), "-nowarn"));
         for (Fixture f : fixtures) {
             Path root = src.resolve(f.module());
             Path pkg = root.resolve(f.module().replace('.', '/'));
@@ -382,7 +359,7 @@ public class PluginDirectoryTest {
                     pkg.resolve(f.provider() + ".java").toString(), pkg.resolve("config/Size.java").toString(),
                     root.resolve("module-info.java").toString()));
         }
-        javac(args);
+        PluginJars.javac(args);
         Path out = work.resolve("test-plugin-classes");
         for (Fixture f : fixtures) {
             // META-INF/services as well, so the same jars also work on the class-path fallback.
@@ -390,17 +367,6 @@ public class PluginDirectoryTest {
                     f.module() + "." + f.provider() + "\n");
         }
         return out;
-    }
-
-    private static void javac(List<String> args) {
-        ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow(() ->
-                new IllegalStateException("this test builds plugin jars and needs a JDK (javac), not a JRE"));
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        int status = javac.run(out, out, args.toArray(String[]::new));
-        if (status != 0) {
-            throw new IllegalStateException("javac failed (" + status + "):\n" + log.toString(StandardCharsets.UTF_8));
-        }
     }
 
     private static void write(Path file, String text) throws IOException {
@@ -423,20 +389,6 @@ public class PluginDirectoryTest {
                 }
             }
         }
-    }
-
-    /** Packs a classes folder into a jar (entries in sorted order, '/' separators). */
-    private static Path jar(Path classes, Path jar) throws IOException {
-        Files.createDirectories(jar.getParent());
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-                Files.copy(p, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
     }
 
     @Test

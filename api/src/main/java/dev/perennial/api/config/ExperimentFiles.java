@@ -54,7 +54,19 @@ public final class ExperimentFiles {
      *         limit, or gives a key twice (with the key and its line)
      */
     public static ExperimentConfig read(Path file) {
-        return read(file, MAX_FILE_BYTES);
+        return read(file, MAX_FILE_BYTES, ConfigOverrides.NONE);
+    }
+
+    /**
+     * Reads an experiment file and lays {@code --set} overrides over it before binding.
+     *
+     * @param file a {@code .yaml}, {@code .yml} or {@code .json} file
+     * @param overrides the overrides ({@link ConfigOverrides#NONE} for none)
+     * @return the experiment
+     * @throws ConfigException naming the file (and field), or the {@code --set} argument at fault
+     */
+    public static ExperimentConfig read(Path file, ConfigOverrides overrides) {
+        return read(file, MAX_FILE_BYTES, overrides);
     }
 
     /**
@@ -66,6 +78,10 @@ public final class ExperimentFiles {
      * @throws ConfigException as {@link #read(Path)}
      */
     public static ExperimentConfig read(Path file, long maxBytes) {
+        return read(file, maxBytes, ConfigOverrides.NONE);
+    }
+
+    private static ExperimentConfig read(Path file, long maxBytes, ConfigOverrides overrides) {
         if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("maxBytes must be 1 to " + Integer.MAX_VALUE + ", was " + maxBytes);
         }
@@ -81,7 +97,7 @@ public final class ExperimentFiles {
         if (bytes.length > maxBytes) {
             throw tooLarge(file.toString(), maxBytes);
         }
-        return parse(new String(bytes, StandardCharsets.UTF_8), file.getFileName().toString(), maxBytes);
+        return parse(new String(bytes, StandardCharsets.UTF_8), file.getFileName().toString(), maxBytes, overrides);
     }
 
     /**
@@ -94,10 +110,27 @@ public final class ExperimentFiles {
      *         does not bind
      */
     public static ExperimentConfig parse(String text, String where) {
-        return parse(text, where, MAX_FILE_BYTES);
+        return parse(text, where, MAX_FILE_BYTES, ConfigOverrides.NONE);
+    }
+
+    /**
+     * Parses experiment text and lays {@code --set} overrides over it before binding.
+     *
+     * @param text YAML or JSON (JSON is YAML)
+     * @param where the file name, for messages; {@code .json} selects the JSON parser
+     * @param overrides the overrides ({@link ConfigOverrides#NONE} for none)
+     * @return the experiment
+     * @throws ConfigException as {@link #parse(String, String)}, or naming the {@code --set} argument at fault
+     */
+    public static ExperimentConfig parse(String text, String where, ConfigOverrides overrides) {
+        return parse(text, where, MAX_FILE_BYTES, overrides);
     }
 
     static ExperimentConfig parse(String text, String where, long maxChars) {
+        return parse(text, where, maxChars, ConfigOverrides.NONE);
+    }
+
+    static ExperimentConfig parse(String text, String where, long maxChars, ConfigOverrides overrides) {
         if (text.length() > maxChars) {
             throw tooLarge(where, maxChars);
         }
@@ -112,7 +145,7 @@ public final class ExperimentFiles {
             throw new ConfigException(where + ": an experiment must be a mapping with at least name, dataset,"
                     + " scenario and learner");
         }
-        return bind((ObjectNode) node, where);
+        return overrides.bind((ObjectNode) node, where);
     }
 
     private static ConfigException tooLarge(String where, long limit) {

@@ -41,9 +41,6 @@ import java.util.stream.Stream;
  */
 final class PluginDiscovery {
 
-    /** The modules, besides {@code java.*} and modules of the same directory, a directory plugin may require. */
-    static final Set<String> SHARED_MODULES = Set.of("dev.perennial.spi", "dev.perennial.models", "ai.djl.api");
-
     private PluginDiscovery() {}
 
     /**
@@ -166,13 +163,14 @@ final class PluginDiscovery {
         }
         for (ModuleDescriptor.Requires requires : descriptor.requires()) {
             String name = requires.name();
-            if (name.startsWith("java.") || SHARED_MODULES.contains(name) || local.contains(name)) {
+            if (PluginIsolation.mayRequire(name) || local.contains(name)) {
                 continue;
             }
             String hint = name.equals("dev.perennial.api")
                     ? " (plugins are built against dev.perennial.spi only; the API is for applications)" : "";
             problems.add("plugin module " + descriptor.name() + " in " + jar + " requires " + name + hint
-                    + "; a plugin module may require only " + new TreeSet<>(SHARED_MODULES)
+                    + "; a plugin module may require only " + new TreeSet<>(PluginIsolation.SHARED_MODULES)
+                    + ", the annotation modules " + new TreeSet<>(PluginIsolation.ANNOTATION_MODULES)
                     + ", java.* modules and modules in the same plugin directory " + local);
         }
     }
