@@ -7,6 +7,7 @@ import dev.perennial.api.config.ConfigException;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.events.AccuracyTable;
+import dev.perennial.api.events.CsvMetricsLog;
 import dev.perennial.api.report.HtmlReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "report", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Re-render report.html and accuracy-matrix.csv from a run folder's report.json, and print the"
-                + " accuracy table.",
+                + " accuracy table; without --output, also metrics-steps.csv and metrics-evaluation.csv from"
+                + " metrics.jsonl.",
             "accuracy-matrix.csv has one row per evaluation cell: metric, trained task, evaluated task, value."},
         footerHeading = "%n",
         footer = "Exit codes: 0 ok, 2 not a finished run folder (no report.json) or an unreadable report.")
@@ -99,6 +101,12 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(AccuracyTable.format(report));
         out.printf(Locale.ROOT, "report: %s%ncsv: %s%n", html, csv);
+        if (output == null && Files.isRegularFile(runDirectory.resolve("metrics.jsonl"))) {
+            // The per-step and per-cell tables, from the event log (a run made before they existed, or deleted).
+            CsvMetricsLog.rebuild(runDirectory);
+            out.printf(Locale.ROOT, "metrics: %s, %s%n", runDirectory.resolve(CsvMetricsLog.STEPS_FILE),
+                    runDirectory.resolve(CsvMetricsLog.EVALUATION_FILE));
+        }
         out.flush();
         return PerennialCli.OK;
     }

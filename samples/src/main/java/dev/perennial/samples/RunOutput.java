@@ -14,7 +14,7 @@ final class RunOutput {
     static void printEnd(RunReport report, PrintWriter out) {
         out.println();
         out.print(AccuracyTable.format(report));
-        out.printf(Locale.ROOT, "run folder: %s (report.json, metrics.jsonl, checkpoints/)%n", report.runDirectory());
+        out.printf(Locale.ROOT, "run folder: %s (report.json, metrics.jsonl, metrics-*.csv, checkpoints/)%n", report.runDirectory());
         out.printf(Locale.ROOT, "report: %s%n", Path.of(report.runDirectory()).resolve(HtmlReport.FILE_NAME));
         out.flush();
     }
