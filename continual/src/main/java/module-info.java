@@ -31,7 +31,8 @@ module dev.perennial.continual {
             dev.perennial.continual.replay.ErProvider,
             dev.perennial.continual.replay.DerProvider,
             dev.perennial.continual.replay.DerppProvider,
-            dev.perennial.continual.replay.IcarlProvider;
+            dev.perennial.continual.replay.IcarlProvider,
+            dev.perennial.continual.replay.GdumbProvider;
 
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.continual.vqa.MiniCoinProvider,

@@ -64,7 +64,7 @@ class ReplayResumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"er", "der", "derpp", "icarl"})
+    @ValueSource(strings = {"er", "der", "derpp", "icarl", "gdumb"})
     void resumeInTheSecondTaskEqualsAnUninterruptedRun(String learner, @TempDir Path tmp) throws Exception {
         RunReport uninterrupted = experiment(tmp.resolve("a"), learner).build().run();
         Path runs = tmp.resolve("b");
