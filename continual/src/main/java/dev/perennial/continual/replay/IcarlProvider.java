@@ -431,7 +431,7 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
             if ("linear".equals(config.classifier()) || nme.isEmpty()) {
                 return super.predict(batch, step);
             }
-            return Predictions.ofClasses(nme.predict(features(batch.input("image"))));
+            return Predictions.ofScores(nme.scores(features(batch.input("image")), scenario.classCount()));
         }
 
         @Override

@@ -71,6 +71,42 @@ final class NearestMeanClassifier {
      * @return the nearest class mean's class of each row
      * @throws IllegalStateException when no class has a mean
      */
+    /**
+     * Scores for a task-aware arg-max: {@code −‖normalise(φ(x)) − μ_c‖²} for classes with a mean, −∞ for the others.
+     *
+     * @param features raw features, one row per example
+     * @param classes the head's class count
+     * @return one row of scores per example
+     * @throws IllegalStateException when no class has a mean
+     */
+    float[][] scores(float[][] features, int classes) {
+        if (means.isEmpty()) {
+            throw new IllegalStateException("icarl: no class means yet; they are computed after each task");
+        }
+        float[][] out = new float[features.length][classes];
+        for (int i = 0; i < features.length; i++) {
+            java.util.Arrays.fill(out[i], Float.NEGATIVE_INFINITY);
+            float[] v = Herding.normalised(features[i]);
+            for (Map.Entry<Integer, float[]> e : means.entrySet()) {
+                float[] mu = e.getValue();
+                double dist = 0;
+                for (int j = 0; j < v.length; j++) {
+                    double diff = v[j] - mu[j];
+                    dist += diff * diff;
+                }
+                out[i][e.getKey()] = (float) -dist;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Predicts classes.
+     *
+     * @param features raw features, one row per example
+     * @return the nearest class mean's class of each row
+     * @throws IllegalStateException when no class has a mean
+     */
     long[] predict(float[][] features) {
         if (means.isEmpty()) {
             throw new IllegalStateException("icarl: no class means yet; they are computed after each task");

@@ -114,10 +114,32 @@ abstract class RehearsalLearner implements Learner {
         return net.featuresAndLogits(parameters, images, training);
     }
 
+    /**
+     * Class scores: the logits, with classes not seen yet at −10⁹. Scores rather than class ids, so that a
+     * task-aware metric ({@code task-accuracy}, task-incremental evaluation) can restrict the arg-max to the task's
+     * classes.
+     */
     @Override
     public Predictions predict(Batch batch, StepContext step) {
-        NDArray logits = forward(batch.input("image"), false).get(1);
-        return Predictions.ofClasses(masked(logits, seen).argMax(1).toLongArray());
+        NDArray logits = masked(forward(batch.input("image"), false).get(1), seen);
+        return Predictions.ofScores(rowsOf(logits));
+    }
+
+    /**
+     * The rows of a (B, K) array on the host.
+     *
+     * @param a the array
+     * @return B rows of K values
+     */
+    static float[][] rowsOf(NDArray a) {
+        int n = (int) a.getShape().get(0);
+        int k = (int) a.getShape().get(1);
+        float[] flat = a.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        }
+        return out;
     }
 
     /**

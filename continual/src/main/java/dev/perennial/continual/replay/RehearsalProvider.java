@@ -6,8 +6,8 @@ import dev.perennial.spi.SpiVersion;
 import java.util.Set;
 
 /**
- * What every rehearsal learner's provider shares: version, SPI version and capabilities (class-incremental, with
- * state across tasks: the memory).
+ * What every rehearsal learner's provider shares: version, SPI version and capabilities (class-, task- and
+ * domain-incremental scenarios, with state across tasks: the memory).
  *
  * @param <C> the configuration record
  */
@@ -24,6 +24,7 @@ abstract class RehearsalProvider<C extends Record> implements LearnerProvider<C>
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.CLASS_INCREMENTAL, Capability.STATEFUL);
+        return Set.of(Capability.CLASS_INCREMENTAL, Capability.TASK_INCREMENTAL, Capability.DOMAIN_INCREMENTAL,
+                Capability.STATEFUL);
     }
 }

@@ -43,6 +43,23 @@ class NearestMeanClassifierTest {
     }
 
     @Test
+    void scoresAreNegativeSquaredDistancesAndUnfittedClassesNeverWin() {
+        float[][] x = {{0.9f, 0.2f, 0.1f}, {0.1f, 0.8f, 0.3f}, {0.2f, 0.1f, 0.7f}};
+        float[][] scores = prototypes().scores(x, 10);
+        long[] predicted = prototypes().predict(x);
+        for (int i = 0; i < x.length; i++) {
+            int best = 0;
+            for (int c = 1; c < 10; c++) {
+                if (scores[i][c] > scores[i][best]) {
+                    best = c;
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(predicted[i], best, "row " + i);
+            org.junit.jupiter.api.Assertions.assertEquals(Float.NEGATIVE_INFINITY, scores[i][0]);
+        }
+    }
+
+    @Test
     void refusesToPredictBeforeAnyMean() {
         assertThrows(IllegalStateException.class, () -> new NearestMeanClassifier().predict(new float[][] {{1f}}));
     }
