@@ -73,6 +73,10 @@ public record ExperimentConfig(
                 : "task-incremental".equals(scenario.name())
                 ? List.of(PluginRef.of("task-accuracy"), PluginRef.of("accuracy")) : List.of(PluginRef.of("accuracy"));
         training = training == null ? TrainingConfig.defaults() : training;
+        if ("online-class-incremental".equals(scenario.name()) && training.epochs() != 1) {
+            throw new IllegalArgumentException("scenario online-class-incremental sees every training batch once: set"
+                    + " training.epochs to 1 (was " + training.epochs() + ")");
+        }
         device = device == null ? "auto" : device;
         if (!List.of("auto", "cpu", "gpu").contains(device)) {
             throw new IllegalArgumentException("device '" + device + "' is not one of auto, cpu, gpu");

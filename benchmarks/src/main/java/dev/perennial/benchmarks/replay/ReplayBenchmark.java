@@ -110,17 +110,12 @@ public final class ReplayBenchmark {
                 System.out.printf(Locale.ROOT, "%-8s seed %d: avg inc %.4f, last %.4f, forgetting %.4f, memory %d"
                         + " examples (%d bytes)%n", method, seed, r.averageIncrementalAccuracy(), r.lastAccuracy(),
                         r.forgetting(), r.memoryExamples(), r.memoryBytes());
+                // written after every run, so a long benchmark stopped early keeps what it measured
+                write(out, args, dataset, training, backbone, memory, summarise(methods, results), results,
+                        environment);
             }
         }
-        List<Summary> summaries = new ArrayList<>();
-        for (String m : methods) {
-            List<Result> rs = results.stream().filter(r -> r.method().equals(m)).toList();
-            summaries.add(new Summary(m,
-                    MeanStd.of(rs.stream().mapToDouble(Result::averageIncrementalAccuracy).toArray()),
-                    MeanStd.of(rs.stream().mapToDouble(Result::lastAccuracy).toArray()),
-                    MeanStd.of(rs.stream().mapToDouble(Result::forgetting).toArray()),
-                    rs.get(0).memoryExamples(), rs.get(0).memoryBytes()));
-        }
+        List<Summary> summaries = summarise(methods, results);
         System.out.println();
         System.out.printf(Locale.ROOT, "Split Fashion-MNIST 5x2 (class-incremental), small-cnn %d/%d from scratch, %d"
                 + " train/test per class, %d epochs, batch %d, lr %s, memory %d, %d seeds%n", channels, featureDim,
@@ -133,6 +128,29 @@ public final class ReplayBenchmark {
                     s.memoryBytes() / 1024.0, s.averageIncrementalAccuracy().format(), s.lastAccuracy().format(),
                     s.forgetting().format());
         }
+        write(out, args, dataset, training, backbone, memory, summaries, results, environment);
+        System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    private static List<Summary> summarise(List<String> methods, List<Result> results) {
+        List<Summary> summaries = new ArrayList<>();
+        for (String m : methods) {
+            List<Result> rs = results.stream().filter(r -> r.method().equals(m)).toList();
+            if (rs.isEmpty()) {
+                continue;
+            }
+            summaries.add(new Summary(m,
+                    MeanStd.of(rs.stream().mapToDouble(Result::averageIncrementalAccuracy).toArray()),
+                    MeanStd.of(rs.stream().mapToDouble(Result::lastAccuracy).toArray()),
+                    MeanStd.of(rs.stream().mapToDouble(Result::forgetting).toArray()),
+                    rs.get(0).memoryExamples(), rs.get(0).memoryBytes()));
+        }
+        return summaries;
+    }
+
+    private static void write(Path out, String[] args, Map<String, Object> dataset, Map<String, Object> training,
+                              Map<String, Object> backbone, int memory, List<Summary> summaries, List<Result> results,
+                              Map<String, String> environment) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "replay/split-fashion-mnist");
         json.put("arguments", Arrays.asList(args));
@@ -147,7 +165,6 @@ public final class ReplayBenchmark {
             Files.createDirectories(out.getParent());
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-        System.out.println("wrote " + out.toAbsolutePath());
     }
 
     /** Each learner's configuration: the same backbone, and the same memory M for every rehearsal learner. */

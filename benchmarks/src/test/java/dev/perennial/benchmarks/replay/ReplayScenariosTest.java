@@ -1,6 +1,7 @@
 package dev.perennial.benchmarks.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perennial.api.Perennial;
@@ -17,13 +18,17 @@ class ReplayScenariosTest {
             "memory", Map.of("size", 20, "replayBatchSize", 8));
 
     private static Perennial.Builder run(Path dir, String scenario, Map<String, Object> config) {
+        return run(dir, scenario, config, 1);
+    }
+
+    private static Perennial.Builder run(Path dir, String scenario, Map<String, Object> config, int epochs) {
         return Perennial.builder()
                 .name("replay-" + scenario)
                 .seed(3)
                 .dataset("generated-shapes", Map.of("classes", 4, "trainPerClass", 16, "testPerClass", 8))
                 .scenario(scenario, config)
                 .learner("er", LEARNER)
-                .training(Map.of("epochs", 1, "batchSize", 8, "learningRate", 0.05, "dataWorkers", 1))
+                .training(Map.of("epochs", epochs, "batchSize", 8, "learningRate", 0.05, "dataWorkers", 1))
                 .runDirectory(dir);
     }
 
@@ -47,5 +52,16 @@ class ReplayScenariosTest {
         RunReport r = run(tmp, "domain-incremental", Map.of("tasks", 3, "transform", "permute")).build().run();
         assertEquals(3, r.accuracyMatrix().length);
         assertTrue(r.tasks().get(1).contains("permutation 1"), r.tasks().toString());
+    }
+
+    @Test
+    void onlineClassIncrementalSeesEveryBatchOnceAndRefusesEpochs(@TempDir Path tmp) {
+        RunReport r = run(tmp.resolve("a"), "online-class-incremental", Map.of("increment", 2)).build().run();
+        // 32 training examples per task in batches of 8: 4 steps, one pass
+        r.lossCurves().forEach(curve -> assertEquals(4, curve.size()));
+        Exception e = assertThrows(Exception.class,
+                () -> run(tmp.resolve("b"), "online-class-incremental", Map.of("increment", 2), 2).build().run());
+        String message = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
+        assertTrue(message.contains("training.epochs to 1"), message);
     }
 }

@@ -138,8 +138,8 @@ public final class ReplayItems {
     }
 
     /**
-     * Writes items as checkpoint state: ids, tasks and labels as plain values; each input and the logits stacked
-     * into one float32 tensor.
+     * Writes items as checkpoint state: their number as a plain value (for the report), id, task and label as one
+     * (n, 3) int64 tensor, each input and the logits stacked into one float32 tensor each.
      *
      * @param prefix the names' prefix, e.g. {@code buffer/}
      * @param items the items, all with the same inputs
@@ -149,20 +149,18 @@ public final class ReplayItems {
      */
     public static void write(String prefix, List<ReplayItem> items, Map<String, Object> values,
                              Map<String, NDArray> tensors, NDManager manager) {
-        List<Long> ids = new ArrayList<>();
-        List<Integer> tasks = new ArrayList<>();
-        List<Long> labels = new ArrayList<>();
-        for (ReplayItem item : items) {
-            ids.add(item.sampleId());
-            tasks.add(item.task());
-            labels.add(item.label());
-        }
-        values.put(prefix + "ids", ids);
-        values.put(prefix + "tasks", tasks);
-        values.put(prefix + "labels", labels);
+        values.put(prefix + "count", items.size());
         if (items.isEmpty()) {
             return;
         }
+        long[] meta = new long[3 * items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            ReplayItem item = items.get(i);
+            meta[3 * i] = item.sampleId();
+            meta[3 * i + 1] = item.task();
+            meta[3 * i + 2] = item.label();
+        }
+        tensors.put(prefix + "meta", longs(manager, meta, new Shape(items.size(), 3)));
         Draw d = toBatch(items, manager, 0);
         for (NDArray a : d.batch().inputs()) {
             tensors.put(prefix + "input/" + a.getName(), a);
@@ -179,18 +177,17 @@ public final class ReplayItems {
      * @throws IllegalStateException when the state's parts disagree
      */
     public static List<ReplayItem> read(String prefix, PluginState state) {
-        List<?> ids = list(state, prefix + "ids");
-        List<?> tasks = list(state, prefix + "tasks");
-        List<?> labels = list(state, prefix + "labels");
-        int n = ids.size();
-        if (tasks.size() != n || labels.size() != n) {
-            throw new IllegalStateException("checkpointed " + prefix + ": " + n + " ids but " + tasks.size()
-                    + " tasks and " + labels.size() + " labels");
-        }
+        int n = state.number(prefix + "count").intValue();
         List<ReplayItem> out = new ArrayList<>(n);
         if (n == 0) {
             return out;
         }
+        NDArray metaArray = state.tensor(prefix + "meta");
+        if (!metaArray.getShape().equals(new Shape(n, 3))) {
+            throw new IllegalStateException("checkpointed " + prefix + "meta has shape " + metaArray.getShape()
+                    + " for " + n + " items; expected (" + n + ", 3)");
+        }
+        long[] meta = metaArray.toType(DataType.INT64, false).toLongArray();
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         String inputPrefix = prefix + "input/";
@@ -225,18 +222,9 @@ public final class ReplayItems {
             }
             Optional<float[]> row = z == null ? Optional.empty()
                     : Optional.of(Arrays.copyOfRange(z, i * width, (i + 1) * width));
-            out.add(new ReplayItem(((Number) ids.get(i)).longValue(), ((Number) tasks.get(i)).intValue(),
-                    ((Number) labels.get(i)).longValue(), inputs, row));
+            out.add(new ReplayItem(meta[3 * i], (int) meta[3 * i + 1], meta[3 * i + 2], inputs, row));
         }
         return out;
-    }
-
-    private static List<?> list(PluginState state, String name) {
-        Object v = state.values().get(name);
-        if (!(v instanceof List<?> l)) {
-            throw new IllegalStateException("checkpointed state value '" + name + "' is " + v + ", not a list");
-        }
-        return l;
     }
 
     /** An engine-owned float32 array holding a copy of {@code data}. */
@@ -251,7 +239,11 @@ public final class ReplayItems {
     }
 
     private static NDArray longs(NDManager manager, long[] data) {
-        NDArray wrapped = manager.create(LongBuffer.wrap(data), new Shape(data.length), DataType.INT64);
+        return longs(manager, data, new Shape(data.length));
+    }
+
+    private static NDArray longs(NDManager manager, long[] data, Shape shape) {
+        NDArray wrapped = manager.create(LongBuffer.wrap(data), shape, DataType.INT64);
         if (manager.getDevice().isGpu()) {
             return wrapped;
         }
