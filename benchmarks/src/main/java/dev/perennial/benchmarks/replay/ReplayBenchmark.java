@@ -22,7 +22,8 @@ import java.util.Map;
  * and writes every run to JSON.
  *
  * <p>Arguments ({@code --name value}): {@code --folder} (/usr/share/datasets/fashion-mnist), {@code --limit-per-class}
- * (300, per split), {@code --epochs} (2), {@code --seeds} (3), {@code --batch-size} (32), {@code --learning-rate}
+ * (300, per split), {@code --epochs} (2), {@code --seeds} (3: seeds first-seed, first-seed + 1, ...),
+ * {@code --first-seed} (1; splits a benchmark over processes), {@code --batch-size} (32), {@code --learning-rate}
  * (0.05), {@code --memory} (200), {@code --replay-batch-size} (32), {@code --channels} (8), {@code --feature-dim}
  * (64), {@code --ewc-lambda} (100), {@code --methods} (finetune,lwf,ewc,er,der,derpp,icarl,gdumb), {@code --out}
  * (target/benchmarks/replay-split-fashion-mnist.json).
@@ -72,6 +73,7 @@ public final class ReplayBenchmark {
         int limit = Integer.parseInt(o.getOrDefault("limit-per-class", "300"));
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
         int seeds = Integer.parseInt(o.getOrDefault("seeds", "3"));
+        int firstSeed = Integer.parseInt(o.getOrDefault("first-seed", "1"));
         int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "32"));
         double learningRate = Double.parseDouble(o.getOrDefault("learning-rate", "0.05"));
         int memory = Integer.parseInt(o.getOrDefault("memory", "200"));
@@ -91,7 +93,7 @@ public final class ReplayBenchmark {
         Map<String, String> environment = Map.of();
         for (String method : methods) {
             Map<String, Object> config = learnerConfig(method, backbone, memory, replayBatch, ewcLambda);
-            for (long seed = 1; seed <= seeds; seed++) {
+            for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 Path runs = Files.createTempDirectory("perennial-replay-" + method + "-");
                 RunReport report = Perennial.builder()
                         .name("replay-" + method + "-seed" + seed)
