@@ -49,7 +49,9 @@ module dev.perennial.api {
 
     provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.api.data.ImageFolderProvider,
             dev.perennial.api.data.IdxProvider, dev.perennial.api.data.GeneratedShapesProvider;
-    provides dev.perennial.spi.ScenarioProvider with dev.perennial.api.data.ClassIncrementalProvider;
+    provides dev.perennial.spi.ScenarioProvider with dev.perennial.api.data.ClassIncrementalProvider,
+            dev.perennial.api.data.TaskIncrementalProvider, dev.perennial.api.data.DomainIncrementalProvider,
+            dev.perennial.api.data.OnlineClassIncrementalProvider;
     provides dev.perennial.spi.MetricProvider with dev.perennial.api.metrics.AccuracyMetricProvider,
-            dev.perennial.api.metrics.Top5AccuracyMetricProvider;
+            dev.perennial.api.metrics.Top5AccuracyMetricProvider, dev.perennial.api.metrics.TaskAccuracyMetricProvider;
 }

@@ -13,6 +13,7 @@ module dev.perennial.continual {
     exports dev.perennial.continual.safe;
     exports dev.perennial.continual.llaca;
     exports dev.perennial.continual.vqa;
+    exports dev.perennial.continual.replay;
 
     provides dev.perennial.spi.LearnerProvider with
             dev.perennial.continual.baseline.FinetuneProvider,
@@ -26,7 +27,12 @@ module dev.perennial.continual {
             dev.perennial.continual.llaca.LlacaProvider,
             dev.perennial.continual.llaca.LoraSeqProvider,
             dev.perennial.continual.llaca.EmaFixedProvider,
-            dev.perennial.continual.llaca.MultitaskProvider;
+            dev.perennial.continual.llaca.MultitaskProvider,
+            dev.perennial.continual.replay.ErProvider,
+            dev.perennial.continual.replay.DerProvider,
+            dev.perennial.continual.replay.DerppProvider,
+            dev.perennial.continual.replay.IcarlProvider,
+            dev.perennial.continual.replay.GdumbProvider;
 
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.continual.vqa.MiniCoinProvider,

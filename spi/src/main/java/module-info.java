@@ -9,6 +9,7 @@ module dev.perennial.spi {
     requires transitive ai.djl.api;
 
     exports dev.perennial.spi;
+    exports dev.perennial.spi.replay;
 
     uses dev.perennial.spi.LearnerProvider;
     uses dev.perennial.spi.AugmenterProvider;

@@ -13,6 +13,13 @@ public record Capability(String id) {
 
     /** Supports class-incremental scenarios (labels are class ids). */
     public static final Capability CLASS_INCREMENTAL = new Capability("scenario:class-incremental");
+    /**
+     * Supports task-incremental evaluation: the learner returns class scores ({@link Predictions#ofScores}), so the
+     * {@code task-accuracy} metric can restrict each prediction to the classes of the batch's task (SPI 1.2).
+     */
+    public static final Capability TASK_INCREMENTAL = new Capability("scenario:task-incremental");
+    /** Supports domain-incremental scenarios: every task has the same classes, the inputs shift (SPI 1.2). */
+    public static final Capability DOMAIN_INCREMENTAL = new Capability("scenario:domain-incremental");
     /** Supports instruction (text answer) scenarios. */
     public static final Capability INSTRUCTION = new Capability("scenario:instruction");
     /** Keeps state across tasks that must be checkpointed. */

@@ -68,8 +68,15 @@ public record ExperimentConfig(
         }
         augmenters = augmenters == null ? List.of() : List.copyOf(augmenters);
         distillers = distillers == null ? List.of() : List.copyOf(distillers);
-        metrics = metrics == null || metrics.isEmpty() ? List.of(PluginRef.of("accuracy")) : List.copyOf(metrics);
+        // task-incremental: the task id is given at test time, so the matrix is the task-restricted accuracy
+        metrics = metrics != null && !metrics.isEmpty() ? List.copyOf(metrics)
+                : "task-incremental".equals(scenario.name())
+                ? List.of(PluginRef.of("task-accuracy"), PluginRef.of("accuracy")) : List.of(PluginRef.of("accuracy"));
         training = training == null ? TrainingConfig.defaults() : training;
+        if ("online-class-incremental".equals(scenario.name()) && training.epochs() != 1) {
+            throw new IllegalArgumentException("scenario online-class-incremental sees every training batch once: set"
+                    + " training.epochs to 1 (was " + training.epochs() + ")");
+        }
         device = device == null ? "auto" : device;
         if (!List.of("auto", "cpu", "gpu").contains(device)) {
             throw new IllegalArgumentException("device '" + Abbreviated.value(device) + "' is not one of auto, cpu, gpu");
