@@ -172,6 +172,23 @@ public final class CodaPromptLearner extends PromptLearner {
     }
 
     /**
+     * P(x) = Σ_m α_m(x) P_m.
+     *
+     * @param query (B, D)
+     * @param a attention vectors (f, D)
+     * @param k keys (f, D)
+     * @param p components (f, L_p, D)
+     * @return (B, L_p, D)
+     */
+    static NDArray compose(NDArray query, NDArray a, NDArray k, NDArray p) {
+        Shape s = p.getShape();
+        NDArray rows = p.reshape(s.get(0), s.get(1) * s.get(2));
+        rows.attach(query.getManager());
+        return attention(query, a, k).matMul(rows)
+                .reshape(query.getShape().get(0), s.get(1), s.get(2));
+    }
+
+    /**
      * Ω(B) = mean((B Bᵀ − I)²) (the CODA repository's {@code ortho_penalty}; prompts.md P11).
      *
      * @param b (n, k)
@@ -189,8 +206,6 @@ public final class CodaPromptLearner extends PromptLearner {
         if (task < 0) {
             throw new IllegalStateException(name + ": no task has started; call beforeTask first");
         }
-        long b = x.getShape().get(0);
-        int d = config.backbone().embedDim();
         int half = config.promptLength() / 2;
         Map<Integer, VitPrefix> prefixes = new LinkedHashMap<>();
         NDArray ortho = null;
@@ -199,9 +214,7 @@ public final class CodaPromptLearner extends PromptLearner {
             NDArray k = upTo(pool.k.get(l), task, x, training);
             NDArray a = upTo(pool.a.get(l), task, x, training);
             long f = p.getShape().get(0);
-            NDArray alpha = attention(query, a, k);
-            NDArray prompt = alpha.matMul(p.reshape(f, (long) config.promptLength() * d))
-                    .reshape(b, config.promptLength(), d);
+            NDArray prompt = compose(query, a, k, p);
             prefixes.put(config.layers().get(l), new VitPrefix(prompt.get(new NDIndex(":, :{}, :", half)),
                     prompt.get(new NDIndex(":, {}:, :", half))));
             if (training && config.orthoCoefficient() > 0) {
