@@ -212,9 +212,11 @@ public final class SafeBenchmark {
         long start = System.nanoTime();
         Map<String, Object> learner = learnerConfig(method, o.backbone(o.ptmCheckpoint), o.projection);
         if (method.equals("coda-prompt")) {
-            // The released 100 components over 10 tasks: 10 per task, whatever --tasks/--increment give.
+            // The released 100 components over 10 tasks: 10 per task, whatever --tasks/--increment give; fewer when
+            // the PTM is narrower than that many (orthogonal D-dimensional keys: at most D of them).
             int all = (100 + o.increment - 1) / o.increment;
-            learner.put("poolSize", 10 * (o.maxTasks > 0 ? Math.min(o.maxTasks, all) : all));
+            int tasks = o.maxTasks > 0 ? Math.min(o.maxTasks, all) : all;
+            learner.put("poolSize", tasks * Math.min(10, o.dim / tasks));
         }
         String learnerName = method.startsWith("safe") ? "safe" : method;
         Path runs = o.workDir.resolve("safe-runs").resolve(o.job);

@@ -77,6 +77,10 @@ public final class CodaPromptLearner extends PromptLearner {
         PromptChecks.require(config.poolSize() % tasks == 0, name + ": 'poolSize' (" + config.poolSize()
                 + ") must be a multiple of the scenario's " + tasks + " tasks (components are split evenly)");
         PromptChecks.layers(name, "layers", config.layers(), config.backbone().depth());
+        // Keys and attention vectors are D-dimensional: at most D of them can be mutually orthogonal.
+        PromptChecks.require(config.poolSize() <= config.backbone().embedDim(), name + ": 'poolSize' ("
+                + config.poolSize() + ") must be at most backbone.embedDim (" + config.backbone().embedDim()
+                + "): the keys and attention vectors of all components are initialised mutually orthogonal");
         return new Pool(config, tasks);
     }
 

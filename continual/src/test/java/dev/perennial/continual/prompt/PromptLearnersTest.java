@@ -339,6 +339,18 @@ class PromptLearnersTest {
         }
     }
 
+    @Test
+    void codaRejectsMoreComponentsThanTheKeysCanHoldOrthogonallyAtConstruction() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            CodaPromptProvider.Config wide = new CodaPromptProvider.Config(TINY, 2 * (TinyPtm.DIM + 2), 4, 0f,
+                    List.of(0), "current-task");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new CodaPromptLearner(wide, TinyPtm.context(root, TinyPtm.scenario(4, TASKS), dir),
+                            "coda-prompt"));
+            assertTrue(e.getMessage().contains("'poolSize'") && e.getMessage().contains("embedDim"), e.getMessage());
+        }
+    }
+
     private static double dot(float[] a, int i, float[] b, int j, int n) {
         double s = 0;
         for (int k = 0; k < n; k++) {
