@@ -10,6 +10,7 @@ module dev.perennial.continual {
     exports dev.perennial.continual.baseline;
     exports dev.perennial.continual.net;
     exports dev.perennial.continual.ptm;
+    exports dev.perennial.continual.prompt;
     exports dev.perennial.continual.safe;
     exports dev.perennial.continual.llaca;
     exports dev.perennial.continual.vqa;
@@ -24,6 +25,9 @@ module dev.perennial.continual {
             dev.perennial.continual.ptm.AperProvider,
             dev.perennial.continual.ptm.RanPacProvider,
             dev.perennial.continual.ptm.PtmFinetuneProvider,
+            dev.perennial.continual.prompt.L2pProvider,
+            dev.perennial.continual.prompt.DualPromptProvider,
+            dev.perennial.continual.prompt.CodaPromptProvider,
             dev.perennial.continual.llaca.LlacaProvider,
             dev.perennial.continual.llaca.LoraSeqProvider,
             dev.perennial.continual.llaca.EmaFixedProvider,

@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * on two idle cores with two workers).
  *
  * <pre>
- * bin/benchmark safe.SafeBenchmark [--methods safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune]
+ * bin/benchmark safe.SafeBenchmark [--methods safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune,l2p,...]
  *     [--orders safe1993,1,2] [--train-per-class 150] [--test-per-class 50] [--epochs 2] [--workers 2] ...
  * </pre>
  */
@@ -58,7 +58,8 @@ public final class SafeBenchmark {
     private SafeBenchmark() {}
 
     /** The methods run by default; {@code safe} also yields its inference ablations. */
-    static final String DEFAULT_METHODS = "safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune";
+    static final String DEFAULT_METHODS =
+            "safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune,l2p,dualprompt,coda-prompt";
 
     /** Table rows that come from SAFE's head report, with the head each one reads. */
     static final Map<String, String> HEAD_ROWS = headRows();
@@ -161,7 +162,7 @@ public final class SafeBenchmark {
         return switch (method) {
             case "simplecil" -> 0.5;
             case "aper", "ranpac" -> 1.0;
-            case "ptm-finetune" -> 2.0;
+            case "ptm-finetune", "l2p", "dualprompt", "coda-prompt" -> 2.0;
             default -> 3.0;
         };
     }
@@ -210,6 +211,13 @@ public final class SafeBenchmark {
         String order = parts[1];
         long start = System.nanoTime();
         Map<String, Object> learner = learnerConfig(method, o.backbone(o.ptmCheckpoint), o.projection);
+        if (method.equals("coda-prompt")) {
+            // The released 100 components over 10 tasks: 10 per task, whatever --tasks/--increment give; fewer when
+            // the PTM is narrower than that many (orthogonal D-dimensional keys: at most D of them).
+            int all = (100 + o.increment - 1) / o.increment;
+            int tasks = o.maxTasks > 0 ? Math.min(o.maxTasks, all) : all;
+            learner.put("poolSize", tasks * Math.min(10, o.dim / tasks));
+        }
         String learnerName = method.startsWith("safe") ? "safe" : method.startsWith("ranpac") ? "ranpac" : method;
         Path runs = o.workDir.resolve("safe-runs").resolve(o.job);
         deleteTree(runs);
@@ -345,11 +353,21 @@ public final class SafeBenchmark {
             }
             case "aper", "simplecil" -> { }
             case "ptm-finetune" -> c.put("tune", "full");
+            // Prompt baselines (prompts.md) with their released defaults; the prefix blocks that a ViT shallower
+            // than ViT-B's 12 blocks lacks are dropped (DualPrompt's E-prompts at 2-4, CODA's at 0-4).
+            case "l2p" -> { }
+            case "dualprompt" -> c.put("eLayers", blocksBelow(List.of(2, 3, 4), backbone));
+            case "coda-prompt" -> c.put("layers", blocksBelow(List.of(0, 1, 2, 3, 4), backbone));
             default -> throw new IllegalArgumentException("--methods: unknown method '" + method + "'; known: safe, "
                     + "safe-no-transfer, safe-slow, safe-fast, safe-average, safe-earlier, ranpac, ranpac-earlier, "
-                    + "aper, simplecil, ptm-finetune");
+                    + "aper, simplecil, ptm-finetune, l2p, dualprompt, coda-prompt");
         }
         return c;
+    }
+
+    private static List<Integer> blocksBelow(List<Integer> blocks, Map<String, Object> backbone) {
+        int depth = backbone.get("depth") instanceof Number n ? n.intValue() : 12;
+        return blocks.stream().filter(b -> b < depth).toList();
     }
 
     /** Prints the table and writes the JSON. */

@@ -196,6 +196,52 @@ public final class VisionTransformer extends FixedShapeBlock implements Backbone
         return new VitOutput(tokens, pooled, logits, List.copyOf(hidden));
     }
 
+    /**
+     * A forward pass with per-input prompts (L2P's prompt-tuning at the input, DualPrompt's and CODA-Prompt's
+     * prefix-tuning; prompts.md §1.2). The ViT's own VPT prompts are not combined with these.
+     *
+     * @param store the parameter store
+     * @param images (B, C, H, W)
+     * @param training whether this is a training pass
+     * @param prompts the prepended tokens and per-block prefixes
+     * @return the final normed tokens, prompts first
+     */
+    public PromptedVitOutput forwardPrompted(
+            ParameterStore store, NDArray images, boolean training, PromptInjection prompts) {
+        if (promptTokens != null) {
+            throw new IllegalStateException("forwardPrompted: this ViT has its own VPT prompts (config.prompts); build"
+                    + " it without them");
+        }
+        for (int layer : prompts.prefixes().keySet()) {
+            if (layer < 0 || layer >= config.depth()) {
+                throw new IllegalArgumentException("prefix for block " + layer + "; the ViT has blocks 0.."
+                        + (config.depth() - 1));
+            }
+        }
+        NDArray x = patchEmbed.forward(store, images, training);
+        long batch = x.getShape().get(0);
+        int d = config.embedDim();
+        NDArray cls = inPassScope(value(store, clsToken, x, training).broadcast(batch, 1, d), x);
+        x = cls.concat(x, 1).add(value(store, posEmbed, x, training));
+        if (prompts.prepended().isPresent()) {
+            NDArray p = prompts.prepended().get();
+            if (p.getShape().dimension() != 3 || p.getShape().get(0) != batch || p.getShape().get(2) != d) {
+                throw new IllegalArgumentException("prepended prompts must be (" + batch + ", P, " + d + "), got "
+                        + p.getShape());
+            }
+            x = p.concat(x, 1);
+        }
+        List<VitBlock> list = blocks.items();
+        for (int i = 0; i < list.size(); i++) {
+            x = list.get(i).forward(store, x, training, prompts.prefixes().get(i));
+        }
+        NDArray tokens = norm.forward(store, x, training);
+        if (ssfNorm != null) {
+            tokens = ssfNorm.apply(store, tokens, training);
+        }
+        return new PromptedVitOutput(tokens, prompts.prependedCount());
+    }
+
     private static NDArray insertPrompts(
             NDArray x, NDArray prompts, long batch, PromptConfig.Position position) {
         Shape ps = prompts.getShape();

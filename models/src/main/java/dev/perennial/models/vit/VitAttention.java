@@ -68,6 +68,20 @@ public final class VitAttention extends FixedShapeBlock {
      * @return (B, T, D)
      */
     public NDArray forward(ParameterStore store, NDArray x, boolean training) {
+        return forward(store, x, training, null);
+    }
+
+    /**
+     * Self-attention with prefix-tuning: the prefix's keys and values go in front of the projected ones, per head
+     * (PILOT's {@code PreT_Attention}); queries and the output length stay those of {@code x}.
+     *
+     * @param store the parameter store
+     * @param x (B, T, D)
+     * @param training whether this is a training pass
+     * @param prefix the prefix, or null for plain self-attention
+     * @return (B, T, D)
+     */
+    public NDArray forward(ParameterStore store, NDArray x, boolean training, VitPrefix prefix) {
         Shape s = x.getShape();
         NDArray y = qkv.forward(store, x, training);
         if (ssfQkv != null) {
@@ -78,6 +92,14 @@ public final class VitAttention extends FixedShapeBlock {
         NDArray q = parts.get(new NDIndex("0"));
         NDArray k = parts.get(new NDIndex("1"));
         NDArray v = parts.get(new NDIndex("2"));
+        if (prefix != null) {
+            if (prefix.keys().getShape().get(0) != s.get(0) || prefix.keys().getShape().get(2) != dim) {
+                throw new IllegalArgumentException("prefix keys " + prefix.keys().getShape() + " do not fit tokens "
+                        + s);
+            }
+            k = MultiHeadAttention.splitHeads(prefix.keys(), heads).concat(k, 2);
+            v = MultiHeadAttention.splitHeads(prefix.values(), heads).concat(v, 2);
+        }
         NDArray out = MultiHeadAttention.mergeHeads(MultiHeadAttention.attend(q, k, v, null, 0f, training));
         out = proj.forward(store, out, training);
         return ssfProj == null ? out : ssfProj.apply(store, out, training);

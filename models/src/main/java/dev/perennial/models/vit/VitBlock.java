@@ -80,11 +80,25 @@ public final class VitBlock extends FixedShapeBlock {
      * @return (B, T, D)
      */
     public NDArray forward(ParameterStore store, NDArray x, boolean training) {
+        return forward(store, x, training, null);
+    }
+
+    /**
+     * Applies the block with prefix-tuning of its attention ({@link VitAttention#forward(ParameterStore, NDArray,
+     * boolean, VitPrefix)}).
+     *
+     * @param store the parameter store
+     * @param x (B, T, D)
+     * @param training whether this is a training pass
+     * @param prefix the attention prefix, or null
+     * @return (B, T, D)
+     */
+    public NDArray forward(ParameterStore store, NDArray x, boolean training, VitPrefix prefix) {
         NDArray h = norm1.forward(store, x, training);
         if (ssf1 != null) {
             h = ssf1.apply(store, h, training);
         }
-        x = x.add(attn.forward(store, h, training));
+        x = x.add(attn.forward(store, h, training, prefix));
         h = norm2.forward(store, x, training);
         if (ssf2 != null) {
             h = ssf2.apply(store, h, training);
