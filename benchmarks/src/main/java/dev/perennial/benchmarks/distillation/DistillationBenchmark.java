@@ -229,9 +229,13 @@ public final class DistillationBenchmark {
             // The pooled feature width of the student: ResNet-18 8·width, MobileNetV2 (0.5) 1280.
             case "fitnet" -> Map.of("teacher", teacher, "studentDim",
                     studentArch.equals("mobilenet-v2") ? 1280 : 8 * studentWidth);
-            case "cakd" -> Map.of("teacher", teacher, "student", student);
+            // MobileNetV2 below 32 px ends stage 3 at 1x1, which cakd refuses unless told (BENCHMARKS.md records
+            // the runs made that way).
+            case "cakd" -> Map.of("teacher", teacher, "student", student, "allowPointStageMap",
+                    studentArch.equals("mobilenet-v2"));
             case "cakd-bank" -> Map.of("teacher", teacher, "student", student, "infoNceMode", "memory-bank",
-                    "memoryBankSize", trainImages, "memoryBankNegatives", Math.min(16_384, trainImages - 1));
+                    "memoryBankSize", trainImages, "memoryBankNegatives", Math.min(16_384, trainImages - 1),
+                    "allowPointStageMap", studentArch.equals("mobilenet-v2"));
             default -> throw new IllegalArgumentException("--methods: unknown method '" + method
                     + "'; use none, kd, fitnet, ofa, ofa-logits, cakd, cakd-bank");
         };
