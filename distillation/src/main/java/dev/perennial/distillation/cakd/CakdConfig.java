@@ -113,10 +113,11 @@ public record CakdConfig(
         @ConfigDoc("Optimizer steps over which the weight of every cakd term ramps linearly from 0 (step 0) to 1; "
                 + "0 (default) = no ramp. Ours (issue 26), not the paper's.") @JsonProperty("warmupSteps")
         int warmupSteps,
-        @ConfigDoc("Scaling of the cakd terms: 'none' (default), 'initial' (each term divided by its own value at "
-                + "the first training step, a constant saved with the run) or 'grad-norm' (each term rescaled every "
-                + "step so that the norm of its gradient at its own input equals that of the student's "
-                + "cross-entropy at the student's logits; in-batch InfoNCE only). Ours (issue 26), not the paper's.")
+        @ConfigDoc("Scaling of the cakd terms: 'initial' (default; each term divided by its own value at the first "
+                + "training step, a constant saved with the run), 'none' (the paper's form: terms at their weights) "
+                + "or 'grad-norm' (each term rescaled every step so that the norm of its gradient at its own input "
+                + "equals that of the student's cross-entropy at the student's logits; in-batch InfoNCE only). "
+                + "Ours (issue 26), chosen from the ablation in BENCHMARKS.md.")
         @JsonProperty("lossScaling") String lossScaling,
         @ConfigDoc("Accept a 1x1 stage-3 map (e.g. MobileNetV2 at 16 px) feeding a larger stage-4 grid: the "
                 + "projector then repeats that one position over the grid. Default false: such a configuration is "
@@ -189,7 +190,7 @@ public record CakdConfig(
                     + warmupSteps);
         }
         if (lossScaling == null) {
-            lossScaling = "none";
+            lossScaling = "initial";
         }
         if (!LOSS_SCALINGS.contains(lossScaling)) {
             throw new IllegalArgumentException("cakd config field 'lossScaling' is '" + lossScaling + "'; accepted: "
@@ -246,7 +247,7 @@ public record CakdConfig(
     public static CakdConfig of(ModelSpec teacher, ModelSpec student) {
         return new CakdConfig(teacher, student, "image", "stage3", 128, 0.07, true, false, 1.0, 1.0, 1.0, 1.0, 1.0,
                 1.0, 1.0, false, 1.0, true, "student-only", false, false, false, "mean-tokens", 0, "in-batch", 50_000,
-                16_384, 0.5, 0, "none", false);
+                16_384, 0.5, 0, "initial", false);
     }
 
     /**

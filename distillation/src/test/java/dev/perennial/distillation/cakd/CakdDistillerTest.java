@@ -273,7 +273,9 @@ class CakdDistillerTest {
 
     @Test
     void memoryBankTermsUpdateTheBatchRowsAndTheBanksAreCheckpointed() {
-        CakdConfig config = CakdConfig.of(spec("vit"), spec("resnet18")).withInfoNceMode("memory-bank", 16, 8, 0.5);
+        // Unscaled terms: the copy below restores the modules only, not the first-step values 'initial' divides by.
+        CakdConfig config = CakdConfig.of(spec("vit"), spec("resnet18")).withInfoNceMode("memory-bank", 16, 8, 0.5)
+                .withLossScaling(0, "none");
         try (NDManager m = NDManager.newBaseManager(); NDManager m2 = NDManager.newBaseManager();
                 NDManager m3 = NDManager.newBaseManager()) {
             Setup s = setup(m, "vit", "resnet18", config, false);
