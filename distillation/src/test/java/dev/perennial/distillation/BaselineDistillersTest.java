@@ -62,11 +62,11 @@ class BaselineDistillersTest {
     @Test
     void ofaTermAndMissingLogitsMessage() {
         try (NDManager m = NDManager.newBaseManager()) {
-            OfaDistiller ofa = new OfaDistiller(OfaConfig.of(TEACHER), m);
+            OfaDistiller ofa = new OfaDistiller(OfaConfig.logitsOnly(TEACHER), m);
             Batch b = batch(m);
             LossTerms st = LossTerms.of("ce", m.zeros(new Shape())).withOutput("logits", m.randomNormal(
                     new Shape(4, 5)));
-            assertTrue(ofa.loss(b, st, TestSteps.training(m)).terms().get("ofa").getFloat() >= 0f);
+            assertTrue(ofa.loss(b, st, TestSteps.training(m)).terms().get("ofa-kd").getFloat() >= 0f);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> ofa.loss(b, LossTerms.of("ce", m.zeros(new Shape())), TestSteps.training(m)));
             assertTrue(e.getMessage().contains("'logits'") && e.getMessage().contains("ofa"), e.getMessage());
@@ -181,6 +181,7 @@ class BaselineDistillersTest {
             assertTrue(!p.description().isBlank());
         }
         assertThrows(IllegalArgumentException.class, () -> new KdConfig(TEACHER, "image", 0.0, 1.0));
-        assertThrows(IllegalArgumentException.class, () -> new OfaConfig(TEACHER, "image", -1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new OfaConfig(TEACHER, null, "image", -1, 1, 1, 1, List.of(),
+                null));
     }
 }

@@ -22,7 +22,8 @@ class ConfigBindingTest {
     @Test
     void defaultsRoundTripAndAFieldOverrides() throws Exception {
         for (Record r : new Record[] {CakdConfig.defaults(), KdConfig.of(ModelSpec.of("vit", 10, 32)),
-                OfaConfig.of(ModelSpec.of("vit", 10, 32)), FitnetConfig.of(ModelSpec.of("vit", 10, 32), 512)}) {
+                OfaConfig.of(ModelSpec.of("vit", 10, 32), ModelSpec.of("resnet18", 10, 32)),
+                OfaConfig.logitsOnly(ModelSpec.of("vit", 10, 32)), FitnetConfig.of(ModelSpec.of("vit", 10, 32), 512)}) {
             JsonNode tree = MAPPER.valueToTree(r);
             assertEquals(r, MAPPER.treeToValue(tree, r.getClass()));
         }

@@ -19,6 +19,17 @@ public final class TestSteps {
      * @return the context
      */
     public static StepContext training(NDManager m) {
+        return training(m, 0);
+    }
+
+    /**
+     * A training step at a given optimizer step.
+     *
+     * @param m the step's manager
+     * @param step the global step
+     * @return the context
+     */
+    public static StepContext training(NDManager m, long step) {
         return new StepContext() {
             @Override
             public NDManager manager() {
@@ -37,7 +48,7 @@ public final class TestSteps {
 
             @Override
             public long globalStep() {
-                return 0;
+                return step;
             }
 
             @Override

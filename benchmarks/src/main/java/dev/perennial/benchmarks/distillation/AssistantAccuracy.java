@@ -54,11 +54,26 @@ public record AssistantAccuracy(double student, double assistant) {
      */
     public static AssistantAccuracy evaluate(Path runDirectory, Map<String, Object> studentSpec,
             Map<String, Object> cakdConfig, ImageFolderConfig data, int batchSize) {
+        Path checkpoint = new CheckpointStore(runDirectory).latest().orElseThrow(() -> new IllegalStateException(
+                runDirectory + " has no checkpoint to read the assistant from"));
+        return evaluateCheckpoint(checkpoint, studentSpec, cakdConfig, data, batchSize);
+    }
+
+    /**
+     * Evaluates one checkpoint of a run (e.g. from {@code RunListener.onCheckpoint}, for accuracy over training).
+     *
+     * @param checkpoint the checkpoint's folder (holding {@code model.safetensors})
+     * @param studentSpec the learner's {@code model} configuration
+     * @param cakdConfig the distiller's configuration as given to the run
+     * @param data the test data's configuration
+     * @param batchSize evaluation batch size
+     * @return both accuracies
+     */
+    public static AssistantAccuracy evaluateCheckpoint(Path checkpoint, Map<String, Object> studentSpec,
+            Map<String, Object> cakdConfig, ImageFolderConfig data, int batchSize) {
         ObjectMapper json = new ObjectMapper();
         CakdConfig config = ConfigBinder.bind(json.valueToTree(cakdConfig), CakdConfig.class, CakdConfig.defaults(),
                 "cakd (assistant evaluation)");
-        Path checkpoint = new CheckpointStore(runDirectory).latest().orElseThrow(() -> new IllegalStateException(
-                runDirectory + " has no checkpoint to read the assistant from"));
         try (NDManager manager = NDManager.newBaseManager()) {
             Backbone student = config.student().build();
             Shape input = FrozenTeacher.inputShape(config.student());

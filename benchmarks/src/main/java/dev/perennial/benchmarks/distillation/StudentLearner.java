@@ -10,7 +10,6 @@ import dev.perennial.distillation.Knowledge;
 import dev.perennial.distillation.TokenPooling;
 import dev.perennial.distillation.assistant.StageSplit;
 import dev.perennial.models.Backbone;
-import dev.perennial.models.ModelFamily;
 import dev.perennial.models.io.Checkpoints;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Learner;
@@ -25,13 +24,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * {@code distill-student}: plain supervised training of a {@code models/} backbone with cross-entropy (term
- * {@code ce}), returning the outputs distillers read: {@code logits}, {@code features} (the pooled final feature)
- * and {@code stage3} (the stage-3 output that {@code cakd}'s fusion model continues from). A CNN runs once, as
- * stages 1–3 then stage 4 + head; an attention or MLP model runs whole and its stage-3 block output is taken
- * from the same pass's stage map.
+ * {@code ce}), returning the outputs distillers read: {@code logits}, {@code features} (the pooled final feature),
+ * {@code stage3} (the stage-3 output that {@code cakd}'s fusion model continues from) and every stage output under
+ * the backbone's own stage name ({@code layer1}, {@code blocks.9}, …, read by {@code ofa}'s stage heads), all from
+ * one pass.
  */
 final class StudentLearner implements Learner {
     private final StudentLearnerConfig config;
@@ -81,20 +81,19 @@ final class StudentLearner implements Learner {
     @Override
     public LossTerms loss(Batch batch, StepContext step) {
         NDArray images = batch.input(config.imageInput());
-        NDArray stage3;
-        Knowledge k;
-        if (model.family() == ModelFamily.CNN) {
-            stage3 = split.front(store, images, true);
-            k = split.back(store, stage3, true);
-        } else {
-            var features = model.features(store, images, true);
-            stage3 = features.stage(split.frontStageName());
-            k = split.full(store, images, true);
-        }
-        return LossTerms.of("ce", CrossEntropy.mean(k.logits(), batch, "distill-student"))
+        StageSplit.Staged pass = split.fullWithStages(store, images, true);
+        Knowledge k = pass.knowledge();
+        // LossTerms names the arrays it carries, so cakd's 'stage3' is a view of the stage output rather than the
+        // array that 'ofa' reads under the backbone's own stage name.
+        NDArray front = pass.stages().get(split.frontStageName());
+        LossTerms terms = LossTerms.of("ce", CrossEntropy.mean(k.logits(), batch, "distill-student"))
                 .withOutput("logits", k.logits())
                 .withOutput("features", k.features())
-                .withOutput("stage3", stage3);
+                .withOutput("stage3", front.reshape(front.getShape()));
+        for (Map.Entry<String, NDArray> stage : pass.stages().entrySet()) {
+            terms = terms.withOutput(stage.getKey(), stage.getValue());
+        }
+        return terms;
     }
 
     @Override

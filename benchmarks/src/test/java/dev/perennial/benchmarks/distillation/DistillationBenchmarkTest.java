@@ -46,4 +46,22 @@ class DistillationBenchmarkTest {
                 () -> DistillationBenchmark.distillerConfig("crd", TEACHER, STUDENT, "resnet18", 16, 1500));
         assertTrue(e.getMessage().contains("--methods") && e.getMessage().contains("cakd-bank"), e.getMessage());
     }
+
+    @Test
+    void ofaHasItsStageHeadsAndOfaLogitsHasNone() {
+        dev.perennial.distillation.ofa.OfaConfig ofa = ConfigBinder.bind(new ObjectMapper().valueToTree(
+                DistillationBenchmark.distillerConfig("ofa", TEACHER, STUDENT, "resnet18", 16, 1500)),
+                dev.perennial.distillation.ofa.OfaConfig.class, new dev.perennial.distillation.ofa.OfaProvider()
+                        .defaultConfig(), "test");
+        assertEquals(java.util.List.of(1, 2, 3, 4), ofa.stages());
+        assertEquals(STUDENT.get("architecture"), ofa.student().architecture());
+        assertEquals("ofa", DistillationBenchmark.pluginOf("ofa-logits"));
+        dev.perennial.distillation.ofa.OfaConfig logits = ConfigBinder.bind(new ObjectMapper().valueToTree(
+                DistillationBenchmark.distillerConfig("ofa-logits", TEACHER, STUDENT, "resnet18", 16, 1500)),
+                dev.perennial.distillation.ofa.OfaConfig.class, new dev.perennial.distillation.ofa.OfaProvider()
+                        .defaultConfig(), "test");
+        assertTrue(logits.stages().isEmpty());
+        assertTrue(bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "mobilenet-v2", 16, 1500))
+                .allowPointStageMap());
+    }
 }

@@ -3,12 +3,14 @@ package dev.perennial.benchmarks.resume;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.events.RunListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,28 @@ class DistillerResumeTest {
                 .runDirectory(runs);
     }
 
+    /**
+     * ofa with its per-stage projector heads (trained, so checkpointed as the distiller's trainable block) on a
+     * ResNet-18 student of width 2 and a random ResNet-18 teacher of width 4, 16-pixel images, 2 tasks of 5 steps.
+     */
+    private static Perennial.Builder ofa(Path runs) {
+        Map<String, Object> student = Map.of("architecture", "resnet18", "numClasses", 4, "imageSize", 16,
+                "inChannels", 1, "width", 2);
+        Map<String, Object> teacher = Map.of("architecture", "resnet18", "numClasses", 4, "imageSize", 16,
+                "inChannels", 1, "width", 4);
+        return Perennial.builder()
+                .name("ofa-resume")
+                .seed(9)
+                .dataset("generated-shapes", Map.of("classes", 4, "trainPerClass", 10, "testPerClass", 5, "size", 16))
+                .scenario("class-incremental", Map.of("increment", 2))
+                .learner("distill-student", Map.of("model", student))
+                .distiller("ofa", Map.of("teacher", teacher, "student", student))
+                .metric("accuracy", Map.of())
+                .training(Map.of("epochs", 1, "batchSize", 4, "learningRate", 0.02, "dataWorkers", 1))
+                .checkpointEverySteps(2)
+                .runDirectory(runs);
+    }
+
     private static Path onlyRun(Path runs) throws Exception {
         try (Stream<Path> s = Files.list(runs)) {
             return s.filter(Files::isDirectory).findFirst().orElseThrow();
@@ -127,5 +151,20 @@ class DistillerResumeTest {
         assertSameRun(uninterrupted, cakd(tmp.resolve("r")).build().run());
         assertSameRun(uninterrupted, crashAndResume(cakd(tmp.resolve("b")), tmp.resolve("b"), "step-6"));
         assertSameRun(uninterrupted, crashAndResume(cakd(tmp.resolve("c")), tmp.resolve("c"), "task-0"));
+    }
+
+    @Test
+    void ofaWithStageHeadsResumedMidTaskAndAtATaskBoundaryEqualsTheUninterruptedRun(@TempDir Path tmp)
+            throws Exception {
+        java.util.Set<String> terms = new java.util.TreeSet<>();
+        RunReport uninterrupted = ofa(tmp.resolve("a")).build().run(new RunListener() {
+            @Override
+            public void onStep(dev.perennial.api.events.StepEvent event) {
+                terms.addAll(event.terms().keySet());
+            }
+        });
+        assertTrue(terms.containsAll(List.of("ofa-kd", "ofa-stage1", "ofa-stage4")), "terms " + terms);
+        assertSameRun(uninterrupted, crashAndResume(ofa(tmp.resolve("b")), tmp.resolve("b"), "step-6"));
+        assertSameRun(uninterrupted, crashAndResume(ofa(tmp.resolve("c")), tmp.resolve("c"), "task-0"));
     }
 }

@@ -74,6 +74,12 @@ final class MixerStages implements StageSplit {
         return new Knowledge(f.pooled(), head(store, f.pooled(), training));
     }
 
+    @Override
+    public Staged fullWithStages(ParameterStore store, NDArray images, boolean training) {
+        BackboneFeatures f = mixer.features(store, images, training);
+        return new Staged(new Knowledge(f.pooled(), head(store, f.pooled(), training)), f.stages());
+    }
+
     private NDArray head(ParameterStore store, NDArray pooled, boolean training) {
         return StageSplit.child(mixer, "head").forward(store, new NDList(pooled), training).singletonOrThrow();
     }

@@ -69,6 +69,12 @@ final class MobileNetV2Stages implements StageSplit {
         return new Knowledge(f.pooled(), head(store, f.pooled(), training));
     }
 
+    @Override
+    public Staged fullWithStages(ParameterStore store, NDArray images, boolean training) {
+        BackboneFeatures f = net.features(store, images, training);
+        return new Staged(new Knowledge(f.pooled(), head(store, f.pooled(), training)), f.stages());
+    }
+
     private NDArray head(ParameterStore store, NDArray pooled, boolean training) {
         return StageSplit.child(net, "classifier").forward(store, new NDList(pooled), training).singletonOrThrow();
     }

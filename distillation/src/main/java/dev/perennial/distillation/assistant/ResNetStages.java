@@ -57,6 +57,12 @@ final class ResNetStages implements StageSplit {
     }
 
     @Override
+    public Staged fullWithStages(ParameterStore store, NDArray images, boolean training) {
+        BackboneFeatures f = net.features(store, images, training);
+        return new Staged(new Knowledge(f.pooled(), net.head(store, f.pooled(), training)), f.stages());
+    }
+
+    @Override
     public List<Parameter> backParameters() {
         List<Block> blocks = new ArrayList<>();
         blocks.add(StageSplit.child(net, "layer4"));

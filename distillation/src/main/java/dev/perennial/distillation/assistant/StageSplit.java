@@ -73,6 +73,25 @@ public interface StageSplit {
     Knowledge full(ParameterStore store, NDArray images, boolean training);
 
     /**
+     * The whole network in one pass, with every stage output.
+     *
+     * @param store the parameter store
+     * @param images {@code (B, C, H, W)}
+     * @param training training mode
+     * @return the pooled feature and logits, and the outputs of the stages in {@link Backbone#stageNames()}
+     */
+    Staged fullWithStages(ParameterStore store, NDArray images, boolean training);
+
+    /**
+     * A pass's knowledge and its stage outputs.
+     *
+     * @param knowledge pooled feature and logits
+     * @param stages stage name → output ({@code (B, C, H, W)} maps, or tokens {@code (B, T, D)} with a ViT's class
+     *     token first)
+     */
+    record Staged(Knowledge knowledge, java.util.Map<String, NDArray> stages) {}
+
+    /**
      * The parameters {@link #back} uses.
      *
      * @return the parameters of stage 4, the final norm, the head (and the ViT class token)

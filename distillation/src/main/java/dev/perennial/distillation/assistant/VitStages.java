@@ -72,6 +72,16 @@ final class VitStages implements StageSplit {
         return knowledge(store, out.tokens(), training);
     }
 
+    @Override
+    public Staged fullWithStages(ParameterStore store, NDArray images, boolean training) {
+        VitOutput out = vit.forwardAll(store, images, training);
+        java.util.Map<String, NDArray> stages = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < vit.config().depth(); i++) {
+            stages.put("blocks." + i, out.hiddenStates().get(i + 1));
+        }
+        return new Staged(knowledge(store, out.tokens(), training), stages);
+    }
+
     /**
      * The pooling chooses only the feature f_X; the logits always come from the head's own input (the class token,
      * as timm trains it), so the teacher's logits are its real predictions whatever the feature pooling.

@@ -39,6 +39,11 @@ import dev.perennial.spi.ConfigDoc;
  * @param memoryBankSize rows N of each memory bank: one per training sample id
  * @param memoryBankNegatives negatives K drawn from the bank per sample
  * @param memoryBankMomentum μ of the momentum update of stored rows
+ * @param warmupSteps optimizer steps over which every cakd term's weight ramps linearly from 0 to 1 (0 = off)
+ * @param lossScaling how the cakd terms are scaled: {@code none}, {@code initial} (each term divided by its value at
+ *     the first training step) or {@code grad-norm} (each term scaled so that its gradient at its own input has the
+ *     norm of the student cross-entropy's gradient at the student's logits)
+ * @param allowPointStageMap accept a 1×1 stage-3 map feeding a larger stage-4 grid (its single position repeated)
  */
 public record CakdConfig(
         @ConfigDoc("The frozen teacher: architecture, sizes and safetensors checkpoint (empty = random weights).")
@@ -104,13 +109,28 @@ public record CakdConfig(
         @ConfigDoc("Negatives drawn from the bank per sample, in [1, memoryBankSize - 1]; default 16384 (CRD's "
                 + "nce_k, cakd.md §3).") @JsonProperty("memoryBankNegatives") int memoryBankNegatives,
         @ConfigDoc("Momentum mu of the stored rows, m <- n(mu*m + (1-mu)*v), in [0, 1); default 0.5 (CRD's "
-                + "nce_m, cakd.md §3).") @JsonProperty("memoryBankMomentum") double memoryBankMomentum) {
+                + "nce_m, cakd.md §3).") @JsonProperty("memoryBankMomentum") double memoryBankMomentum,
+        @ConfigDoc("Optimizer steps over which the weight of every cakd term ramps linearly from 0 (step 0) to 1; "
+                + "0 (default) = no ramp. Ours (issue 26), not the paper's.") @JsonProperty("warmupSteps")
+        int warmupSteps,
+        @ConfigDoc("Scaling of the cakd terms: 'initial' (default; each term divided by its own value at the first "
+                + "training step, a constant saved with the run), 'none' (the paper's form: terms at their weights) "
+                + "or 'grad-norm' (each term rescaled every step so that the norm of its gradient at its own input "
+                + "equals that of the student's cross-entropy at the student's logits; in-batch InfoNCE only). "
+                + "Ours (issue 26), chosen from the ablation in BENCHMARKS.md.")
+        @JsonProperty("lossScaling") String lossScaling,
+        @ConfigDoc("Accept a 1x1 stage-3 map (e.g. MobileNetV2 at 16 px) feeding a larger stage-4 grid: the "
+                + "projector then repeats that one position over the grid. Default false: such a configuration is "
+                + "refused.") @JsonProperty("allowPointStageMap") boolean allowPointStageMap) {
 
     /** The values of {@code fusionToStudentGradient}. */
     public static final java.util.List<String> GRADIENT_ROUTES = java.util.List.of("student-only", "both");
 
     /** The values of {@code infoNceMode}. */
     public static final java.util.List<String> INFO_NCE_MODES = java.util.List.of("in-batch", "memory-bank");
+
+    /** The values of {@code lossScaling}. */
+    public static final java.util.List<String> LOSS_SCALINGS = java.util.List.of("none", "initial", "grad-norm");
 
     /** Validates every field; messages name the field and what is accepted. */
     public CakdConfig {
@@ -165,6 +185,21 @@ public record CakdConfig(
             throw new IllegalArgumentException("cakd config field 'memoryBankMomentum' must be in [0, 1), was "
                     + memoryBankMomentum);
         }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("cakd config field 'warmupSteps' must be >= 0 (0 = no ramp), was "
+                    + warmupSteps);
+        }
+        if (lossScaling == null) {
+            lossScaling = "initial";
+        }
+        if (!LOSS_SCALINGS.contains(lossScaling)) {
+            throw new IllegalArgumentException("cakd config field 'lossScaling' is '" + lossScaling + "'; accepted: "
+                    + LOSS_SCALINGS);
+        }
+        if (lossScaling.equals("grad-norm") && infoNceMode.equals("memory-bank")) {
+            throw new IllegalArgumentException("cakd config field 'lossScaling' 'grad-norm' needs infoNceMode "
+                    + "'in-batch' (its InfoNCE gradient is written for in-batch negatives)");
+        }
         if (ablateInfoNce && ablateOfa && !fusionCe) {
             throw new IllegalArgumentException("cakd config: ablateInfoNce and ablateOfa together leave no loss term;"
                     + " keep one, or set fusionCe");
@@ -212,7 +247,7 @@ public record CakdConfig(
     public static CakdConfig of(ModelSpec teacher, ModelSpec student) {
         return new CakdConfig(teacher, student, "image", "stage3", 128, 0.07, true, false, 1.0, 1.0, 1.0, 1.0, 1.0,
                 1.0, 1.0, false, 1.0, true, "student-only", false, false, false, "mean-tokens", 0, "in-batch", 50_000,
-                16_384, 0.5);
+                16_384, 0.5, 0, "initial", false);
     }
 
     /**
@@ -237,7 +272,8 @@ public record CakdConfig(
                 learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
                 teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight,
                 freezeTeacherPartsInFusion, fusionToStudentGradient, teacherFusion, infoNce, ofa, vitPooling, l2gHeads,
-                infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum);
+                infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum, warmupSteps, lossScaling,
+                allowPointStageMap);
     }
 
     /**
@@ -251,7 +287,8 @@ public record CakdConfig(
                 learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
                 teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight, freeze,
                 fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa, vitPooling, l2gHeads,
-                infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum);
+                infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum, warmupSteps, lossScaling,
+                allowPointStageMap);
     }
 
     /**
@@ -268,7 +305,39 @@ public record CakdConfig(
                 learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
                 teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight,
                 freezeTeacherPartsInFusion, fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa,
-                vitPooling, l2gHeads, mode, bankSize, negatives, momentum);
+                vitPooling, l2gHeads, mode, bankSize, negatives, momentum, warmupSteps, lossScaling,
+                allowPointStageMap);
+    }
+
+    /**
+     * A copy with other loss scaling.
+     *
+     * @param warmup {@link #warmupSteps}
+     * @param scaling {@link #lossScaling}
+     * @return the copy
+     */
+    public CakdConfig withLossScaling(int warmup, String scaling) {
+        return new CakdConfig(teacher, student, imageInput, studentStageOutput, projectionDim, initialTemperature,
+                learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
+                teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight,
+                freezeTeacherPartsInFusion, fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa,
+                vitPooling, l2gHeads, infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum, warmup,
+                scaling, allowPointStageMap);
+    }
+
+    /**
+     * A copy that accepts (or refuses) a 1×1 stage-3 map.
+     *
+     * @param allow {@link #allowPointStageMap}
+     * @return the copy
+     */
+    public CakdConfig withAllowPointStageMap(boolean allow) {
+        return new CakdConfig(teacher, student, imageInput, studentStageOutput, projectionDim, initialTemperature,
+                learnableTemperature, infoNceSymmetric, ofaEps, ofaTemperature, teacherStudentWeight,
+                teacherFusionWeight, fusionStudentWeight, infoNceWeight, ofaWeight, fusionCe, fusionCeWeight,
+                freezeTeacherPartsInFusion, fusionToStudentGradient, ablateTeacherFusionPair, ablateInfoNce, ablateOfa,
+                vitPooling, l2gHeads, infoNceMode, memoryBankSize, memoryBankNegatives, memoryBankMomentum,
+                warmupSteps, lossScaling, allow);
     }
 
     /**

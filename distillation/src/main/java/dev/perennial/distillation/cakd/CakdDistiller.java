@@ -12,6 +12,7 @@ import dev.perennial.distillation.FrozenTeacher;
 import dev.perennial.distillation.InfoNce;
 import dev.perennial.distillation.InfoNceMemoryBank;
 import dev.perennial.distillation.Knowledge;
+import dev.perennial.distillation.LossScaling;
 import dev.perennial.distillation.ModelSpec;
 import dev.perennial.distillation.OfaLoss;
 import dev.perennial.distillation.SpatialPooling;
@@ -49,6 +50,11 @@ import java.util.SplittableRandom;
  * </pre>
  * The student's cross-entropy {@code w_gt · CE(p_S, y)} is the learner's own term (e.g. {@code ce}); the loop
  * weighs every term again by {@code training.lossWeights}.
+ *
+ * <p>Loss scaling (ours, issue 26; not in the paper): with {@code warmupSteps} every cakd term's weight ramps
+ * linearly from 0 to 1; with {@code lossScaling} 'initial' each term is divided by its own value at the first
+ * training step, and with 'grad-norm' each term is rescaled every step so that its gradient at its own inputs has
+ * the norm of the student cross-entropy's gradient at the student's logits ({@link LossScaling}).
  *
  * <p>InfoNCE takes its negatives from the batch by default (cakd.md §2.4); with {@code infoNceMode = memory-bank}
  * it uses CRD's memory instead ({@link InfoNceMemoryBank}): one bank per model (T, S, F), indexed by the batch's
@@ -175,19 +181,36 @@ public final class CakdDistiller implements Distiller {
             throw new IllegalArgumentException("cakd: the stage-3 map " + stage3 + " is not square");
         }
         if (backModel instanceof VisionTransformer v) {
+            refusePointMap(inGrid, v.config().gridSize());
             int heads = config.l2gHeads() > 0 ? config.l2gHeads() : v.config().numHeads();
             return LocalToGlobalProjector.tokenProjector(inChannels, inGrid, v.config().embedDim(),
                     v.config().gridSize(), heads);
         }
         if (backModel instanceof MlpMixer m) {
             int width = m.config().embedDim();
+            refusePointMap(inGrid, m.config().imageSize() / m.config().patchSize());
             int heads = config.l2gHeads() > 0 ? config.l2gHeads() : automaticHeads(width);
             return LocalToGlobalProjector.tokenProjector(inChannels, inGrid, width,
                     m.config().imageSize() / m.config().patchSize(), heads);
         }
         // Homogeneous CNN pair: map to the teacher's own stage-3 channels and grid.
         Shape target = StageSplit.of(backModel, config.pooling()).front(probeStore, dummy, false).getShape();
+        refusePointMap(inGrid, (int) target.get(2));
         return LocalToGlobalProjector.mapProjector(inChannels, inGrid, (int) target.get(1), (int) target.get(2));
+    }
+
+    /**
+     * Refuses a 1×1 stage-3 map feeding a larger stage-4 grid (MobileNetV2 at 16 px: stride 16 leaves one position),
+     * unless {@code allowPointStageMap}: the projector could only repeat that one position over the grid.
+     */
+    private void refusePointMap(int inGrid, int outGrid) {
+        if (inGrid == 1 && outGrid > 1 && !config.allowPointStageMap()) {
+            ModelSpec front = layout.front() == FusionLayout.Side.STUDENT ? config.student() : config.teacher();
+            throw new IllegalArgumentException("cakd: the " + front.architecture() + " stage-3 map is 1x1 at imageSize "
+                    + front.imageSize() + ", so the fusion model's projector could only repeat one position over the "
+                    + outGrid + "x" + outGrid + " stage-4 grid; use a larger imageSize (2x2 or more at stage 3, e.g. 32"
+                    + " for mobilenet-v2) or set allowPointStageMap: true");
+        }
     }
 
     private static int automaticHeads(int width) {
@@ -283,6 +306,8 @@ public final class CakdDistiller implements Distiller {
         Knowledge kt = teacher.knowledge(store, images);
         Knowledge kf = fusionKnowledge(images, student, step.training());
         NDArray mask = TargetMask.of(batch, classes, NAME);
+        scaling = new StepScaling(step, config.lossScaling().equals("grad-norm")
+                ? LossScaling.crossEntropyGradientNorm(studentLogits, mask) : null);
 
         NDArray zt = InfoNce.normalize(modules.projTeacher().forward(store, kt.features(), step.training()));
         NDArray zs = InfoNce.normalize(modules.projStudent().forward(store, studentFeatures, step.training()));
@@ -300,6 +325,7 @@ public final class CakdDistiller implements Distiller {
             terms = pair(terms, "tf", config.teacherFusionWeight(), zt, zf, kt.logits(), kf.logits(),
                     modules.logTauTeacherFusion(), mask, images, banks, modules.bankTeacher(), modules.bankFusion());
         }
+        fusionAnchorTrains = !fusionDetached;
         terms = pair(terms, "fs", config.fusionStudentWeight(), zfAnchor, zs, kf.logits(), studentLogits,
                 modules.logTauFusionStudent(), mask, images, banks, modules.bankFusion(), modules.bankStudent());
         if (banks.isPresent() && step.training()) {
@@ -311,8 +337,9 @@ public final class CakdDistiller implements Distiller {
             InfoNceMemoryBank.update(modules.bankFusion().orElseThrow().getArray(), ids, zf, momentum, step.manager());
         }
         if (config.fusionCe()) {
-            terms = terms.and("cakd-fusion-ce",
-                    Scalars.mul(CrossEntropy.mean(kf.logits(), batch, NAME), (float) config.fusionCeWeight()));
+            NDArray ce = CrossEntropy.mean(kf.logits(), batch, NAME);
+            terms = terms.and("cakd-fusion-ce", scale("cakd-fusion-ce", ce, config.fusionCeWeight(),
+                    () -> LossScaling.crossEntropyGradientNorm(kf.logits(), mask)));
         }
         return terms.withOutput("fusion-logits", kf.logits());
     }
@@ -339,13 +366,67 @@ public final class CakdDistiller implements Distiller {
             } else {
                 nce = InfoNce.loss(zi, zj, tau, config.infoNceSymmetric());
             }
-            out = out.and("cakd-nce-" + tag, Scalars.mul(nce, (float) (pairWeight * config.infoNceWeight())));
+            boolean anchorTrains = !tag.equals("fs") || fusionAnchorTrains;
+            out = out.and("cakd-nce-" + tag, scale("cakd-nce-" + tag, nce, pairWeight * config.infoNceWeight(),
+                    () -> LossScaling.infoNceGradientNorm(zi, zj, tau, config.infoNceSymmetric(), anchorTrains)));
         }
         if (!config.ablateOfa()) {
             NDArray ofa = OfaLoss.loss(logitsJ, logitsI, mask, (float) config.ofaEps(), (float) config.ofaTemperature());
-            out = out.and("cakd-ofa-" + tag, Scalars.mul(ofa, (float) (pairWeight * config.ofaWeight())));
+            out = out.and("cakd-ofa-" + tag, scale("cakd-ofa-" + tag, ofa, pairWeight * config.ofaWeight(),
+                    () -> LossScaling.ofaGradientNorm(logitsJ, logitsI, mask, (float) config.ofaEps(),
+                            (float) config.ofaTemperature())));
         }
         return out;
+    }
+
+    /** The step being scaled (set at the start of {@link #loss}). */
+    private StepScaling scaling;
+    /** Whether the fusion side of L(K_F, K_S) takes the gradient (fusionToStudentGradient 'both'). */
+    private boolean fusionAnchorTrains;
+    /** Each term's unweighted value at the first training step, for lossScaling 'initial' (checkpointed). */
+    private final Map<String, Double> initialValues = new java.util.TreeMap<>();
+
+    /** What the scaling of a step needs: the ramp factor and the student cross-entropy's gradient norm. */
+    private record StepScaling(StepContext step, NDArray crossEntropyGradientNorm) {}
+
+    /**
+     * One weighted term under the configured scaling: {@code weight · ramp · s · raw}, where ramp is the warm-up
+     * factor min(1, step / warmupSteps) and s is 1 ('none'), 1 / raw at the first training step ('initial', a
+     * constant) or ‖∇CE(p_S)‖ / ‖∇raw‖ at the term's inputs, detached and at most {@link
+     * LossScaling#MAX_GRAD_NORM_SCALE} ('grad-norm').
+     */
+    private NDArray scale(String name, NDArray raw, double weight, java.util.function.Supplier<NDArray> gradNorm) {
+        StepContext step = scaling.step();
+        double factor = weight;
+        if (config.warmupSteps() > 0 && step.training()) {
+            factor *= Math.min(1.0, (double) step.globalStep() / config.warmupSteps());
+        }
+        switch (config.lossScaling()) {
+            case "initial" -> {
+                Double initial = initialValues.get(name);
+                if (initial == null && step.training()) {
+                    initial = LossScaling.usableInitial(raw.getFloat());
+                    initialValues.put(name, initial);
+                }
+                factor /= initial == null ? 1.0 : initial;
+            }
+            case "grad-norm" -> {
+                NDArray s = LossScaling.gradNormScale(scaling.crossEntropyGradientNorm(), gradNorm.get());
+                return Scalars.mul(raw.mul(s), (float) factor);
+            }
+            default -> { }
+        }
+        return Scalars.mul(raw, (float) factor);
+    }
+
+    /**
+     * Each term's value at the first training step as lossScaling 'initial' divides by it (empty before that step
+     * or with another scaling).
+     *
+     * @return term name → initial unweighted value
+     */
+    public Map<String, Double> initialTermValues() {
+        return Map.copyOf(initialValues);
     }
 
     /**
@@ -421,7 +502,8 @@ public final class CakdDistiller implements Distiller {
      */
     @Override
     public PluginState saveState(StepContext step) {
-        return FrozenTeacher.distillerState(teacher, Map.of("memoryBank", config.memoryBank()));
+        return FrozenTeacher.distillerState(teacher, Map.of("memoryBank", config.memoryBank(),
+                "initialTermValues", new java.util.TreeMap<>(initialValues)));
     }
 
     /**
@@ -433,5 +515,9 @@ public final class CakdDistiller implements Distiller {
         FrozenTeacher.requireDistillerSchema(state, NAME);
         initialize();
         teacher.loadStateTensors(state);
+        initialValues.clear();
+        if (state.values().get("initialTermValues") instanceof Map<?, ?> saved) {
+            saved.forEach((k, v) -> initialValues.put(String.valueOf(k), ((Number) v).doubleValue()));
+        }
     }
 }

@@ -33,12 +33,14 @@ public final class OfaProvider implements DistillerProvider<OfaConfig> {
 
     @Override
     public OfaConfig defaultConfig() {
-        return OfaConfig.of(ModelSpec.of("vit", 10, 32));
+        // A student default (as cakd's) so that a partial 'student' map merges field by field.
+        return OfaConfig.of(ModelSpec.of("vit", 10, 32), ModelSpec.of("resnet18", 10, 32));
     }
 
     @Override
     public String description() {
-        return "OFA logit loss: soft-target cross-entropy with the target class modulated by (p_t + 1)^eps.";
+        return "OFA-KD: the OFA logit loss (soft-target cross-entropy with the target class modulated by (p_t + 1)^eps)"
+                + " on the final logits and on per-stage projector heads of the student.";
     }
 
     @Override

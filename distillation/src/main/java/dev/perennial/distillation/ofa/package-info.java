@@ -1,2 +1,5 @@
-/** {@code ofa}: the OFA logit loss alone (OFA-KD's modulated soft-target cross-entropy), a baseline of cakd. */
+/**
+ * {@code ofa}: OFA-KD (Hao840/OFAKD), the OFA logit loss on the student's final logits and on projector heads of its
+ * stages 1-4, a baseline of cakd.
+ */
 package dev.perennial.distillation.ofa;
