@@ -90,6 +90,9 @@ public record ConfigField(String name, String type, Optional<JsonNode> defaultVa
     private static void collect(Class<?> type, JsonNode tree, String prefix, Set<Class<?>> keepWhole,
                                 List<ConfigField> out, int depth) {
         for (RecordComponent c : type.getRecordComponents()) {
+            if (c.getAccessor().isAnnotationPresent(Deprecated.class)) {
+                continue; // a deprecated alias still binds, but is no longer a field to document or to default
+            }
             String key = propertyName(type, c);
             JsonNode value = tree == null ? null : tree.get(key);
             Class<?> ct = c.getType();

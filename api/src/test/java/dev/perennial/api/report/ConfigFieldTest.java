@@ -59,6 +59,16 @@ class ConfigFieldTest {
         assertEquals(Optional.of("{width: 3, mode: \"cosine\"}"), fields.get(0).defaultText());
     }
 
+    /** A record with a deprecated alias that still binds. */
+    public record WithAlias(@ConfigDoc("The new name.") double weight,
+                            @ConfigDoc("Deprecated: the old name.") @Deprecated Double oldWeight) {}
+
+    @Test
+    void aDeprecatedAliasIsNotAFieldToDocumentOrDefault() {
+        assertEquals(List.of("weight"), ConfigField.of(WithAlias.class, new WithAlias(1, null), Set.of()).stream()
+                .map(ConfigField::name).toList());
+    }
+
     @Test
     void withoutDefaultsNoFieldHasOne() {
         assertTrue(ConfigField.of(Outer.class, null, Set.of()).stream().noneMatch(ConfigField::hasDefault));

@@ -45,7 +45,7 @@ public record OfaConfig(
                 + " final-logit term alone.") @JsonProperty("stages") List<Integer> stages,
         @ConfigDoc("Deprecated: the old name of 'kdLossWeight' (it weighed the final-logit term, OFAKD's"
                 + " kd_loss_weight, not --ofa-loss-weight).")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("weight") Double weight) {
+        @Deprecated @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("weight") Double weight) {
 
     /** OFAKD's {@code --ofa-stage} default. */
     public static final List<Integer> OFFICIAL_STAGES = List.of(1, 2, 3, 4);
