@@ -71,6 +71,13 @@ class SweepCommandTest {
         assertTrue(r.out().contains("pair-lwf        2/2 "), r.out());
         assertTrue(r.out().contains(" ± "), r.out());
 
+        // Paired points see the same batches from the same initial model: on the first task LwF has no old model
+        // and is finetune, so the two learners' first-task loss curves are identical, seed by seed.
+        for (int seed = 1; seed <= 2; seed++) {
+            assertEquals(firstTaskLoss(out, "pair-finetune-s" + seed), firstTaskLoss(out, "pair-lwf-s" + seed));
+        }
+        assertTrue(!firstTaskLoss(out, "pair-finetune-s1").equals(firstTaskLoss(out, "pair-finetune-s2")));
+
         PluginCheckTest.Result again = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
         assertEquals(0, again.status(), again.out() + again.err());
         assertEquals(4, again.out().lines().filter(l -> l.contains("skipped pair-")).count(), again.out());
@@ -87,6 +94,15 @@ class SweepCommandTest {
         assertTrue(r.err().startsWith("perennial: bad.yaml: point bad-finetun-s5: ")
                 && r.err().contains("finetun"), r.err());
         assertTrue(!Files.exists(dir.resolve("o")), "nothing ran");
+    }
+
+    private static JsonNode firstTaskLoss(Path out, String point) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(out.resolve(point))) {
+            Path run = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            JsonNode loss = new ObjectMapper().readTree(run.resolve("report.json").toFile()).get("lossCurves").get(0);
+            assertTrue(loss.size() > 0, point);
+            return loss;
+        }
     }
 
     private static String logs(Path out) throws java.io.IOException {

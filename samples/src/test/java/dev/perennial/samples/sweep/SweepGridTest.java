@@ -164,6 +164,16 @@ class SweepGridTest {
     }
 
     @Test
+    void theChildCommandIsThisJavaWithItsModulePathAndTheCli() {
+        List<String> c = JavaCommand.current();
+        assertEquals(ProcessHandle.current().info().command().orElseThrow(), c.get(0));
+        assertEquals(List.of("-m", "dev.perennial.samples/dev.perennial.samples.PerennialCli"),
+                c.subList(c.size() - 2, c.size()));
+        assertEquals(System.getProperty("jdk.module.path"), c.get(c.indexOf("--module-path") + 1));
+        assertTrue(c.contains("-Dai.djl.offline=true"), c.toString());
+    }
+
+    @Test
     void meanAndSampleStandardDeviation() {
         assertEquals("0.5000 ± 0.7071", SweepResults.meanStd(new double[] {0, 1}));
         assertEquals("0.2500", SweepResults.meanStd(new double[] {0.25}));
