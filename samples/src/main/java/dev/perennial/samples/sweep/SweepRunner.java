@@ -64,6 +64,30 @@ public final class SweepRunner {
      */
     public record Outcome(SweepPoint point, Status status, Path runDirectory, RunReport report, String message) {}
 
+    /** The points' processes still running; stopped when this JVM ends (Ctrl-C, kill), so no orphan goes on. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Set when this JVM is ending: no point starts after it. Guarded by {@link #LIVE}. */
+    private static boolean stopping;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (LIVE) {
+                stopping = true;
+                LIVE.forEach(Process::destroy);
+            }
+            for (Process p : LIVE) {
+                try {
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        }, "sweep-stop-points"));
+    }
+
     private SweepRunner() {}
 
     /**
@@ -174,13 +198,25 @@ public final class SweepRunner {
         Files.createDirectories(dir);
         Path log = dir.resolve("log.txt");
         List<String> command = launcher.command(p, dir);
+        synchronized (LIVE) {
+            if (stopping) {
+                throw new InterruptedException("the sweep is stopping");
+            }
+        }
         progress.accept("started " + p.name());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        process.getOutputStream().close(); // no input: a child never waits on the terminal
+        Process process;
+        synchronized (LIVE) {
+            if (stopping) {
+                throw new InterruptedException("the sweep is stopping");
+            }
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            LIVE.add(process);
+        }
         int code;
         try {
+            process.getOutputStream().close(); // no input: a child never waits on the terminal
             code = process.waitFor();
         } catch (InterruptedException e) {
             process.destroy();
@@ -188,6 +224,8 @@ public final class SweepRunner {
                 process.destroyForcibly();
             }
             throw e;
+        } finally {
+            LIVE.remove(process);
         }
         Optional<Outcome> done = finished(p, dir);
         if (code == 0 && done.isPresent()) {
