@@ -7,6 +7,8 @@ module dev.perennial.samples {
     requires dev.perennial.continual;
     requires dev.perennial.llava;
     requires info.picocli;
+    // The sweep file (dev.perennial.samples.sweep) is YAML.
+    requires com.fasterxml.jackson.dataformat.yaml;
     // Logging sets libtorch's C++ log level through JNA (DJL's own dependency).
     requires com.sun.jna;
 

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
         description = "Continual learning on DJL + PyTorch: run experiments, list and check plugins, re-render"
                 + " reports, export runs.",
         subcommands = {RunCommand.class, ResumeCommand.class, PluginsCommand.class, ReportCommand.class,
-            ExportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+            ExportCommand.class, SweepCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {"Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.",
             "Bad input: usage, the experiment file, a --set value, a plugin or plugin folder.",

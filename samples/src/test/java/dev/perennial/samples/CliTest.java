@@ -56,7 +56,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "run", "resume", "plugins", "plugins list", "plugins check", "plugins reference",
-        "report", "completion"})
+        "report", "export", "sweep", "completion"})
     void everyCommandHasItsOwnHelp(String command) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");

@@ -32,6 +32,10 @@ import java.util.List;
  * @param checkpointEverySteps also checkpoint every N optimizer steps within a task (0: task boundaries only)
  * @param evaluateFutureTasks also evaluate tasks not yet trained (needed for forward transfer)
  * @param pluginDirectories folders of plugin jars, each loaded into its own module layer
+ * @param seeds how plugin seeds derive from the run seed: {@code per-plugin} (default; slot and plugin name mixed
+ *     in, as before this option) or {@code paired} (slot alone, so two learners with the same run seed start from
+ *     the same initial model where their models coincide; {@code perennial sweep} sets it), see
+ *     {@link dev.perennial.api.loop.Seeds#plugin}
  */
 public record ExperimentConfig(
         @ConfigDoc("Experiment name, used for the run folder.") @JsonProperty("name") String name,
@@ -48,7 +52,14 @@ public record ExperimentConfig(
         @ConfigDoc("Folder that holds run folders.") @JsonProperty("runDirectory") String runDirectory,
         @ConfigDoc("Checkpoint every N optimizer steps within a task; 0 = task boundaries only.") @JsonProperty("checkpointEverySteps") int checkpointEverySteps,
         @ConfigDoc("Also evaluate tasks not yet trained (for forward transfer).") @JsonProperty("evaluateFutureTasks") boolean evaluateFutureTasks,
-        @ConfigDoc("Folders of plugin jars.") @JsonProperty("pluginDirectories") List<String> pluginDirectories) {
+        @ConfigDoc("Folders of plugin jars.") @JsonProperty("pluginDirectories") List<String> pluginDirectories,
+        @ConfigDoc("Plugin seeds: per-plugin (slot and plugin name mixed in) or paired (slot alone: learners with"
+                + " the same seed start from the same model and batches; sweeps set it).") @JsonProperty("seeds") String seeds) {
+
+    /** {@code seeds: per-plugin}: a plugin's seed mixes in its slot and name. */
+    public static final String PER_PLUGIN_SEEDS = "per-plugin";
+    /** {@code seeds: paired}: a plugin's seed mixes in its slot alone. */
+    public static final String PAIRED_SEEDS = "paired";
 
     /** Validates; messages name the field. */
     public ExperimentConfig {
@@ -87,6 +98,20 @@ public record ExperimentConfig(
                     + checkpointEverySteps);
         }
         pluginDirectories = pluginDirectories == null ? List.of() : List.copyOf(pluginDirectories);
+        seeds = seeds == null ? PER_PLUGIN_SEEDS : seeds;
+        if (!seeds.equals(PER_PLUGIN_SEEDS) && !seeds.equals(PAIRED_SEEDS)) {
+            throw new IllegalArgumentException("seeds '" + Abbreviated.value(seeds) + "' is not one of "
+                    + PER_PLUGIN_SEEDS + ", " + PAIRED_SEEDS);
+        }
+    }
+
+    /**
+     * Whether plugin seeds are paired across plugins ({@code seeds: paired}).
+     *
+     * @return true for {@code paired}
+     */
+    public boolean pairedSeeds() {
+        return PAIRED_SEEDS.equals(seeds);
     }
 
     /**
@@ -101,6 +126,7 @@ public record ExperimentConfig(
         m.put("runDirectory", "runs");
         m.put("checkpointEverySteps", 0);
         m.put("evaluateFutureTasks", false);
+        m.put("seeds", PER_PLUGIN_SEEDS);
         return m;
     }
 }

@@ -192,12 +192,13 @@ public final class ExperimentRunner {
                 listeners.forEach(l -> l.onWarning(w));
             });
             long seed = config.seed();
+            boolean paired = config.pairedSeeds();
             DatasetSource data = registry.create(PluginKind.DATASET_SOURCE, config.dataset().name(),
                     config.dataset().config(), new RunContext("dataset", config.dataset().name(), manager, seed,
-                            runDir, null), source + ": dataset");
+                            paired, runDir, null), source + ": dataset");
             TaskSplitter splitter = registry.create(PluginKind.SCENARIO, config.scenario().name(),
                     config.scenario().config(), new RunContext("scenario", config.scenario().name(), manager, seed,
-                            runDir, null), source + ": scenario");
+                            paired, runDir, null), source + ": scenario");
             Scenario scenario = splitter.split(data);
             if (resume.isPresent()) {
                 Optional<RunReport> finished = finishedReport(runDir, resume.get(), scenario, listeners);
@@ -212,24 +213,24 @@ public final class ExperimentRunner {
             }
             ScenarioInfo info = scenario.info();
             PluginInstance<Learner> learner = instance(PluginKind.LEARNER, "learner", config.learner(), manager,
-                    seed, runDir, info, source);
+                    seed, paired, runDir, info, source);
             List<PluginInstance<Augmenter>> augmenters = new ArrayList<>();
             for (int i = 0; i < config.augmenters().size(); i++) {
                 augmenters.add(instance(PluginKind.AUGMENTER, "augmenter-" + i, config.augmenters().get(i), manager,
-                        seed, runDir, info, source));
+                        seed, paired, runDir, info, source));
             }
             List<PluginInstance<Distiller>> distillers = new ArrayList<>();
             for (int i = 0; i < config.distillers().size(); i++) {
                 distillers.add(instance(PluginKind.DISTILLER, "distiller-" + i, config.distillers().get(i), manager,
-                        seed, runDir, info, source));
+                        seed, paired, runDir, info, source));
             }
             Optional<PluginInstance<Sampler>> sampler = config.sampler() == null ? Optional.empty()
-                    : Optional.of(instance(PluginKind.SAMPLER, "sampler", config.sampler(), manager, seed, runDir,
+                    : Optional.of(instance(PluginKind.SAMPLER, "sampler", config.sampler(), manager, seed, paired, runDir,
                     info, source));
             List<PluginInstance<Metric>> metrics = new ArrayList<>();
             for (int i = 0; i < config.metrics().size(); i++) {
                 metrics.add(instance(PluginKind.METRIC, "metric-" + i, config.metrics().get(i), manager, seed,
-                        runDir, info, source));
+                        paired, runDir, info, source));
             }
             List<RunListener> all = new ArrayList<>(listeners);
             all.add(new JsonLinesLog(runDir.resolve("metrics.jsonl"), resume.isPresent()));
@@ -265,9 +266,9 @@ public final class ExperimentRunner {
     }
 
     private <P> PluginInstance<P> instance(PluginKind kind, String slot, PluginRef ref, NDManager manager, long seed,
-                                           Path runDir, ScenarioInfo info, String source) {
+                                           boolean paired, Path runDir, ScenarioInfo info, String source) {
         P plugin = registry.create(kind, ref.name(), ref.config(),
-                new RunContext(slot, ref.name(), manager, seed, runDir, info), source + ": " + slot);
+                new RunContext(slot, ref.name(), manager, seed, paired, runDir, info), source + ": " + slot);
         String version = registry.provider(kind, ref.name()).version();
         return new PluginInstance<>(slot, ref.name(), version, plugin);
     }

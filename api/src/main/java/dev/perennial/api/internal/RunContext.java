@@ -19,11 +19,11 @@ final class RunContext implements PluginContext {
     private final Path workDirectory;
     private final ScenarioInfo scenario;
 
-    RunContext(String slot, String name, NDManager runManager, long runSeed, Path runDirectory,
-               ScenarioInfo scenario) {
+    RunContext(String slot, String name, NDManager runManager, long runSeed, boolean pairedSeeds,
+               Path runDirectory, ScenarioInfo scenario) {
         this.name = name;
         this.manager = runManager.newSubManager();
-        this.seed = Seeds.derive(runSeed, "plugin", slot.hashCode(), name.hashCode());
+        this.seed = Seeds.plugin(runSeed, slot, name, pairedSeeds);
         this.workDirectory = runDirectory.resolve("plugins").resolve(slot);
         this.scenario = scenario;
     }

@@ -1,0 +1,123 @@
+package dev.perennial.samples;
+
+import dev.perennial.api.Perennial;
+import dev.perennial.api.config.ConfigException;
+import dev.perennial.samples.sweep.JavaCommand;
+import dev.perennial.samples.sweep.SweepFile;
+import dev.perennial.samples.sweep.SweepGrid;
+import dev.perennial.samples.sweep.SweepPoint;
+import dev.perennial.samples.sweep.SweepResults;
+import dev.perennial.samples.sweep.SweepRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code perennial sweep SWEEP.yaml [--out DIR] [--parallel N] [--dry-run]}. */
+@Command(name = "sweep", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Run a grid of experiments (learners x seeds x any --set path), each point in its own java"
+                + " process (`perennial run`), with paired seeds; collect every report into sweep.json and sweep.csv"
+                + " and print mean ± std over seeds per learner.",
+            "A point whose folder already holds a finished report.json is skipped: run the sweep again to resume it."},
+        footerHeading = "%n",
+        footer = {"Sweep file:",
+            "  base: experiment.yaml          # relative to the sweep file, or an inline experiment",
+            "  axes: {learner: [finetune, lwf], seed: [1, 2], training.epochs: [1, 2]}",
+            "  parallel: 2                    # runs at a time (default 1)",
+            "Examples:",
+            "  perennial sweep sweep.yaml",
+            "  perennial sweep sweep.yaml --out sweeps/today --parallel 4",
+            "Exit codes: 0 ok, 1 a point failed, 2 bad input, 130 interrupted."})
+final class SweepCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    PerennialCli.Help help;
+
+    @Parameters(index = "0", paramLabel = "SWEEP", description = "The sweep file (.yaml, .yml or .json).")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "The sweep's folder (point folders, sweep.json, sweep.csv); default: the file's"
+                    + " directory field, else sweeps/NAME.")
+    Path out;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Runs at a time (overrides the file's parallel).")
+    Integer parallel;
+
+    @Option(names = "--dry-run", description = "List the points and their --set arguments; run nothing.")
+    boolean dryRun;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (parallel != null && (parallel < 1 || parallel > 256)) {
+            throw new ConfigException("--parallel must be 1-256, was " + parallel);
+        }
+        SweepFile sweep = SweepFile.read(file);
+        List<SweepPoint> points = SweepGrid.expand(sweep);
+        Set<String> dirs = new LinkedHashSet<>();
+        points.forEach(p -> dirs.addAll(p.config().pluginDirectories()));
+        Logging.loadEngineQuietly();
+        SweepGrid.checkPlugins(points, Perennial.plugins(dirs.stream().map(Path::of).toList()),
+                file.getFileName().toString());
+        PrintWriter o = spec.commandLine().getOut();
+        Path folder = sweep.outputDirectory(out);
+        int atOnce = parallel != null ? parallel : sweep.parallel();
+        o.println("sweep " + sweep.name() + ": " + points.size() + " points, " + atOnce + " at a time, seeds "
+                + sweep.seeds() + ", in " + folder.toAbsolutePath());
+        if (dryRun) {
+            for (SweepPoint p : points) {
+                o.println("  " + p.name() + "  --set " + String.join(" --set ", p.overrides()));
+            }
+            o.flush();
+            return PerennialCli.OK;
+        }
+        Path base = baseFile(sweep, folder);
+        o.flush();
+        List<SweepRunner.Outcome> outcomes = SweepRunner.run(points, folder, atOnce,
+                SweepRunner.cli(JavaCommand.current(), base), line -> {
+                    synchronized (o) {
+                        o.println("  " + line);
+                        o.flush();
+                    }
+                });
+        SweepResults.write(sweep, outcomes, folder);
+        o.println();
+        o.print(SweepResults.table(outcomes));
+        o.println("wrote " + folder.resolve("sweep.json") + " and " + folder.resolve("sweep.csv"));
+        long failed = outcomes.stream().filter(x -> x.status() == SweepRunner.Status.FAILED).count();
+        o.flush();
+        if (failed > 0) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("perennial: " + failed + " of " + points.size() + " points failed (their log.txt says why);"
+                    + " run the sweep again to retry them");
+            err.flush();
+            return PerennialCli.FAILED;
+        }
+        return PerennialCli.OK;
+    }
+
+    /** The base experiment file the points run: the sweep's own, or the inline one written as OUT/base.json. */
+    private static Path baseFile(SweepFile sweep, Path folder) {
+        if (sweep.baseFile() != null) {
+            return sweep.baseFile();
+        }
+        try {
+            Files.createDirectories(folder);
+            Path f = folder.resolve("base.json");
+            Files.writeString(f, sweep.baseInline().toPrettyString());
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + folder.resolve("base.json"), e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.perennial.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code perennial sweep} end to end: a 2 x 2 sweep (finetune and lwf, seeds 1 and 2) of tiny generated-shapes
+ * runs, each in its own java process; sweep.json, sweep.csv and the table; run again, every point is skipped.
+ */
+class SweepCommandTest {
+    private static final String BASE = """
+            name: tiny
+            seed: 5
+            dataset: {name: generated-shapes, config: {classes: 4, trainPerClass: 12, testPerClass: 4, size: 16}}
+            scenario: {name: class-incremental, config: {increment: 2}}
+            learner: {name: finetune, config: {backbone: {channels: 4, featureDim: 16}}}
+            training: {epochs: 1, batchSize: 16, dataWorkers: 1}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTwoByTwoSweepRunsEachPointInItsOwnProcessAndResumes() throws Exception {
+        Files.writeString(dir.resolve("tiny.yaml"), BASE);
+        Path file = Files.writeString(dir.resolve("pair.yaml"), """
+                base: tiny.yaml
+                axes:
+                  learner:
+                    - {name: finetune, config: {backbone: {channels: 4, featureDim: 16}}}
+                    - {name: lwf, config: {backbone: {channels: 4, featureDim: 16}}}
+                  seed: [1, 2]
+                parallel: 2
+                """);
+        Path out = dir.resolve("out");
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.out() + r.err() + logs(out));
+        List<String> names = List.of("pair-finetune-s1", "pair-finetune-s2", "pair-lwf-s1", "pair-lwf-s2");
+        for (String n : names) {
+            assertTrue(Files.isRegularFile(out.resolve(n).resolve("log.txt")), n);
+            try (Stream<Path> s = Files.list(out.resolve(n))) {
+                Path run = s.filter(Files::isDirectory).findFirst().orElseThrow();
+                assertTrue(run.getFileName().toString().startsWith(n + "-"), run.toString());
+                String config = Files.readString(run.resolve("experiment.json"));
+                assertTrue(config.contains("\"seeds\" : \"paired\"") || config.contains("\"seeds\":\"paired\""),
+                        config);
+            }
+        }
+        List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+        assertEquals(5, csv.size(), String.join("\n", csv));
+        for (int i = 0; i < 4; i++) {
+            String[] cells = csv.get(i + 1).split(",");
+            assertEquals(names.get(i), cells[0]);
+            assertEquals("ran", cells[8], csv.get(i + 1));
+            double avg = Double.parseDouble(cells[3]);
+            assertTrue(avg >= 0 && avg <= 1, csv.get(i + 1));
+        }
+        JsonNode json = new ObjectMapper().readTree(out.resolve("sweep.json").toFile());
+        assertEquals(4, json.get("points").size());
+        assertEquals("paired", json.get("seeds").asText());
+        assertTrue(r.out().contains("pair-finetune   2/2 "), r.out());
+        assertTrue(r.out().contains("pair-lwf        2/2 "), r.out());
+        assertTrue(r.out().contains(" ± "), r.out());
+
+        // Paired points see the same batches from the same initial model: on the first task LwF has no old model
+        // and is finetune, so the two learners' first-task loss curves are identical, seed by seed.
+        for (int seed = 1; seed <= 2; seed++) {
+            assertEquals(firstTaskLoss(out, "pair-finetune-s" + seed), firstTaskLoss(out, "pair-lwf-s" + seed));
+        }
+        assertTrue(!firstTaskLoss(out, "pair-finetune-s1").equals(firstTaskLoss(out, "pair-finetune-s2")));
+
+        PluginCheckTest.Result again = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, again.status(), again.out() + again.err());
+        assertEquals(4, again.out().lines().filter(l -> l.contains("skipped pair-")).count(), again.out());
+        assertEquals(csv.subList(1, 5).stream().map(l -> l.replace(",ran,", ",skipped,")).toList(),
+                Files.readAllLines(out.resolve("sweep.csv")).subList(1, 5));
+    }
+
+    @Test
+    void aWrongLearnerIsBadInputBeforeAnythingRuns() throws Exception {
+        Files.writeString(dir.resolve("tiny.yaml"), BASE);
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "base: tiny.yaml\naxes: {learner: [finetun]}\n");
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", file.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(PerennialCli.BAD_INPUT, r.status(), r.out() + r.err());
+        assertTrue(r.err().startsWith("perennial: bad.yaml: point bad-finetun-s5: ")
+                && r.err().contains("finetun"), r.err());
+        assertTrue(!Files.exists(dir.resolve("o")), "nothing ran");
+    }
+
+    private static JsonNode firstTaskLoss(Path out, String point) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(out.resolve(point))) {
+            Path run = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            JsonNode loss = new ObjectMapper().readTree(run.resolve("report.json").toFile()).get("lossCurves").get(0);
+            assertTrue(loss.size() > 0, point);
+            return loss;
+        }
+    }
+
+    private static String logs(Path out) throws java.io.IOException {
+        if (!Files.isDirectory(out)) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> s = Files.walk(out)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().equals("log.txt")).toList()) {
+                b.append("\n--- ").append(p).append('\n').append(Files.readString(p));
+            }
+        }
+        return b.toString();
+    }
+}
