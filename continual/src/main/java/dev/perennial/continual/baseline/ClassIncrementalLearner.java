@@ -257,6 +257,50 @@ abstract class ClassIncrementalLearner implements Learner {
     }
 
     /**
+     * Re-draws the head's rows of the given classes as a freshly created PyTorch {@code nn.Linear} would draw them
+     * (weights and bias uniform in ±1/√d, d the feature width), leaving every other row as it is: the head growth of
+     * PyCIL's {@code IncrementalNet.update_fc}, which copies the old classes' rows into a new, freshly initialised
+     * layer. Draws from the engine's random generator (the loop seeds it before each task).
+     *
+     * @param classes which classes get fresh rows
+     */
+    protected final void redrawHeadRows(boolean[] classes) {
+        Block head = null;
+        for (var child : net.getChildren()) {
+            if (child.getKey().endsWith("head")) {
+                head = child.getValue();
+            }
+        }
+        if (head == null) {
+            throw new IllegalStateException("the classifier has no child block named 'head'");
+        }
+        for (Parameter p : head.getParameters().values()) {
+            NDArray value = p.getArray();
+            long rows = value.getShape().get(0);
+            if (rows != classes.length) {
+                throw new IllegalStateException("head parameter " + p.getName() + " has " + rows + " rows, expected "
+                        + classes.length);
+            }
+            long width = value.getShape().dimension() == 2 ? value.getShape().get(1) : 1;
+            long fanIn = net.backbone().featureDim();
+            float bound = (float) (1.0 / Math.sqrt(fanIn));
+            float[] data = value.toFloatArray();
+            float[] fresh;
+            try (NDManager scratch = value.getManager().newSubManager()) {
+                fresh = scratch.randomUniform(-bound, bound, value.getShape(), DataType.FLOAT32).toFloatArray();
+            }
+            for (int c = 0; c < classes.length; c++) {
+                if (classes[c]) {
+                    System.arraycopy(fresh, (int) (c * width), data, (int) (c * width), (int) width);
+                }
+            }
+            try (NDManager scratch = value.getManager().newSubManager()) {
+                Owned.floats(scratch, data, value.getShape()).copyTo(value);
+            }
+        }
+    }
+
+    /**
      * The manager for long-lived arrays.
      *
      * @return the plugin's manager

@@ -26,14 +26,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code lwf}: Learning without Forgetting (Li and Hoiem, ECCV 2016 / TPAMI 2017), in its class-incremental
- * form. Before each task after the first, the current network is frozen as the old model; training adds the
- * distillation term over the old classes,
- * {@code L_lwf = −T² · mean_i Σ_{c ∈ old} softmax(z_old,i / T)_c · log softmax(z_i / T)_c},
- * where both softmaxes run over the old classes only and T is the temperature (2 in the paper). The new task's
- * cross-entropy spans the task's own classes by default ({@code crossEntropyOver: current}), as the paper trains
- * a new-task head beside the old heads; {@code seen} spans every class seen so far. The loop weighs
- * the term by {@code training.lossWeights.lwf}, default {@code alpha} here (λ₀ = 1 in the paper).
+ * {@code lwf}: Learning without Forgetting (Li and Hoiem, ECCV 2016 / TPAMI 2017), in the class-incremental form
+ * of PyCIL ({@code models/lwf.py}, Zhou et al. 2021). Before each task after the first, the current network is
+ * frozen as the old model. A batch's loss is
+ * {@code L = CE(z[new], y − offset) + λ · L_kd},
+ * {@code L_kd = −s · mean_i Σ_{c ∈ old} softmax(z_old,i / T)_c · log softmax(z_i / T)_c},
+ * where {@code z[new]} are the logits of the task's own classes (PyCIL: {@code logits[:, known:]} with the
+ * targets shifted by the number of known classes), both softmaxes of {@code L_kd} run over the old classes only,
+ * T = 2, λ = {@code alpha} = 3 and s = 1 (PyCIL's {@code _KD_loss} and {@code lamda}).
+ *
+ * <p>Switches, each documented at its field: {@code temperatureSquared: true} sets s = T² (Hinton et al.'s
+ * gradient-scale correction; before issue #17 the default, with λ = 1); {@code crossEntropyOver: seen} spans
+ * the cross-entropy over every class seen so far instead of the task's own; {@code headRows: kept} keeps the rows
+ * the head was initialised with for classes met for the first time, where the default {@code fresh} re-draws
+ * them at the start of their task as PyCIL's head growth ({@code update_fc}: a new {@code nn.Linear}, old rows
+ * copied in) does. Rows of classes not seen yet are masked out of every softmax, so they get no gradient before
+ * their task.
+ *
+ * <p>The logged {@code lwf} term is λ·L_kd, a cross-entropy, not a divergence: it includes λ·s times the entropy of
+ * the old model's softened outputs, which grows with the number of old classes (at most λ·s·ln|old|), so the
+ * logged loss rises from task to task even when the old outputs are matched exactly. The loop weighs the term
+ * further by {@code training.lossWeights.lwf} (default 1).
  */
 @PluginName("lwf")
 public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
@@ -43,13 +56,17 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
      *
      * @param backbone the network
      * @param temperature the distillation temperature T
-     * @param alpha the weight of the distillation term relative to cross-entropy
+     * @param alpha the weight λ of the distillation term relative to cross-entropy
      * @param crossEntropyOver which classes the cross-entropy's softmax spans
+     * @param temperatureSquared whether the distillation term is multiplied by T²
+     * @param headRows whether the head rows of a task's new classes are re-drawn at its start
      */
     public record Config(@ConfigDoc("The backbone network.") @JsonProperty("backbone") BackboneConfig backbone,
                          @ConfigDoc("Distillation temperature T > 0 (paper: 2).") @JsonProperty("temperature") double temperature,
-                         @ConfigDoc("Weight of the distillation term, >= 0 (paper: 1).") @JsonProperty("alpha") double alpha,
-                         @ConfigDoc("Classes the cross-entropy spans: 'current' (the task's own classes, as the paper's new-task head) or 'seen' (every class seen so far).") @JsonProperty("crossEntropyOver") String crossEntropyOver) {
+                         @ConfigDoc("Weight lambda of the distillation term, >= 0 (PyCIL: 3).") @JsonProperty("alpha") double alpha,
+                         @ConfigDoc("Classes the cross-entropy spans: 'current' (the task's own classes, as PyCIL and the paper's new-task head) or 'seen' (every class seen so far).") @JsonProperty("crossEntropyOver") String crossEntropyOver,
+                         @ConfigDoc("Multiply the distillation term by T^2 (Hinton et al.; PyCIL: false).") @JsonProperty("temperatureSquared") boolean temperatureSquared,
+                         @ConfigDoc("Head rows of a task's new classes: 'fresh' (re-drawn at the task's start as a new PyTorch nn.Linear, PyCIL's head growth) or 'kept' (the rows from the network's initialisation).") @JsonProperty("headRows") String headRows) {
         /** Validates. */
         public Config {
             backbone = backbone == null ? BackboneConfig.defaults() : backbone;
@@ -62,6 +79,10 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
             if (!"current".equals(crossEntropyOver) && !"seen".equals(crossEntropyOver)) {
                 throw new IllegalArgumentException("crossEntropyOver must be 'current' or 'seen', was '"
                         + crossEntropyOver + "'");
+            }
+            headRows = headRows == null ? "fresh" : headRows;
+            if (!"fresh".equals(headRows) && !"kept".equals(headRows)) {
+                throw new IllegalArgumentException("headRows must be 'fresh' or 'kept', was '" + headRows + "'");
             }
         }
     }
@@ -83,7 +104,7 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
 
     @Override
     public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), 2.0, 1.0, "current");
+        return new Config(BackboneConfig.defaults(), 2.0, 3.0, "current", false, "fresh");
     }
 
     @Override
@@ -121,14 +142,22 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
             for (boolean b : seenSoFar) {
                 any |= b;
             }
-            if (!any) {
-                return;
+            if (any) {
+                if (old != null) {
+                    old.getParameters().forEach(p -> p.getValue().close());
+                }
+                old = snapshot();
+                oldClasses = seenSoFar;
             }
-            if (old != null) {
-                old.getParameters().forEach(p -> p.getValue().close());
+            if ("fresh".equals(config.headRows())) {
+                boolean[] firstSeen = new boolean[seenSoFar.length];
+                for (int c : task.classes()) {
+                    if (c >= 0 && c < firstSeen.length && !seenSoFar[c]) {
+                        firstSeen[c] = true;
+                    }
+                }
+                redrawHeadRows(firstSeen);
             }
-            old = snapshot();
-            oldClasses = seenSoFar;
         }
 
         @Override
@@ -143,27 +172,31 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
             }
             NDArray oldLogits = old.featuresAndLogits(oldParameters, batch.input("image"), false).get(1)
                     .stopGradient();
-            return LossTerms.of("lwf", Scalars.mul(distillation(logits, oldLogits, oldClasses, config.temperature()),
-                    (float) config.alpha()));
+            return LossTerms.of("lwf", Scalars.mul(distillation(logits, oldLogits, oldClasses, config.temperature(),
+                    config.temperatureSquared()), (float) config.alpha()));
         }
 
         /**
-         * The LwF distillation term over the old classes.
+         * The LwF distillation term over the old classes, {@code −s · mean_i Σ_{c ∈ old} p_c log q_c} with
+         * p = softmax(old logits / T) and q = softmax(logits / T), both over the old classes (PyCIL's
+         * {@code _KD_loss}: s = 1).
          *
          * @param logits current logits (B, K)
          * @param oldLogits the old model's logits (B, K)
          * @param oldClasses which classes are old
          * @param temperature T
-         * @return the scalar term, T²-scaled
+         * @param temperatureSquared s = T² when true, 1 when false
+         * @return the scalar term
          */
-        static NDArray distillation(NDArray logits, NDArray oldLogits, boolean[] oldClasses, double temperature) {
+        static NDArray distillation(NDArray logits, NDArray oldLogits, boolean[] oldClasses, double temperature,
+                                    boolean temperatureSquared) {
             NDArray target = Scalars.div(masked(oldLogits, oldClasses), (float) temperature).softmax(1);
             NDArray logp = Scalars.div(masked(logits, oldClasses), (float) temperature).logSoftmax(1);
             // Masked columns have target 0; zero their (huge negative) log-probabilities so 0·(−1e9) stays exact.
             // Owned: autograd keeps this factor for the backward pass of logp·keep.
             NDArray keep = Owned.floats(logits.getManager(), toFloats(oldClasses));
             NDArray cross = target.mul(logp.mul(keep)).sum(new int[] {1}).neg();
-            return Scalars.mul(cross.mean(), (float) (temperature * temperature));
+            return temperatureSquared ? Scalars.mul(cross.mean(), (float) (temperature * temperature)) : cross.mean();
         }
 
         private static float[] toFloats(boolean[] b) {

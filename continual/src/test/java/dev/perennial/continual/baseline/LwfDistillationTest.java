@@ -25,8 +25,8 @@ class LwfDistillationTest {
             double lq0 = 0.5 - Math.log(Math.exp(0.5) + Math.exp(1));
             double lq1 = 1 - Math.log(Math.exp(0.5) + Math.exp(1));
             double expected = -t * t * (p0 * lq0 + p1 * lq1);
-            double got = LwfProvider.LwfLearner.distillation(logits, old, oldClasses, t).getFloat();
-            assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, LwfProvider.LwfLearner.distillation(logits, old, oldClasses, t).getDataType(), "float32 in, float32 out");
+            double got = LwfProvider.LwfLearner.distillation(logits, old, oldClasses, t, true).getFloat();
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, LwfProvider.LwfLearner.distillation(logits, old, oldClasses, t, true).getDataType(), "float32 in, float32 out");
             assertEquals(expected, got, 1e-5);
         }
     }
@@ -38,7 +38,7 @@ class LwfDistillationTest {
             logits.setRequiresGradient(true);
             NDArray old = m.create(new float[] {-3f, 3f, 0f}, new ai.djl.ndarray.types.Shape(1, 3));
             try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                c.backward(LwfProvider.LwfLearner.distillation(logits, old, new boolean[] {true, true, false}, 2));
+                c.backward(LwfProvider.LwfLearner.distillation(logits, old, new boolean[] {true, true, false}, 2, true));
             }
             float[] g = logits.getGradient().toFloatArray();
             assertTrue(g[0] > 0, "class 0 is over-predicted: gradient must push it down, was " + g[0]);
