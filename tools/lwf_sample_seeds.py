@@ -11,7 +11,8 @@ Every variant runs on the same seeds (paired). Only the seed and the learner blo
 
 Variants: lwf (the sample's learner, defaults), finetune, ewc (defaults), lwf-before (LwF as it was before issue
 #17 item 10: alpha 1 with the T^2 factor and the head rows kept from initialisation), lwf-kept (today's defaults but
-the head rows kept), lwf-t2 (today's defaults but alpha 1 with the T^2 factor).
+the head rows kept), lwf-t2 (today's defaults but alpha 1 with the T^2 factor), ewc-before (EWC as it was before
+PyCIL's Fisher ceiling and weighted merge: fisherMax 0, fisherMerge sum).
 """
 import argparse
 import concurrent.futures
@@ -28,6 +29,7 @@ VARIANTS = {
     "lwf": {"name": "lwf"},
     "finetune": {"name": "finetune"},
     "ewc": {"name": "ewc"},
+    "ewc-before": {"name": "ewc", "config": {"fisherMax": 0.0, "fisherMerge": "sum"}},
     "lwf-before": {"name": "lwf", "config": {"alpha": 1.0, "temperatureSquared": True, "headRows": "kept"}},
     "lwf-kept": {"name": "lwf", "config": {"headRows": "kept"}},
     "lwf-t2": {"name": "lwf", "config": {"alpha": 1.0, "temperatureSquared": True}},
