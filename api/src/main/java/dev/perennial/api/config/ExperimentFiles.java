@@ -184,6 +184,7 @@ public final class ExperimentFiles {
      * @return the experiment
      */
     public static ExperimentConfig bind(ObjectNode node, String where) {
+        node = BenchmarkPresets.expand(node, where);
         // Unknown fields first: otherwise a misspelt required field reads as "missing" instead of "unknown".
         java.util.Set<String> accepted = new java.util.HashSet<>();
         for (java.lang.reflect.RecordComponent c : ExperimentConfig.class.getRecordComponents()) {

@@ -1,6 +1,7 @@
 package dev.perennial.api.data;
 
 import dev.perennial.spi.ConfigDoc;
+import java.util.List;
 
 /**
  * Configuration of the {@code class-incremental} scenario: B{@code initialClasses}-Inc{@code increment}.
@@ -9,6 +10,7 @@ import dev.perennial.spi.ConfigDoc;
  * @param increment classes added by each further task (K)
  * @param classOrderSeed the seed that shuffles the class order, or -1 for the natural order
  * @param maxTasks the most tasks to keep, or 0 for all
+ * @param classOrder an explicit class order (every class id once), or empty to use {@code classOrderSeed}
  */
 public record ClassIncrementalConfig(
         @ConfigDoc("Classes in the first task (B of Bm-IncK); 0 means B0, where the first task has 'increment' "
@@ -20,7 +22,11 @@ public record ClassIncrementalConfig(
                 + "set's class order. Default -1.")
         long classOrderSeed,
         @ConfigDoc("Keep only the first this many tasks (their classes only); 0 keeps all. Default 0.")
-        int maxTasks) {
+        int maxTasks,
+        @ConfigDoc("Explicit class order: every class id of the data set once, in training order (e.g. PyCIL's "
+                + "numpy seed-1993 permutation); empty uses classOrderSeed. Not together with classOrderSeed. "
+                + "Default empty.")
+        List<Integer> classOrder) {
 
     /** The {@link #classOrderSeed} that keeps the natural class order. */
     public static final long NATURAL_ORDER = -1;
@@ -38,10 +44,26 @@ public record ClassIncrementalConfig(
         if (increment < 1) {
             throw new IllegalArgumentException("class-incremental: 'increment' must be >= 1, was " + increment);
         }
+        classOrder = classOrder == null ? List.of() : List.copyOf(classOrder);
+        if (!classOrder.isEmpty() && classOrderSeed != NATURAL_ORDER) {
+            throw new IllegalArgumentException("class-incremental: give 'classOrder' or 'classOrderSeed', not both");
+        }
         if (maxTasks < 0) {
             throw new IllegalArgumentException("class-incremental: 'maxTasks' must be >= 0 (0 = all), was "
                     + maxTasks);
         }
+    }
+
+    /**
+     * Without an explicit class order.
+     *
+     * @param initialClasses classes in the first task, or 0 for B0
+     * @param increment classes added by each further task
+     * @param classOrderSeed the seed of the class order, or -1 for the natural order
+     * @param maxTasks the most tasks to keep, or 0 for all
+     */
+    public ClassIncrementalConfig(int initialClasses, int increment, long classOrderSeed, int maxTasks) {
+        this(initialClasses, increment, classOrderSeed, maxTasks, List.of());
     }
 
     /**

@@ -48,7 +48,8 @@ public final class ClassIncrementalSplitter implements TaskSplitter {
      */
     public String scenarioName() {
         return "class-incremental B" + config.initialClasses() + "-Inc" + config.increment()
-                + (config.classOrderSeed() == ClassIncrementalConfig.NATURAL_ORDER ? ""
+                + (!config.classOrder().isEmpty() ? " explicit order"
+                : config.classOrderSeed() == ClassIncrementalConfig.NATURAL_ORDER ? ""
                 : " seed " + config.classOrderSeed());
     }
 
@@ -61,9 +62,29 @@ public final class ClassIncrementalSplitter implements TaskSplitter {
      * @return the class ids in training order
      */
     public int[] classOrder(int classCount) {
+        if (!config.classOrder().isEmpty()) {
+            return explicitOrder(config.classOrder(), classCount);
+        }
         List<Integer> order = IntStream.range(0, classCount).boxed().collect(Collectors.toCollection(ArrayList::new));
         if (config.classOrderSeed() != ClassIncrementalConfig.NATURAL_ORDER) {
             Collections.shuffle(order, new Random(config.classOrderSeed()));
+        }
+        return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] explicitOrder(List<Integer> order, int classCount) {
+        boolean[] seen = new boolean[classCount];
+        for (Integer c : order) {
+            if (c == null || c < 0 || c >= classCount || seen[c]) {
+                throw new IllegalArgumentException("class-incremental: 'classOrder' must list every class id 0.."
+                        + (classCount - 1) + " of the data set exactly once; " + (c == null || c < 0 || c >= classCount
+                        ? "it has " + c : "it repeats " + c));
+            }
+            seen[c] = true;
+        }
+        if (order.size() != classCount) {
+            throw new IllegalArgumentException("class-incremental: 'classOrder' must list every class id 0.."
+                    + (classCount - 1) + " of the data set exactly once; it has " + order.size() + " ids");
         }
         return order.stream().mapToInt(Integer::intValue).toArray();
     }

@@ -138,6 +138,24 @@ class ClassIncrementalSplitterTest {
     }
 
     @Test
+    void anExplicitOrderIsUsedAsGivenAndChecked() {
+        ClassIncrementalSplitter s = new ClassIncrementalSplitter(
+                new ClassIncrementalConfig(0, 2, -1, 0, java.util.List.of(3, 0, 2, 1)));
+        assertArrayEquals(new int[] {3, 0, 2, 1}, s.classOrder(4));
+        assertEquals("class-incremental B0-Inc2 explicit order", s.scenarioName());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> s.classOrder(5));
+        assertEquals("class-incremental: 'classOrder' must list every class id 0..4 of the data set exactly once; it"
+                + " has 4 ids", missing.getMessage());
+        IllegalArgumentException repeat = assertThrows(IllegalArgumentException.class, () -> new ClassIncrementalSplitter(
+                new ClassIncrementalConfig(0, 2, -1, 0, java.util.List.of(0, 1, 1))).classOrder(3));
+        assertEquals("class-incremental: 'classOrder' must list every class id 0..2 of the data set exactly once; it"
+                + " repeats 1", repeat.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> new ClassIncrementalConfig(0, 2, 1993, 0, java.util.List.of(0, 1)));
+        assertEquals("class-incremental: give 'classOrder' or 'classOrderSeed', not both", both.getMessage());
+    }
+
+    @Test
     void maxTasksKeepsTheFirstTasks() {
         Scenario s = Scenarios.classIncremental(LabelsOnly.of(10, 3), new ClassIncrementalConfig(4, 2, -1, 2));
         assertEquals(2, s.tasks().size());

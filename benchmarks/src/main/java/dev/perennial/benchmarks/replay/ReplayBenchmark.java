@@ -24,7 +24,8 @@ import java.util.Map;
  * <p>Arguments ({@code --name value}): {@code --folder} (/usr/share/datasets/fashion-mnist), {@code --limit-per-class}
  * (300, per split), {@code --epochs} (2), {@code --seeds} (3: seeds first-seed, first-seed + 1, ...),
  * {@code --first-seed} (1; splits a benchmark over processes), {@code --batch-size} (32), {@code --learning-rate}
- * (0.05), {@code --memory} (200), {@code --replay-batch-size} (32), {@code --channels} (8), {@code --feature-dim}
+ * (0.05), {@code --momentum} (0.9), {@code --schedule} (cosine; or constant), {@code --alpha} and {@code --beta}
+ * (der and derpp's weights; their plugin defaults when absent), {@code --memory} (200), {@code --replay-batch-size} (32), {@code --channels} (8), {@code --feature-dim}
  * (64), {@code --ewc-lambda} (100), {@code --methods} (finetune,lwf,ewc,er,der,derpp,icarl,gdumb), {@code --out}
  * (target/benchmarks/replay-split-fashion-mnist.json).
  */
@@ -76,6 +77,8 @@ public final class ReplayBenchmark {
         int firstSeed = Integer.parseInt(o.getOrDefault("first-seed", "1"));
         int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "32"));
         double learningRate = Double.parseDouble(o.getOrDefault("learning-rate", "0.05"));
+        double momentum = Double.parseDouble(o.getOrDefault("momentum", "0.9"));
+        String schedule = o.getOrDefault("schedule", "cosine");
         int memory = Integer.parseInt(o.getOrDefault("memory", "200"));
         int replayBatch = Integer.parseInt(o.getOrDefault("replay-batch-size", "32"));
         int channels = Integer.parseInt(o.getOrDefault("channels", "8"));
@@ -88,11 +91,18 @@ public final class ReplayBenchmark {
         Map<String, Object> backbone = Map.of("name", "small-cnn", "channels", channels, "featureDim", featureDim);
         Map<String, Object> dataset = Map.of("folder", folder, "limitPerClass", limit);
         Map<String, Object> training = Map.of("epochs", epochs, "batchSize", batchSize, "learningRate", learningRate,
-                "dataWorkers", 1);
+                "momentum", momentum, "schedule", schedule, "dataWorkers", 1);
         List<Result> results = new ArrayList<>();
         Map<String, String> environment = Map.of();
         for (String method : methods) {
-            Map<String, Object> config = learnerConfig(method, backbone, memory, replayBatch, ewcLambda);
+            Map<String, Object> config = new LinkedHashMap<>(learnerConfig(method, backbone, memory, replayBatch,
+                    ewcLambda));
+            if (o.containsKey("alpha") && (method.equals("der") || method.equals("derpp"))) {
+                config.put("alpha", Double.parseDouble(o.get("alpha")));
+            }
+            if (o.containsKey("beta") && method.equals("derpp")) {
+                config.put("beta", Double.parseDouble(o.get("beta")));
+            }
             for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 Path runs = Files.createTempDirectory("perennial-replay-" + method + "-");
                 RunReport report = Perennial.builder()
