@@ -3,6 +3,7 @@ package dev.perennial.api.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,14 +19,14 @@ import java.util.Set;
  * <ul>
  * <li>{@code split-fashion-mnist}: the Debian package's Fashion-MNIST IDX files
  * ({@code /usr/share/datasets/fashion-mnist}), class-incremental 5 tasks × 2 classes in the natural order.</li>
- * <li>{@code split-cifar10}: CIFAR-10 in the image-folder layout ({@code /work/shared/data/cifar10.zip}, 32×32
+ * <li>{@code split-cifar10}: CIFAR-10 in the image-folder layout ({@code cifar10.zip} in {@link #dataDirectory()}, 32×32
  * RGB), class-incremental 5 × 2 in the natural (alphabetical folder) order.</li>
  * <li>{@code permuted-fashion-mnist}: domain-incremental, 20 tasks, each a fixed pixel permutation (Mammoth's
  * perm-mnist has 20 tasks).</li>
  * <li>{@code rotated-fashion-mnist}: domain-incremental, 20 tasks, task t rotated by 9·t degrees (covers
  * [0°, 180°) like Mammoth's rot-mnist, in fixed steps instead of random angles).</li>
  * <li>{@code split-cifar100-b0-inc10}, {@code split-cifar100-b0-inc20}, {@code split-cifar100-b50-inc10}: CIFAR-100
- * in the image-folder layout ({@code /work/shared/data/cifar100.zip}; class ids follow the alphabetical fine-label
+ * in the image-folder layout ({@code cifar100.zip} in {@link #dataDirectory()}; class ids follow the alphabetical fine-label
  * folders, which is CIFAR-100's label order), class-incremental B0-Inc10, B0-Inc20, B50-Inc10 in PyCIL's class order
  * ({@link #PYCIL_CIFAR100_ORDER}).</li>
  * </ul>
@@ -35,8 +36,23 @@ public final class BenchmarkPresets {
     public static final String FIELD = "benchmark";
 
     private static final String FASHION = "/usr/share/datasets/fashion-mnist";
-    private static final String CIFAR10 = "/work/shared/data/cifar10.zip";
-    private static final String CIFAR100 = "/work/shared/data/cifar100.zip";
+    private static final String CIFAR10 = dataDirectory().resolve("cifar10.zip").toString();
+    private static final String CIFAR100 = dataDirectory().resolve("cifar100.zip").toString();
+
+    /**
+     * The folder the CIFAR presets read their zips from: the system property {@code perennial.dataDir}, else the
+     * environment variable {@code PERENNIAL_DATA_DIR}, else {@code ../shared/data} (beside a checkout, where the
+     * project keeps its data), made absolute against the working folder.
+     *
+     * @return the folder
+     */
+    public static Path dataDirectory() {
+        String dir = System.getProperty("perennial.dataDir");
+        if (dir == null || dir.isBlank()) {
+            dir = System.getenv("PERENNIAL_DATA_DIR");
+        }
+        return Path.of(dir == null || dir.isBlank() ? "../shared/data" : dir).toAbsolutePath().normalize();
+    }
 
     /**
      * PyCIL's CIFAR-100 class order: {@code np.random.seed(1993); np.random.permutation(100)} (specs/replay.md §6,

@@ -32,7 +32,7 @@ class BenchmarkPresetsTest {
 
         ExperimentConfig c10 = parse("name: a\nbenchmark: split-cifar10\nlearner: finetune\n");
         assertEquals("image-folder", c10.dataset().name());
-        assertEquals("/work/shared/data/cifar10.zip", c10.dataset().config().get("path").asText());
+        assertEquals(BenchmarkPresets.dataDirectory().resolve("cifar10.zip").toString(), c10.dataset().config().get("path").asText());
         assertEquals(3, c10.dataset().config().get("channels").asInt());
         assertEquals("class-incremental", c10.scenario().name());
         assertEquals(2, c10.scenario().config().get("increment").asInt());
@@ -54,7 +54,7 @@ class BenchmarkPresetsTest {
             String name = "split-cifar100-b" + p[0] + "-inc" + p[1];
             ExperimentConfig c = parse("name: a\nbenchmark: " + name + "\nlearner: finetune\n");
             assertEquals("image-folder", c.dataset().name(), name);
-            assertEquals("/work/shared/data/cifar100.zip", c.dataset().config().get("path").asText());
+            assertEquals(BenchmarkPresets.dataDirectory().resolve("cifar100.zip").toString(), c.dataset().config().get("path").asText());
             assertEquals("class-incremental", c.scenario().name());
             ClassIncrementalConfig s = ConfigBinder.bind(c.scenario().config(), ClassIncrementalConfig.class,
                     ClassIncrementalConfig.defaults(), name);
