@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code perennial sweep} end to end: a 2 x 2 sweep (finetune and lwf, seeds 1 and 2) of tiny generated-shapes
+ * {@code perennial sweep} end to end: a 2 x 2 sweep (finetune and ewc, seeds 1 and 2) of tiny generated-shapes
  * runs, each in its own java process; sweep.json, sweep.csv and the table; run again, every point is skipped.
  */
 class SweepCommandTest {
@@ -37,14 +37,14 @@ class SweepCommandTest {
                 axes:
                   learner:
                     - {name: finetune, config: {backbone: {channels: 4, featureDim: 16}}}
-                    - {name: lwf, config: {backbone: {channels: 4, featureDim: 16}}}
+                    - {name: ewc, config: {backbone: {channels: 4, featureDim: 16}}}
                   seed: [1, 2]
                 parallel: 2
                 """);
         Path out = dir.resolve("out");
         PluginCheckTest.Result r = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
         assertEquals(0, r.status(), r.out() + r.err() + logs(out));
-        List<String> names = List.of("pair-finetune-s1", "pair-finetune-s2", "pair-lwf-s1", "pair-lwf-s2");
+        List<String> names = List.of("pair-finetune-s1", "pair-finetune-s2", "pair-ewc-s1", "pair-ewc-s2");
         for (String n : names) {
             assertTrue(Files.isRegularFile(out.resolve(n).resolve("log.txt")), n);
             try (Stream<Path> s = Files.list(out.resolve(n))) {
@@ -68,13 +68,14 @@ class SweepCommandTest {
         assertEquals(4, json.get("points").size());
         assertEquals("paired", json.get("seeds").asText());
         assertTrue(r.out().contains("pair-finetune   2/2 "), r.out());
-        assertTrue(r.out().contains("pair-lwf        2/2 "), r.out());
+        assertTrue(r.out().contains("pair-ewc        2/2 "), r.out());
         assertTrue(r.out().contains(" ± "), r.out());
 
-        // Paired points see the same batches from the same initial model: on the first task LwF has no old model
-        // and is finetune, so the two learners' first-task loss curves are identical, seed by seed.
+        // Paired points see the same batches from the same initial model: on the first task EWC has no Fisher yet and
+        // is finetune, so the two learners' first-task loss curves are identical, seed by seed. (Not LwF: as PyCIL's,
+        // it re-draws the new classes' head rows at every task's start, the first included.)
         for (int seed = 1; seed <= 2; seed++) {
-            assertEquals(firstTaskLoss(out, "pair-finetune-s" + seed), firstTaskLoss(out, "pair-lwf-s" + seed));
+            assertEquals(firstTaskLoss(out, "pair-finetune-s" + seed), firstTaskLoss(out, "pair-ewc-s" + seed));
         }
         assertTrue(!firstTaskLoss(out, "pair-finetune-s1").equals(firstTaskLoss(out, "pair-finetune-s2")));
 
