@@ -1,38 +1,14 @@
 package dev.perennial.api.data;
 
 import dev.perennial.spi.Capability;
-import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginName;
-import dev.perennial.spi.ScenarioProvider;
-import dev.perennial.spi.SpiVersion;
-import dev.perennial.spi.TaskSplitter;
 import java.util.Set;
 
 /** Provides the {@link ClassIncrementalSplitter} under the name {@code class-incremental}. */
 @PluginName("class-incremental")
-public final class ClassIncrementalProvider implements ScenarioProvider<ClassIncrementalConfig> {
+public final class ClassIncrementalProvider extends ClassSplitProvider {
     /** Creates the provider; does no work. */
     public ClassIncrementalProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<ClassIncrementalConfig> configType() {
-        return ClassIncrementalConfig.class;
-    }
-
-    @Override
-    public ClassIncrementalConfig defaultConfig() {
-        return ClassIncrementalConfig.defaults();
-    }
 
     @Override
     public String description() {
@@ -42,10 +18,5 @@ public final class ClassIncrementalProvider implements ScenarioProvider<ClassInc
     @Override
     public Set<Capability> capabilities() {
         return Set.of(Capability.CLASS_INCREMENTAL);
-    }
-
-    @Override
-    public TaskSplitter create(ClassIncrementalConfig config, PluginContext context) {
-        return new ClassIncrementalSplitter(config);
     }
 }

@@ -1,13 +1,7 @@
 package dev.perennial.api.data;
 
 import dev.perennial.spi.Capability;
-import dev.perennial.spi.DatasetSource;
-import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginName;
-import dev.perennial.spi.Scenario;
-import dev.perennial.spi.ScenarioProvider;
-import dev.perennial.spi.SpiVersion;
-import dev.perennial.spi.TaskSplitter;
 import java.util.Set;
 
 /**
@@ -17,32 +11,12 @@ import java.util.Set;
  * one pass, a rehearsal learner's buffer receives each example once.
  */
 @PluginName("online-class-incremental")
-public final class OnlineClassIncrementalProvider implements ScenarioProvider<ClassIncrementalConfig> {
+public final class OnlineClassIncrementalProvider extends ClassSplitProvider {
     /** The scenario name the experiment's epoch check looks for. */
     public static final String NAME = "online-class-incremental";
 
     /** Creates the provider; does no work. */
     public OnlineClassIncrementalProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<ClassIncrementalConfig> configType() {
-        return ClassIncrementalConfig.class;
-    }
-
-    @Override
-    public ClassIncrementalConfig defaultConfig() {
-        return ClassIncrementalConfig.defaults();
-    }
 
     @Override
     public String description() {
@@ -55,11 +29,7 @@ public final class OnlineClassIncrementalProvider implements ScenarioProvider<Cl
     }
 
     @Override
-    public TaskSplitter create(ClassIncrementalConfig config, PluginContext context) {
-        ClassIncrementalSplitter split = new ClassIncrementalSplitter(config);
-        return (DatasetSource source) -> {
-            Scenario s = split.split(source);
-            return new Scenario("online " + s.name(), s.classNames(), s.tasks(), s.featureShapes());
-        };
+    protected String scenarioName(String classIncremental) {
+        return "online " + classIncremental;
     }
 }

@@ -1,13 +1,7 @@
 package dev.perennial.api.data;
 
 import dev.perennial.spi.Capability;
-import dev.perennial.spi.DatasetSource;
-import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginName;
-import dev.perennial.spi.Scenario;
-import dev.perennial.spi.ScenarioProvider;
-import dev.perennial.spi.SpiVersion;
-import dev.perennial.spi.TaskSplitter;
 import java.util.Set;
 
 /**
@@ -17,29 +11,9 @@ import java.util.Set;
  * its example belongs to (multi-head evaluation), and the class-incremental accuracy is reported beside it.
  */
 @PluginName("task-incremental")
-public final class TaskIncrementalProvider implements ScenarioProvider<ClassIncrementalConfig> {
+public final class TaskIncrementalProvider extends ClassSplitProvider {
     /** Creates the provider; does no work. */
     public TaskIncrementalProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<ClassIncrementalConfig> configType() {
-        return ClassIncrementalConfig.class;
-    }
-
-    @Override
-    public ClassIncrementalConfig defaultConfig() {
-        return ClassIncrementalConfig.defaults();
-    }
 
     @Override
     public String description() {
@@ -53,12 +27,7 @@ public final class TaskIncrementalProvider implements ScenarioProvider<ClassIncr
     }
 
     @Override
-    public TaskSplitter create(ClassIncrementalConfig config, PluginContext context) {
-        ClassIncrementalSplitter split = new ClassIncrementalSplitter(config);
-        return (DatasetSource source) -> {
-            Scenario s = split.split(source);
-            return new Scenario(s.name().replaceFirst("^class-incremental", "task-incremental"), s.classNames(),
-                    s.tasks(), s.featureShapes());
-        };
+    protected String scenarioName(String classIncremental) {
+        return classIncremental.replaceFirst("^class-incremental", "task-incremental");
     }
 }
