@@ -1,5 +1,9 @@
 package dev.perennial.benchmarks.distillation;
 
+import static dev.perennial.benchmarks.distillation.DistillationBenchmark.mean;
+import static dev.perennial.benchmarks.distillation.DistillationBenchmark.spec;
+import static dev.perennial.benchmarks.distillation.DistillationBenchmark.std;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
@@ -295,33 +299,5 @@ public final class CakdAblation {
     private static void write(Path out, Map<String, Object> json) throws IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-    }
-
-    private static Map<String, Object> spec(String architecture, int classes, int imageSize, int width, int depth,
-            int patch, double widthMultiplier, String checkpoint) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architecture", architecture);
-        m.put("numClasses", classes);
-        m.put("imageSize", imageSize);
-        m.put("width", width);
-        m.put("depth", depth);
-        m.put("heads", architecture.equals("vit") ? Math.max(1, width / 32) : 0);
-        m.put("patchSize", patch);
-        m.put("widthMultiplier", widthMultiplier);
-        m.put("cifarStem", true);
-        m.put("checkpoint", checkpoint);
-        return m;
-    }
-
-    private static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    private static double std(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
     }
 }

@@ -241,7 +241,8 @@ public final class DistillationBenchmark {
         };
     }
 
-    private static Map<String, Object> spec(String architecture, int classes, int imageSize, int width, int depth,
+    /** A teacher or student model spec (CakdAblation builds its models the same way). */
+    static Map<String, Object> spec(String architecture, int classes, int imageSize, int width, int depth,
             int patch, double widthMultiplier, String checkpoint) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architecture", architecture);
@@ -262,11 +263,12 @@ public final class DistillationBenchmark {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    private static double mean(double[] v) {
+    static double mean(double[] v) {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
-    private static double std(double[] v) {
+    /** Sample standard deviation (n - 1); 0 for fewer than two values. */
+    static double std(double[] v) {
         if (v.length < 2) {
             return 0;
         }

@@ -1,12 +1,12 @@
 package dev.perennial.continual.replay;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.continual.net.BackboneConfig;
+import dev.perennial.continual.ptm.TinyPtm;
 import dev.perennial.models.nn.Owned;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.PluginContext;
@@ -35,37 +35,7 @@ final class ReplayFixtures {
     static PluginContext context(NDManager manager) {
         ScenarioInfo scenario = new ScenarioInfo("tiny", List.of("a", "b", "c", "d"), TASKS,
                 Map.of("image", new long[] {1, SIZE, SIZE}));
-        return new PluginContext() {
-            @Override
-            public String pluginName() {
-                return "test";
-            }
-
-            @Override
-            public NDManager manager() {
-                return manager;
-            }
-
-            @Override
-            public Device device() {
-                return manager.getDevice();
-            }
-
-            @Override
-            public long seed() {
-                return 7;
-            }
-
-            @Override
-            public Path workDirectory() {
-                return Path.of(System.getProperty("java.io.tmpdir"));
-            }
-
-            @Override
-            public Optional<ScenarioInfo> scenario() {
-                return Optional.of(scenario);
-            }
-        };
+        return TinyPtm.context(manager, scenario, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     static StepContext step(NDManager m, int task, long seed) {
