@@ -13,6 +13,7 @@ module dev.perennial.continual {
     exports dev.perennial.continual.prompt;
     exports dev.perennial.continual.safe;
     exports dev.perennial.continual.llaca;
+    exports dev.perennial.continual.mcit;
     exports dev.perennial.continual.vqa;
     exports dev.perennial.continual.replay;
 
@@ -32,6 +33,8 @@ module dev.perennial.continual {
             dev.perennial.continual.llaca.LoraSeqProvider,
             dev.perennial.continual.llaca.EmaFixedProvider,
             dev.perennial.continual.llaca.MultitaskProvider,
+            dev.perennial.continual.mcit.OLoraProvider,
+            dev.perennial.continual.mcit.MoeLoraProvider,
             dev.perennial.continual.replay.ErProvider,
             dev.perennial.continual.replay.DerProvider,
             dev.perennial.continual.replay.DerppProvider,

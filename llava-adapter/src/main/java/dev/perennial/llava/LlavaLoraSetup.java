@@ -102,6 +102,16 @@ public final class LlavaLoraSetup {
 
     /** @return the projector's weights and biases by name */
     public Map<String, Parameter> projectorParameters() {
+        return projectorParameters(model);
+    }
+
+    /**
+     * The projector's weights and biases of a model, whatever adapts its decoder.
+     *
+     * @param model the model
+     * @return torch-style name to parameter
+     */
+    public static Map<String, Parameter> projectorParameters(LlavaModel model) {
         Map<String, Parameter> out = new LinkedHashMap<>();
         ParameterNames.of(model).forEach((name, p) -> {
             if (name.startsWith(PROJECTOR)) {

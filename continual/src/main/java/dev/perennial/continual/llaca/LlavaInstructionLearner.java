@@ -82,6 +82,7 @@ import java.util.regex.Pattern;
 public final class LlavaInstructionLearner implements Learner {
     private static final String TASKS_SEEN = "tasksSeen";
     private static final String LORA_APPLIED = "loraApplied";
+    private static final String ADAPTED_TASK = "adaptedTask";
     private static final String ADAPTIVE = "emaAdaptiveUpdates";
     private static final String FALLBACK = "emaFallbackUpdates";
     private static final String FRACTION = "emaAdaptiveFraction";
@@ -95,7 +96,9 @@ public final class LlavaInstructionLearner implements Learner {
         /** LLaCA's adaptive EMA. */
         LLACA,
         /** Joint training on every task at once. */
-        MULTITASK
+        MULTITASK,
+        /** Another adapter scheme than one plain LoRA ({@link DecoderAdapters}), with its own loss terms; no EMA. */
+        ADAPTERS
     }
 
     private final String name;
@@ -108,7 +111,10 @@ public final class LlavaInstructionLearner implements Learner {
     private final AdaptiveEmaUpdate ema;
     private final boolean emaOnFirstTask;
     private final Path tokenizerFile;
+    private final DecoderAdapters adapters;
     private LlavaLoraSetup lora;
+    private boolean adaptersInjected;
+    private int adaptedTask = -1;
     private int tasksSeen;
     private boolean emaActive;
     /**
@@ -130,7 +136,33 @@ public final class LlavaInstructionLearner implements Learner {
      */
     LlavaInstructionLearner(String name, Method method, LlavaModelConfig config, AdaptiveEmaUpdate ema,
                             boolean emaOnFirstTask, PluginContext context) {
+        this(name, method, config, ema, emaOnFirstTask, null, context);
+    }
+
+    /**
+     * A learner whose decoder is adapted by another scheme than one plain LoRA (e.g. O-LoRA, MoELoRA); no EMA.
+     *
+     * @param name the plugin name, for messages
+     * @param config the model; its {@code lora*} fields are the scheme's to read
+     * @param adapters the scheme
+     * @param context the plugin context
+     * @return the learner
+     * @throws IllegalArgumentException when {@code model.loraAdapter} is set (a PEFT LoRA cannot share the layers)
+     */
+    public static LlavaInstructionLearner withAdapters(String name, LlavaModelConfig config, DecoderAdapters adapters,
+                                                       PluginContext context) {
+        if (!config.loraAdapter().isEmpty()) {
+            throw new IllegalArgumentException("learner '" + name + "': model.loraAdapter must be empty (its own"
+                    + " adapters take the decoder's linear layers), was '" + config.loraAdapter() + "'");
+        }
+        return new LlavaInstructionLearner(name, Method.ADAPTERS, config, null, false,
+                java.util.Objects.requireNonNull(adapters, "adapters"), context);
+    }
+
+    private LlavaInstructionLearner(String name, Method method, LlavaModelConfig config, AdaptiveEmaUpdate ema,
+                                    boolean emaOnFirstTask, DecoderAdapters adapters, PluginContext context) {
         this.name = name;
+        this.adapters = adapters;
         this.method = method;
         this.config = config;
         this.context = context;
@@ -227,14 +259,38 @@ public final class LlavaInstructionLearner implements Learner {
     @Override
     public void beforeTask(TaskInfo task, TaskData data) {
         boolean full = task.index() < config.fullTuneTasks();
-        if (!full && lora == null) {
-            lora = LlavaLoraSetup.apply(model, loraConfig(), true);
-            keepParameters();
+        if (!full && !adapted()) {
+            injectAdapters();
+        }
+        if (!full && adapters != null) {
+            startAdaptedTask(task.index() - config.fullTuneTasks());
         }
         emaActive = ema != null && !full && (emaOnFirstTask || task.index() > config.fullTuneTasks());
         if (ema != null) {
             ema.startTask(); // a fresh EMA per task: θ* starts at θ, the first step falls back (spec §5.4)
         }
+    }
+
+    private boolean adapted() {
+        return lora != null || adaptersInjected;
+    }
+
+    private void injectAdapters() {
+        if (adapters == null) {
+            lora = LlavaLoraSetup.apply(model, loraConfig(), true);
+        } else {
+            adapters.inject(model);
+            adaptersInjected = true;
+        }
+        keepParameters();
+    }
+
+    /** The scheme's tensors of this task and the projector train; everything else is frozen. */
+    private void startAdaptedTask(int index) {
+        Set<String> names = new java.util.TreeSet<>(adapters.startTask(index));
+        names.addAll(LlavaLoraSetup.projectorParameters(model).keySet());
+        dev.perennial.models.pet.ParameterFreezer.trainOnly(model, names);
+        adaptedTask = index;
     }
 
     @Override
@@ -244,7 +300,7 @@ public final class LlavaInstructionLearner implements Learner {
 
     @Override
     public List<ParameterGroup> parameterGroups() {
-        if (lora == null) {
+        if (!adapted()) {
             return List.of();
         }
         // the loop matches DJL path names; the projector's are found by identity with its torch-style names
@@ -253,7 +309,7 @@ public final class LlavaInstructionLearner implements Learner {
             djlNames.put(p.getValue(), p.getKey());
         }
         List<String> quoted = new ArrayList<>();
-        for (Parameter p : lora.projectorParameters().values()) {
+        for (Parameter p : LlavaLoraSetup.projectorParameters(model).values()) {
             quoted.add(Pattern.quote(djlNames.get(p)));
         }
         return List.of(new ParameterGroup("projector", String.join("|", quoted),
@@ -270,7 +326,13 @@ public final class LlavaInstructionLearner implements Learner {
         ReachRecordingStore store = new ReachRecordingStore(step.manager());
         NDArray loss = model.answerLoss(store, step.manager(), encoded, step.training());
         reached.addAll(store.read());
-        return LossTerms.of("answer-ce", loss);
+        LossTerms terms = LossTerms.of("answer-ce", loss);
+        if (adaptersInjected && step.training()) {
+            for (Map.Entry<String, NDArray> e : adapters.lossTerms(step.manager()).entrySet()) {
+                terms = terms.and(e.getKey(), e.getValue());
+            }
+        }
+        return terms;
     }
 
     @Override
@@ -356,7 +418,8 @@ public final class LlavaInstructionLearner implements Learner {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("method", method.name());
         values.put(TASKS_SEEN, tasksSeen);
-        values.put(LORA_APPLIED, lora != null);
+        values.put(LORA_APPLIED, adapted());
+        values.put(ADAPTED_TASK, adaptedTask);
         values.put("emaActive", emaActive);
         Map<String, NDArray> tensors = Map.of();
         if (ema != null) {
@@ -373,9 +436,11 @@ public final class LlavaInstructionLearner implements Learner {
     public void loadState(PluginState state) {
         tasksSeen = state.number(TASKS_SEEN).intValue();
         emaActive = ema != null && Boolean.TRUE.equals(state.values().get("emaActive"));
-        if (Boolean.TRUE.equals(state.values().get(LORA_APPLIED)) && lora == null) {
-            lora = LlavaLoraSetup.apply(model, loraConfig(), true);
-            keepParameters();
+        if (Boolean.TRUE.equals(state.values().get(LORA_APPLIED)) && !adapted()) {
+            injectAdapters();
+        }
+        if (adapters != null && state.values().get(ADAPTED_TASK) instanceof Number index && index.intValue() >= 0) {
+            startAdaptedTask(index.intValue());
         }
         if (ema != null) {
             ema.restoreCounts(new EmaUpdateCounts(state.number(ADAPTIVE).longValue(),
