@@ -19,15 +19,15 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Continual VQA on generated Mini-CoIN (issue #5): {@code lora-seq}, {@code ema-fixed}, {@code llaca} and
- * {@code multitask}, each run with several seeds on the shipped continual-VQA sample's experiment (see
+ * Continual VQA on generated Mini-CoIN (issue #5): {@code lora-seq}, {@code ema-fixed}, {@code llaca},
+ * {@code multitask}, {@code o-lora} and {@code moe-lora} (issue #21), each run with several seeds on the shipped continual-VQA sample's experiment (see
  * {@link ContinualVqaExperiments} for what a variant changes). Prints, side by side, CoIN's average accuracy and
  * forgetting (spec llaca.md §2.7, over the continual tasks; the base task that trains the tiny model from scratch
  * is reported apart), New.ACC, LLaCA's adaptive-vs-fallback EMA update counts, and each learner's per-task accuracy
- * matrix, all as mean ± sample standard deviation over the seeds; writes every run and the aggregates as JSON.
+ * matrix, MCITlib's MFT, MFN, MAA and BWT, all as mean ± sample standard deviation over the seeds; writes every run and the aggregates as JSON.
  *
  * <pre>
- * bin/benchmark vqa.ContinualVqaBenchmark [--seeds 1,2,3] [--learners lora-seq,ema-fixed,llaca,multitask]
+ * bin/benchmark vqa.ContinualVqaBenchmark [--seeds 1,2,3] [--learners lora-seq,ema-fixed,llaca,multitask,o-lora,moe-lora]
  *     [--out target/benchmarks/continual-vqa.json] [--sample samples/.../continual-vqa.yaml] [--epochs N]
  *     [--runs target/benchmarks/continual-vqa-runs]
  * </pre>
@@ -91,6 +91,8 @@ public final class ContinualVqaBenchmark {
         List<LearnerAggregate> aggregates = results.values().stream().map(LearnerAggregate::of).toList();
         System.out.println();
         System.out.print(summaryTable(aggregates));
+        System.out.println();
+        System.out.print(mcitTable(aggregates));
         for (LearnerAggregate a : aggregates) {
             System.out.println();
             System.out.print(matrixTable(a));
@@ -109,6 +111,9 @@ public final class ContinualVqaBenchmark {
                         + " max_{k in [i, T-2]} a[k][i] - a[T-1][i] (spec llaca.md 2.7)",
                 "forgettingDiagonal", "mean over i < T-1 of a[i][i] - a[T-1][i] (spec llaca.md 7.7)",
                 "newAccuracy", "mean of the diagonal a[i][i]",
+                "mcit", "MCITlib (spec mcit.md 4), 0-based over T continual tasks: MFT = mean of a[i][i], MFN = mean"
+                        + " of a[T-1][i], MAA = mean over t of the mean of a[t][0..t], BWT = mean over i < T-1 of"
+                        + " a[T-1][i] - a[i][i] (continual.mcit.McitMetrics)",
                 "std", "sample standard deviation (n - 1) over seeds"));
         json.put("aggregates", aggregates);
         json.put("runs", results.values().stream().flatMap(List::stream).toList());
@@ -137,6 +142,25 @@ public final class ContinualVqaBenchmark {
             b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %.0f |%n", a.learner(),
                     a.seeds().size(), avg, a.forgetting().format(), a.forgettingDiagonal().format(),
                     a.newAccuracy().format(), a.baseAfterLast().format(), ema, a.seconds().mean()));
+        }
+        return b.toString();
+    }
+
+    /**
+     * MCITlib's metrics of every sequential learner (Markdown); multitask has no sequence and is left out.
+     *
+     * @param aggregates one per learner
+     * @return the table
+     */
+    static String mcitTable(List<LearnerAggregate> aggregates) {
+        StringBuilder b = new StringBuilder();
+        b.append("MCITlib metrics (mean ± std over seeds)\n");
+        b.append("| learner | MFT | MFN | MAA | BWT |\n|---|---|---|---|---|\n");
+        for (LearnerAggregate a : aggregates) {
+            if (Double.isNaN(a.jointAccuracy().mean())) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", a.learner(), a.mft().format(),
+                        a.mfn().format(), a.maa().format(), a.bwt().format()));
+            }
         }
         return b.toString();
     }

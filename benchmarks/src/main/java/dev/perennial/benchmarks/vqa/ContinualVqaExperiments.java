@@ -17,8 +17,11 @@ import java.util.OptionalInt;
  * LoRA recipe, data sizes, optimizer, epochs) live in one place: the sample's file. A variant changes only
  * <ul>
  *   <li>the learner: {@code llaca} keeps the sample's learner configuration as it is; {@code lora-seq},
- *       {@code ema-fixed} (β = 0.99 by its default) and {@code multitask} get the sample's {@code model} section
- *       and nothing else, so all four share the model, the LoRA recipe and the base training;</li>
+ *       {@code ema-fixed} (β = 0.99 by its default), {@code multitask}, {@code o-lora} (official defaults: λ₁ 0.5,
+ *       λ₂ 0, old slices in the forward pass, one slice of the sample's rank per task) and {@code moe-lora} (CoIN's
+ *       8 experts, dense routing, the sample's rank as the total) get the sample's {@code model} section and nothing
+ *       else, so all share the model, the LoRA recipe and the base training; {@code o-lora-mcitlib} is
+ *       {@code o-lora} as MCITlib's port (no old slices while training, λ₁ 0.05);</li>
  *   <li>for {@code multitask}, the scenario: {@code joint: true, jointFrom: fullTuneTasks} (the base task stays
  *       separate, every Mini-CoIN task is trained at once), plus one {@link TaskAccuracyProvider} metric per task
  *       so the joint evaluation is also scored task by task;</li>
@@ -31,7 +34,10 @@ import java.util.OptionalInt;
  */
 public final class ContinualVqaExperiments {
     /** The learners the benchmark compares, in the order they are printed. */
-    public static final List<String> LEARNERS = List.of("lora-seq", "ema-fixed", "llaca", "multitask");
+    public static final List<String> LEARNERS = List.of("lora-seq", "ema-fixed", "llaca", "multitask", "o-lora",
+            "moe-lora");
+    /** O-LoRA as MCITlib ports it to LLaVA (spec mcit.md §2.2): no old slices in training passes, λ₁ 0.05. */
+    public static final String O_LORA_MCITLIB = "o-lora-mcitlib";
     /** The prefix of the scale ablation's names, {@code llaca-scale-<s>}. */
     public static final String LLACA_SCALE = "llaca-scale-";
     /** The shipped sample, relative to the repository root (where {@code bin/benchmark} runs). */
@@ -103,7 +109,14 @@ public final class ContinualVqaExperiments {
                 ref.set("config", withScale(learner));
             }
             case "llaca" -> ref.set("config", learnerConfig.deepCopy());
-            case "lora-seq", "ema-fixed" -> ref.set("config", withModel());
+            case "lora-seq", "ema-fixed", "o-lora", "moe-lora" -> ref.set("config", withModel());
+            case O_LORA_MCITLIB -> {
+                ref.put("name", "o-lora");
+                ObjectNode c = withModel();
+                c.put("forwardOldAdapters", false);
+                c.put("lambda1", 0.05);
+                ref.set("config", c);
+            }
             case "multitask" -> {
                 ref.set("config", withModel());
                 ObjectNode scenario = ((ObjectNode) tree.get("scenario")).deepCopy();
@@ -122,7 +135,7 @@ public final class ContinualVqaExperiments {
                 tree.set("metrics", metrics);
             }
             default -> throw new IllegalArgumentException("--learners: unknown learner '" + learner + "'; accepted: "
-                    + String.join(", ", LEARNERS) + ", or " + LLACA_SCALE + "<s> (llaca with scale s > 0)");
+                    + String.join(", ", LEARNERS) + ", " + O_LORA_MCITLIB + ", or " + LLACA_SCALE + "<s> (llaca with scale s > 0)");
         }
         tree.set("learner", ref);
         epochs.ifPresent(e -> ((ObjectNode) tree.get("training")).put("epochs", e));

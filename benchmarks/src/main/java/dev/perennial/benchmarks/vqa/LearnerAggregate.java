@@ -20,11 +20,16 @@ import java.util.function.ToDoubleFunction;
  * @param emaFallback fallback EMA updates per run
  * @param matrix the per-task matrix, cell by cell
  * @param seconds seconds per run
+ * @param mft MCITlib's mean fine-tune accuracy
+ * @param mfn MCITlib's mean final accuracy
+ * @param maa MCITlib's mean average accuracy
+ * @param bwt MCITlib's backward transfer
  */
 public record LearnerAggregate(String learner, List<Long> seeds, List<String> tasks, MeanStd averageAccuracy,
                                MeanStd forgetting, MeanStd forgettingDiagonal, MeanStd newAccuracy,
                                MeanStd baseAfterLast, MeanStd jointAccuracy, MeanStd emaAdaptiveFraction,
-                               MeanStd emaAdaptive, MeanStd emaFallback, MeanStd[][] matrix, MeanStd seconds) {
+                               MeanStd emaAdaptive, MeanStd emaFallback, MeanStd[][] matrix, MeanStd seconds,
+                               MeanStd mft, MeanStd mfn, MeanStd maa, MeanStd bwt) {
 
     /** Copies the lists. */
     public LearnerAggregate {
@@ -58,7 +63,8 @@ public record LearnerAggregate(String learner, List<Long> seeds, List<String> ta
                 over(runs, r -> r.emaAdaptive() < 0 ? Double.NaN : r.emaAdaptive()),
                 over(runs, r -> r.emaFallback() < 0 ? Double.NaN : r.emaFallback()),
                 MeanStd.ofMatrices(runs.stream().map(VqaRunResult::matrix).toList()),
-                over(runs, VqaRunResult::seconds));
+                over(runs, VqaRunResult::seconds), over(runs, r -> r.mcit().mft()), over(runs, r -> r.mcit().mfn()),
+                over(runs, r -> r.mcit().maa()), over(runs, r -> r.mcit().bwt()));
     }
 
     private static MeanStd over(List<VqaRunResult> runs, ToDoubleFunction<VqaRunResult> value) {

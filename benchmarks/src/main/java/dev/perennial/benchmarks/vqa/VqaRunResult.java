@@ -1,6 +1,8 @@
 package dev.perennial.benchmarks.vqa;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.api.RunReport;
+import dev.perennial.continual.mcit.McitMetrics;
 import dev.perennial.continual.vqa.ContinualVqaSummary;
 import dev.perennial.continual.vqa.ContinualVqaSummary.ForgettingVariant;
 import dev.perennial.continual.vqa.MiniCoin;
@@ -43,6 +45,17 @@ public record VqaRunResult(String learner, long seed, List<String> tasks, double
     /** Copies the list. */
     public VqaRunResult {
         tasks = List.copyOf(tasks);
+    }
+
+    /**
+     * MCITlib's MFT, MFN, MAA and BWT of the continual matrix ({@link McitMetrics}, the one place they are defined).
+     *
+     * @return the metrics; all NaN for multitask, which has no sequence
+     */
+    @JsonProperty("mcit")
+    public McitMetrics mcit() {
+        return Double.isNaN(jointAccuracy) ? McitMetrics.of(matrix)
+                : new McitMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /**

@@ -36,7 +36,7 @@ class ContinualVqaExperimentsTest {
     @Test
     void baselinesShareTheSampleModelAndTraining() {
         ExperimentConfig sample = experiments.sample();
-        for (String learner : new String[] {"lora-seq", "ema-fixed"}) {
+        for (String learner : new String[] {"lora-seq", "ema-fixed", "o-lora", "moe-lora"}) {
             ExperimentConfig v = experiments.variant(learner, 1, OptionalInt.empty(), RUNS);
             assertEquals(learner, v.learner().name());
             assertEquals(sample.learner().config().get("model"), v.learner().config().get("model"));
@@ -59,6 +59,16 @@ class ContinualVqaExperimentsTest {
         for (String task : MiniCoin.TASKS) {
             assertTrue(v.metrics().contains(PluginRef.of(TaskAccuracyProvider.PREFIX + task)), task);
         }
+    }
+
+    @Test
+    void oLoraAsMcitlibPortsItLeavesOldSlicesOutOfTrainingWithItsLambda() {
+        ExperimentConfig v = experiments.variant(ContinualVqaExperiments.O_LORA_MCITLIB, 3, OptionalInt.empty(), RUNS);
+        assertEquals("o-lora", v.learner().name());
+        assertFalse(v.learner().config().get("forwardOldAdapters").asBoolean());
+        assertEquals(0.05, v.learner().config().get("lambda1").asDouble(), 1e-12);
+        assertEquals(experiments.sample().learner().config().get("model"), v.learner().config().get("model"));
+        assertTrue(v.name().contains("o-lora-mcitlib"), v.name());
     }
 
     @Test

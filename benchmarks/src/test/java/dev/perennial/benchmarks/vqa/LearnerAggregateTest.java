@@ -1,6 +1,7 @@
 package dev.perennial.benchmarks.vqa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,25 @@ class LearnerAggregateTest {
         assertEquals(0.5, a.emaAdaptiveFraction().mean(), 1e-12, "0.25 and 0.75");
         assertEquals(20, a.emaAdaptive().mean(), 1e-12);
         assertTrue(Double.isNaN(a.jointAccuracy().mean()));
+    }
+
+    @Test
+    void mcitlibsMetricsAreAggregatedAndTabledForSequentialLearnersOnly() {
+        List<String> tasks = List.of("x", "y");
+        // seed 1: MFT 0.7, MFN 0.6, MAA (0.6 + 0.6) / 2 = 0.6, BWT 0.4 - 0.6; seed 2: 0.7, 0.6, (0.8 + 0.6) / 2, 0.6 - 0.8
+        LearnerAggregate a = LearnerAggregate.of(List.of(
+                run("o-lora", 1, tasks, new double[][] {{0.6}, {0.4, 0.8}}, 0.6, 0.2, -1, -1),
+                run("o-lora", 2, tasks, new double[][] {{0.8}, {0.6, 0.6}}, 0.6, 0.2, -1, -1)));
+        assertEquals(0.7, a.mft().mean(), 1e-12);
+        assertEquals(0.6, a.mfn().mean(), 1e-12);
+        assertEquals((0.6 + 0.7) / 2, a.maa().mean(), 1e-12);
+        assertEquals(-0.2, a.bwt().mean(), 1e-12);
+        VqaRunResult joint = new VqaRunResult("multitask", 1, tasks, new double[][] {{0.7, 0.9}}, 0.8, N, N, N, 0.9,
+                0.8, -1, -1, 0.4, 0.3, 0.2, 0, 10);
+        assertTrue(Double.isNaN(joint.mcit().mfn()), "a joint run has no sequence");
+        String table = ContinualVqaBenchmark.mcitTable(List.of(a, LearnerAggregate.of(List.of(joint))));
+        assertTrue(table.contains("| o-lora | 0.7000 ± 0.0000 | 0.6000 ± 0.0000 | 0.6500 ± 0.0707 | -0.2000 ± 0.0000 |"), table);
+        assertFalse(table.contains("multitask"), table);
     }
 
     @Test
