@@ -67,6 +67,8 @@ import java.util.regex.Pattern;
  *   <li>{@code multitask}: trained once on every task's data (the joint upper bound; see
  *       {@link MultitaskProvider}).</li>
  * </ul>
+ * Another scheme can take the single LoRA's place ({@link #withAdapters}, {@link DecoderAdapters}): O-LoRA's
+ * per-task slices and MoELoRA's experts ({@code dev.perennial.continual.mcit}) add their own loss terms, no EMA.
  * The first {@link LlavaModelConfig#fullTuneTasks()} tasks train the whole (tiny) model instead, with no EMA:
  * that is the base training of a model built from scratch; LoRA is injected when the next task begins.
  *
