@@ -421,7 +421,9 @@ public final class LlavaInstructionLearner implements Learner {
         values.put("method", method.name());
         values.put(TASKS_SEEN, tasksSeen);
         values.put(LORA_APPLIED, adapted());
-        values.put(ADAPTED_TASK, adaptedTask);
+        if (adapters != null) {
+            values.put(ADAPTED_TASK, adaptedTask);
+        }
         values.put("emaActive", emaActive);
         Map<String, NDArray> tensors = Map.of();
         if (ema != null) {
