@@ -69,7 +69,12 @@ final class PointTask implements Function<SweepPlan.Point, Row> {
             return row(p, "skipped", null, done.get(), 0, attempt, "");
         }
         Files.createDirectories(dir);
+        int cpus = tc == null ? 1 : Math.max(1, tc.cpus());
         List<String> command = new ArrayList<>(launcher);
+        if (command.size() > 1 && Path.of(command.get(0)).getFileName().toString().equals("java")) {
+            // a java command line (the plan's launcher): the thread count as a JVM option, not PERENNIAL_JAVA_OPTS
+            command.add(1, "-Dai.djl.pytorch.num_threads=" + cpus);
+        }
         command.addAll(List.of("run", base, "--run-dir", dir.toString()));
         for (String o : p.overrides()) {
             command.add("--set");
@@ -78,11 +83,11 @@ final class PointTask implements Function<SweepPlan.Point, Row> {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log.txt").toFile()));
         Map<String, String> env = pb.environment();
-        int cpus = tc == null ? 1 : tc.cpus();
-        // The run gets the task's cores (spark.task.cpus): libtorch's intra-op threads follow OMP_NUM_THREADS.
-        env.put("OMP_NUM_THREADS", Integer.toString(Math.max(1, cpus)));
+        // The run gets the task's cores (spark.task.cpus): libtorch's intra-op threads follow OMP_NUM_THREADS and
+        // ai.djl.pytorch.num_threads (bin/perennial reads PERENNIAL_JAVA_OPTS).
+        env.put("OMP_NUM_THREADS", Integer.toString(cpus));
         env.put("PERENNIAL_JAVA_OPTS", (env.getOrDefault("PERENNIAL_JAVA_OPTS", "") + " -Dai.djl.pytorch.num_threads="
-                + Math.max(1, cpus)).trim());
+                + cpus).trim());
         if (tc != null) {
             ResourceInformation gpu = tc.resourcesJMap().get("gpu");
             if (gpu != null) {

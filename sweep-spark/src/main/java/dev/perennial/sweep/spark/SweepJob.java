@@ -152,15 +152,17 @@ public final class SweepJob {
         return new Options(sweep, plan, out, runs, parallel, cli, baseline);
     }
 
-    /** The CLI on this machine: --cli, else spark.perennial.cli, else $PERENNIAL_HOME/bin/perennial. */
-    private static String cli(Options o) {
+    /** The CLI given for every node: --cli, else spark.perennial.cli, else null. */
+    private static String givenCli(Options o) {
         if (o.cli() != null) {
             return o.cli();
         }
         SparkConf conf = new SparkConf();
-        if (conf.contains(CLI_CONF)) {
-            return conf.get(CLI_CONF);
-        }
+        return conf.contains(CLI_CONF) ? conf.get(CLI_CONF) : null;
+    }
+
+    /** $PERENNIAL_HOME/bin/perennial, or null. */
+    private static String homeCli() {
         String home = System.getenv("PERENNIAL_HOME");
         return home == null || home.isEmpty() ? null : Path.of(home, "bin", "perennial").toString();
     }
@@ -173,7 +175,7 @@ public final class SweepJob {
         if (o.planFile() != null) {
             return SweepPlan.read(o.planFile());
         }
-        String cli = cli(o);
+        String cli = givenCli(o) != null ? givenCli(o) : homeCli();
         if (cli == null) {
             throw new IllegalArgumentException("no perennial CLI to expand " + o.sweepFile() + ": give --cli PATH,"
                     + " --conf " + CLI_CONF + "=PATH or PERENNIAL_HOME");
@@ -266,12 +268,16 @@ public final class SweepJob {
             throw new IllegalArgumentException("no folder for the runs: give --out DIR (or --runs DIR)");
         }
         String folder = o.out() != null ? o.out() : runs;
+        // --cli or spark.perennial.cli, else the plan's launcher (the java command of the CLI that wrote it), else
+        // $PERENNIAL_HOME/bin/perennial.
         List<String> launcher;
-        String cli = cli(o);
+        String cli = givenCli(o);
         if (cli != null) {
             launcher = List.of(cli);
         } else if (!plan.launcher().isEmpty()) {
             launcher = plan.launcher();
+        } else if (homeCli() != null) {
+            launcher = List.of(homeCli());
         } else {
             throw new IllegalArgumentException("no perennial CLI for the points: give --cli PATH or --conf "
                     + CLI_CONF + "=PATH (the same path on every node)");
