@@ -81,6 +81,9 @@ public record SweepPlan(String sweep, String base, String seeds, int parallel, S
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not a sweep plan (not JSON: " + e.getOriginalMessage()
+                    .lines().findFirst().orElse("") + "); perennial sweep --write-plan FILE writes one", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the sweep plan " + file + ": " + e.getMessage(), e);
         }
