@@ -3,8 +3,10 @@ package dev.perennial.samples;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.config.ConfigException;
 import dev.perennial.samples.sweep.JavaCommand;
+import dev.perennial.samples.sweep.SparkExecutor;
 import dev.perennial.samples.sweep.SweepFile;
 import dev.perennial.samples.sweep.SweepGrid;
+import dev.perennial.samples.sweep.SweepPlanFile;
 import dev.perennial.samples.sweep.SweepPoint;
 import dev.perennial.samples.sweep.SweepResults;
 import dev.perennial.samples.sweep.SweepRunner;
@@ -54,6 +56,15 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List the points and their --set arguments; run nothing.")
     boolean dryRun;
 
+    @Option(names = "--executor", paramLabel = "local|spark", defaultValue = "local",
+            description = "local (default): this process starts the points; spark: an Apache Spark job does,"
+                    + " embedded local[N] (bin/perennial-spark; docs/sweeps.md for spark-submit).")
+    String executor;
+
+    @Option(names = "--write-plan", paramLabel = "FILE",
+            description = "Write the checked grid as the Spark job's plan (JSON) and run nothing.")
+    Path writePlan;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +72,9 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (parallel != null && (parallel < 1 || parallel > 256)) {
             throw new ConfigException("--parallel must be 1-256, was " + parallel);
+        }
+        if (!executor.equals("local") && !executor.equals("spark")) {
+            throw new ConfigException("--executor must be local or spark, was '" + executor + "'");
         }
         SweepFile sweep = SweepFile.read(file);
         List<SweepPoint> points = SweepGrid.expand(sweep);
@@ -83,6 +97,16 @@ final class SweepCommand implements Callable<Integer> {
         }
         Path base = baseFile(sweep, folder);
         o.flush();
+        if (writePlan != null || executor.equals("spark")) {
+            Path plan = writePlan != null ? writePlan : folder.resolve("plan.json");
+            SweepPlanFile.write(sweep, points, base, folder, atOnce, JavaCommand.current(), plan);
+            if (writePlan != null) {
+                o.println("wrote " + plan);
+                o.flush();
+                return PerennialCli.OK;
+            }
+            return SparkExecutor.run(plan, folder, atOnce, null);
+        }
         List<SweepRunner.Outcome> outcomes = SweepRunner.run(points, folder, atOnce,
                 SweepRunner.cli(JavaCommand.current(), base), line -> {
                     synchronized (o) {
