@@ -104,6 +104,26 @@ public final class UNet2DConditionModel extends FixedShapeBlock {
      */
     public NDArray forward(ParameterStore store, NDArray sample, NDArray timesteps, NDArray context,
             boolean training) {
+        return forward(store, sample, timesteps, context, null, null, training);
+    }
+
+    /**
+     * Predicts the noise with ControlNet-style residuals (Zhang et al. 2023): {@code downResiduals[i]} is added to
+     * the i-th skip connection (in the order the encoder produces them, {@link #skipShapes}) and
+     * {@code midResidual} to the mid block's output, before the decoder uses them. DiffusionFake injects the
+     * detector's features into a frozen UNet this way.
+     *
+     * @param store the parameter store
+     * @param sample noisy latents (B, in, H, W)
+     * @param timesteps (B) or a scalar
+     * @param context the conditioning sequence (B, M, cross_attention_dim)
+     * @param downResiduals one array per skip connection, each of that skip's shape, or null for none
+     * @param midResidual an array of the mid block's output shape, or null
+     * @param training whether this is a training pass
+     * @return (B, out, H, W)
+     */
+    public NDArray forward(ParameterStore store, NDArray sample, NDArray timesteps, NDArray context,
+            List<NDArray> downResiduals, NDArray midResidual, boolean training) {
         Shape s = sample.getShape();
         if (s.dimension() != 4 || s.get(1) != config.inChannels()) {
             throw new IllegalArgumentException("UNet2DConditionModel: sample must be (B, " + config.inChannels()
@@ -130,12 +150,54 @@ public final class UNet2DConditionModel extends FixedShapeBlock {
             h = b.forward(store, h, temb, context, skips, training);
         }
         h = midBlock.forward(store, h, temb, context, training);
+        if (downResiduals != null) {
+            if (downResiduals.size() != skips.size()) {
+                throw new IllegalArgumentException("UNet2DConditionModel: " + skips.size()
+                        + " down residuals expected (one per skip connection), got " + downResiduals.size());
+            }
+            for (int i = 0; i < skips.size(); i++) {
+                skips.set(i, skips.get(i).add(downResiduals.get(i)));
+            }
+        }
+        if (midResidual != null) {
+            h = h.add(midResidual);
+        }
         Deque<NDArray> stack = new ArrayDeque<>(skips);
         for (UpBlock2D b : upBlocks) {
             h = b.forward(store, h, stack, temb, context, training);
         }
         h = ActivationFunction.SILU.apply(convNormOut.forward(store, h, training));
         return convOut.forward(store, h, training);
+    }
+
+    /**
+     * The shapes of the skip connections (the residuals {@link #forward(ParameterStore, NDArray, NDArray, NDArray, List,
+     * NDArray, boolean)} accepts) and, last, of the mid block's output, for a latent of the given
+     * size.
+     *
+     * @param batch B
+     * @param height latent height
+     * @param width latent width
+     * @return one (B, C, h, w) shape per skip connection, then the mid block's
+     */
+    public List<Shape> skipShapes(long batch, long height, long width) {
+        List<Shape> out = new ArrayList<>();
+        List<Integer> boc = config.blockOutChannels();
+        long h = height;
+        long w = width;
+        out.add(new Shape(batch, boc.get(0), h, w));
+        for (int i = 0; i < boc.size(); i++) {
+            for (int j = 0; j < config.layersPerBlock(); j++) {
+                out.add(new Shape(batch, boc.get(i), h, w));
+            }
+            if (i < boc.size() - 1) {
+                h = (h + 1) / 2;
+                w = (w + 1) / 2;
+                out.add(new Shape(batch, boc.get(i), h, w));
+            }
+        }
+        out.add(new Shape(batch, boc.get(boc.size() - 1), h, w));
+        return out;
     }
 
     /**

@@ -36,6 +36,26 @@ class DiffusionGoldenTest {
             GoldenCheck.assertClose(io.read("__out", m), unet.forward(ps, sample, t, context, false), "unet out");
             GoldenCheck.assertClose(io.read("__out_uncond", m),
                     unet.forward(ps, sample, t, context.zerosLike(), false), "unet out, null context");
+            // ControlNet-style residuals: zeros change nothing, a residual on one skip changes the output.
+            java.util.List<ai.djl.ndarray.types.Shape> shapes = unet.skipShapes(2, 8, 8);
+            assertEquals(unet.config().blockOutChannels().size() * (unet.config().layersPerBlock() + 1) + 1,
+                    shapes.size());
+            java.util.List<NDArray> zeros = new java.util.ArrayList<>();
+            for (ai.djl.ndarray.types.Shape shape : shapes.subList(0, shapes.size() - 1)) {
+                zeros.add(m.zeros(shape));
+            }
+            NDArray plain = unet.forward(ps, sample, t, context, false);
+            NDArray zeroRes = unet.forward(ps, sample, t, context, zeros, m.zeros(shapes.get(shapes.size() - 1)),
+                    false);
+            assertEquals(0f, plain.sub(zeroRes).abs().max().getFloat());
+            java.util.List<NDArray> one = new java.util.ArrayList<>(zeros);
+            one.set(2, m.ones(shapes.get(2)));
+            assertTrue(plain.sub(unet.forward(ps, sample, t, context, one, null, false)).abs().max().getFloat()
+                    > 1e-3f);
+            IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> unet.forward(ps, sample, t, context, zeros.subList(1, zeros.size()), null, false));
+            assertTrue(wrong.getMessage().contains("down residuals expected"), wrong.getMessage());
             // The DJL entry point takes [sample, timesteps, context].
             GoldenCheck.assertClose(io.read("__out", m),
                     unet.forward(ps, new NDList(sample, t, context), false).head(), "unet block forward");
