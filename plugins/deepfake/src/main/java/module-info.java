@@ -19,6 +19,7 @@ module dev.perennial.deepfake {
     exports dev.perennial.deepfake.sta;
     exports dev.perennial.deepfake.protocol;
     exports dev.perennial.deepfake.synthetic;
+    exports dev.perennial.deepfake.diffusionfake;
 
     provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
     provides dev.perennial.spi.AugmenterProvider with
