@@ -27,6 +27,7 @@ module dev.perennial.deepfake {
             dev.perennial.deepfake.video.VideoBlendProvider,
             dev.perennial.deepfake.video.ClipConsistentProvider;
     provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.deepfake.protocol.Df40SourceProvider;
+    provides dev.perennial.spi.DistillerProvider with dev.perennial.deepfake.diffusionfake.DiffusionFakeProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.deepfake.eval.FrameAucProvider,
             dev.perennial.deepfake.eval.VideoAucProvider,
