@@ -171,8 +171,8 @@ public final class UNet2DConditionModel extends FixedShapeBlock {
     }
 
     /**
-     * The shapes of the skip connections (the residuals {@link #forward(ParameterStore, NDArray, NDArray, NDArray, List,
-     * NDArray, boolean)} accepts) and, last, of the mid block's output, for a latent of the given
+     * The shapes of the skip connections (the residuals
+     * {@link #forward(ParameterStore, NDArray, NDArray, NDArray, List, NDArray, boolean)} accepts) and, last, of the mid block's output, for a latent of the given
      * size.
      *
      * @param batch B

@@ -58,10 +58,12 @@ public record DiffusionFakeConfig(
             throw new IllegalArgumentException("diffusionfake: unet, vae, featureOutput, imageInput, sourceInput, "
                     + "targetInput, weightChannels and betaSchedule must be given");
         }
-        if (featureChannels < 1 || latentSize < 1 || upsamplings < 0 || filterChannels < 1 || heads < 1 || weightChannels.isEmpty() || weightHidden < 1
+        if (featureChannels < 1 || latentSize < 1 || upsamplings < 0 || filterChannels < 1 || heads < 1
+                || weightChannels.isEmpty() || weightHidden < 1
                 || timesteps < 2 || reconstructionWeight < 0 || weightRegressionWeight < 0) {
-            throw new IllegalArgumentException("diffusionfake: upsamplings >= 0; featureChannels, latentSize, filterChannels, heads, weightHidden "
-                    + "positive; weightChannels non-empty; timesteps >= 2; weights >= 0");
+            throw new IllegalArgumentException("diffusionfake: upsamplings >= 0; featureChannels, latentSize, "
+                    + "filterChannels, heads, weightHidden positive; weightChannels non-empty; timesteps >= 2; "
+                    + "weights >= 0");
         }
         if (!betaSchedule.equals("linear") && !betaSchedule.equals("scaled_linear")) {
             throw new IllegalArgumentException("diffusionfake: config field 'betaSchedule' is '" + betaSchedule

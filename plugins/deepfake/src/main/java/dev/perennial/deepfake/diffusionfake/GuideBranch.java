@@ -79,7 +79,8 @@ public final class GuideBranch extends FixedShapeBlock {
         for (int i = 0; i < targets.size(); i++) {
             long factor = side / targets.get(i).get(2);
             NDArray pooled = factor == 1 ? h
-                    : Pool.avgPool2d(h, new Shape(factor, factor), new Shape(factor, factor), new Shape(0, 0), false, true);
+                    : Pool.avgPool2d(h, new Shape(factor, factor), new Shape(factor, factor), new Shape(0, 0), false,
+                            true);
             out.add(zeroConvs.get(i).forward(store, pooled, training).mul(w));
         }
         return out;
