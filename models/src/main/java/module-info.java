@@ -13,4 +13,5 @@ module dev.perennial.models {
     exports dev.perennial.models.mlp;
     exports dev.perennial.models.clip;
     exports dev.perennial.models.llama;
+    exports dev.perennial.models.diffusion;
 }

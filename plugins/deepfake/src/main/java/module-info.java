@@ -19,6 +19,7 @@ module dev.perennial.deepfake {
     exports dev.perennial.deepfake.sta;
     exports dev.perennial.deepfake.protocol;
     exports dev.perennial.deepfake.synthetic;
+    exports dev.perennial.deepfake.diffusionfake;
 
     provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
     provides dev.perennial.spi.AugmenterProvider with
@@ -26,6 +27,7 @@ module dev.perennial.deepfake {
             dev.perennial.deepfake.video.VideoBlendProvider,
             dev.perennial.deepfake.video.ClipConsistentProvider;
     provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.deepfake.protocol.Df40SourceProvider;
+    provides dev.perennial.spi.DistillerProvider with dev.perennial.deepfake.diffusionfake.DiffusionFakeProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.deepfake.eval.FrameAucProvider,
             dev.perennial.deepfake.eval.VideoAucProvider,

@@ -82,6 +82,7 @@ class PluginDiscoveryTest {
     @Test
     void everyProviderIsFound() {
         assertEquals(Set.of("quality-curriculum"), names(SamplerProvider.class));
+        assertEquals(Set.of("diffusionfake"), names(dev.perennial.spi.DistillerProvider.class));
         assertEquals(Set.of("df40-protocol"), names(dev.perennial.spi.DatasetSourceProvider.class));
         assertEquals(Set.of("quality-freda", "video-blend", "clip-consistent"), names(AugmenterProvider.class));
         assertEquals(Set.of("frame-auc", "video-auc", "eer", "eer-roc-crossing", "average-precision",
