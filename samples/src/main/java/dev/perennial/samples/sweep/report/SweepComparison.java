@@ -57,6 +57,34 @@ public final class SweepComparison {
             new Metric("backwardTransfer", "backward transfer (BWT)", true,
                     r -> summary(r, ContinualSummary::backwardTransfer)));
 
+    /**
+     * A metric plugin's other matrix, compared by the mean of its last row (the score on every task after the last
+     * one trained; with one task, the score), higher taken as better.
+     *
+     * @param name the metric's name in the reports' {@code otherMetrics}
+     * @return the metric
+     */
+    public static Metric other(String name) {
+        return new Metric("other:" + name, name + " (last row)", true, r -> lastRow(r.otherMetrics() == null ? null
+                : r.otherMetrics().get(name)));
+    }
+
+    private static double lastRow(double[][] m) {
+        if (m == null || m.length == 0) {
+            return Double.NaN;
+        }
+        double[] row = m[m.length - 1];
+        double sum = 0;
+        int n = 0;
+        for (double v : row) {
+            if (Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
     /** Run time and CPU time (summarised, not tested). */
     public static final List<Metric> COSTS = List.of(
             new Metric("seconds", "run time (s, wall clock)", false, r -> timing(r, "total")),
@@ -68,7 +96,7 @@ public final class SweepComparison {
      * @param label its label
      * @param points its points, in grid order
      * @param finished how many finished
-     * @param values per metric key ({@link #METRICS} and {@link #COSTS}), the summary over its finished seeds
+     * @param values per metric key ({@link #metrics()} and {@link #COSTS}), the summary over its finished seeds
      * @param tasks the task names of its first finished run
      * @param meanMatrix the accuracy matrices' element-wise mean over its finished runs (NaN: no run evaluated it)
      * @param curve the mean of A_k, the accuracy on the tasks seen after task k, per k
@@ -87,15 +115,17 @@ public final class SweepComparison {
     public record Comparison(String method, String metric, PairedTest test, double holmTP) {}
 
     private final String sweep;
+    private final List<Metric> metrics;
     private final String metricName;
     private final String baseline;
     private final List<Method> methods;
     private final List<Comparison> comparisons;
     private final List<PointRun> points;
 
-    private SweepComparison(String sweep, String metricName, String baseline, List<Method> methods,
-                            List<Comparison> comparisons, List<PointRun> points) {
+    private SweepComparison(String sweep, List<Metric> metrics, String metricName, String baseline,
+                            List<Method> methods, List<Comparison> comparisons, List<PointRun> points) {
         this.sweep = sweep;
+        this.metrics = List.copyOf(metrics);
         this.metricName = metricName;
         this.baseline = baseline;
         this.methods = List.copyOf(methods);
@@ -106,6 +136,11 @@ public final class SweepComparison {
     /** @return the sweep's name */
     public String sweep() {
         return sweep;
+    }
+
+    /** @return the compared metrics: {@link #METRICS}, then {@link #other} for each other matrix the runs have */
+    public List<Metric> metrics() {
+        return metrics;
     }
 
     /** @return the primary metric's name (the matrices' metric, e.g. accuracy) */
@@ -123,7 +158,7 @@ public final class SweepComparison {
         return methods;
     }
 
-    /** @return each non-baseline method against the baseline, per metric, metrics in {@link #METRICS} order */
+    /** @return each non-baseline method against the baseline, per metric, metrics in {@link #metrics()} order */
     public List<Comparison> comparisons() {
         return comparisons;
     }
@@ -177,6 +212,10 @@ public final class SweepComparison {
     public static SweepComparison of(String sweep, List<PointRun> points, String requestedBaseline) {
         List<String> labels = methods(points);
         String base = baseline(requestedBaseline, labels, sweep);
+        List<Metric> compared = new ArrayList<>(METRICS);
+        points.stream().filter(p -> p.report() != null && p.report().otherMetrics() != null)
+                .flatMap(p -> p.report().otherMetrics().keySet().stream()).distinct().sorted()
+                .forEach(n -> compared.add(other(n)));
         List<Method> methods = new ArrayList<>();
         String metricName = null;
         for (String label : labels) {
@@ -187,7 +226,7 @@ public final class SweepComparison {
                 metricName = done.get(0).metric();
             }
             Map<String, MeanInterval> values = new LinkedHashMap<>();
-            for (Metric m : METRICS) {
+            for (Metric m : compared) {
                 values.put(m.key(), MeanInterval.of(done.stream().mapToDouble(m.value()).toArray()));
             }
             for (Metric m : COSTS) {
@@ -199,7 +238,7 @@ public final class SweepComparison {
         List<Comparison> comparisons = new ArrayList<>();
         List<PointRun> basePoints = points.stream().filter(p -> p.method().equals(base) && p.finished()
                 && p.report() != null).toList();
-        for (Metric metric : METRICS) {
+        for (Metric metric : compared) {
             List<String> others = labels.stream().filter(l -> !l.equals(base)).toList();
             List<PairedTest> tests = new ArrayList<>();
             for (String label : others) {
@@ -220,7 +259,7 @@ public final class SweepComparison {
                 comparisons.add(new Comparison(others.get(i), metric.key(), tests.get(i), holm[i]));
             }
         }
-        return new SweepComparison(sweep, metricName == null ? "accuracy" : metricName, base, methods, comparisons,
+        return new SweepComparison(sweep, compared, metricName == null ? "accuracy" : metricName, base, methods, comparisons,
                 points);
     }
 

@@ -75,7 +75,8 @@ public final class SweepReportPage {
         section(page, "methods", "Methods",
                 "Mean ± sample standard deviation over the seeds that finished, and below it the 95 % confidence"
                         + " interval of the mean from Student's t: mean ± t(0.975, n−1)·s/√n (no interval for one"
-                        + " seed). Forgetting: lower is better.", methodsTable(c));
+                        + " seed). Forgetting: lower is better. A metric plugin's other matrix (e.g. worst-group"
+                        + " accuracy) is compared by the mean of its last row.", methodsTable(c));
         section(page, "comparison", "Against the baseline (" + c.baseline() + "), paired by seed",
                 "Δ = method − baseline on the seeds both finished, mean and 95 % t interval. Paired t-test"
                         + " (two-sided): the headline test, since with a few seeds it is the one that can reach 5 %;"
@@ -112,14 +113,14 @@ public final class SweepReportPage {
 
     private static String methodsTable(SweepComparison c) {
         StringBuilder t = new StringBuilder("<table class=\"stats\">\n<tr><th>method</th><th>runs</th>");
-        SweepComparison.METRICS.forEach(m -> t.append("<th>").append(esc(m.label())).append("</th>"));
+        c.metrics().forEach(m -> t.append("<th>").append(esc(m.label())).append("</th>"));
         t.append("</tr>\n");
         for (SweepComparison.Method m : c.methods()) {
             t.append("<tr class=\"method-row\" data-method=\"").append(esc(m.label())).append("\"><th>")
                     .append(swatch(c, m.label())).append(esc(m.label()))
                     .append(m.label().equals(c.baseline()) ? " <span class=\"tag\">baseline</span>" : "")
                     .append("</th><td>").append(m.finished()).append('/').append(m.points().size()).append("</td>");
-            for (SweepComparison.Metric metric : SweepComparison.METRICS) {
+            for (SweepComparison.Metric metric : c.metrics()) {
                 t.append(cell(metric.key(), m.values().get(metric.key())));
             }
             t.append("</tr>\n");
@@ -150,7 +151,7 @@ public final class SweepReportPage {
         StringBuilder t = new StringBuilder("<table class=\"stats\">\n<tr><th>metric</th><th>method</th><th>pairs</th>"
                 + "<th>mean Δ [95 % CI]</th><th>paired t p</th><th>Holm p</th><th>Wilcoxon p</th></tr>\n");
         for (SweepComparison.Comparison k : c.comparisons()) {
-            SweepComparison.Metric metric = SweepComparison.METRICS.stream().filter(m -> m.key().equals(k.metric()))
+            SweepComparison.Metric metric = c.metrics().stream().filter(m -> m.key().equals(k.metric()))
                     .findFirst().orElseThrow();
             PairedTest p = k.test();
             MeanInterval d = p.difference();
@@ -281,7 +282,7 @@ public final class SweepReportPage {
     private static String pointsTable(SweepComparison c, Path folder) {
         StringBuilder t = new StringBuilder("<table class=\"stats points\">\n<tr><th>point</th><th>method</th>"
                 + "<th>seed</th>");
-        SweepComparison.METRICS.forEach(m -> t.append("<th>").append(esc(m.label())).append("</th>"));
+        c.metrics().forEach(m -> t.append("<th>").append(esc(m.label())).append("</th>"));
         t.append("<th>run time</th><th>CPU time</th></tr>\n");
         for (PointRun p : c.points()) {
             t.append("<tr class=\"point-row").append(p.finished() ? "" : " failed").append("\"><td>");
@@ -292,7 +293,7 @@ public final class SweepReportPage {
                 t.append(esc(p.point())).append(" <span class=\"tag\">not finished</span>");
             }
             t.append("</td><td>").append(esc(p.method())).append("</td><td>").append(p.seed()).append("</td>");
-            for (SweepComparison.Metric m : SweepComparison.METRICS) {
+            for (SweepComparison.Metric m : c.metrics()) {
                 t.append("<td>").append(p.report() == null ? "" : num(m.value().applyAsDouble(p.report()))).append("</td>");
             }
             for (SweepComparison.Metric m : SweepComparison.COSTS) {

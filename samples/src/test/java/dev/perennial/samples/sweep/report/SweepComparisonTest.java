@@ -81,6 +81,26 @@ class SweepComparisonTest {
     }
 
     @Test
+    void aMetricPluginsOtherMatrixIsComparedByItsLastRow() {
+        List<PointRun> points = new java.util.ArrayList<>();
+        for (String method : List.of("none", "mixup")) {
+            for (int seed = 1; seed <= 2; seed++) {
+                double w = (method.equals("none") ? 0.2 : 0.5) + 0.1 * seed;
+                // The last row's mean: (w + NaN + 3w) / 2 = 2w (NaN: not evaluated, left out).
+                double[][] worst = {{9, Double.NaN, 9}, {w, Double.NaN, 3 * w}};
+                RunReport r = SweepReports.report(method + seed, null, 0.5, 0.1, 1, 1.0,
+                        Map.of("worst-group-accuracy", worst));
+                points.add(new PointRun(method + seed, method, seed, true, null, r));
+            }
+        }
+        SweepComparison c = SweepComparison.of("aug", points, null);
+        assertEquals("worst-group-accuracy (last row)", c.metrics().get(4).label());
+        assertEquals(2 * 0.35, c.methods().get(0).values().get("other:worst-group-accuracy").mean(), 1e-12);
+        assertEquals(2 * 0.3, find(c, "mixup", "other:worst-group-accuracy").test().difference().mean(), 1e-12);
+        assertEquals(5, c.comparisons().size(), "four summary metrics and the other matrix");
+    }
+
+    @Test
     void otherAxesMakeTheirOwnMethods() {
         assertEquals("lwf (training.epochs=2)", PointRun.method("lwf", Map.of("learner", "lwf", "seed", "1",
                 "training.epochs", "2")));

@@ -19,6 +19,12 @@ final class SweepReports {
      * on older tasks.
      */
     static RunReport report(String name, Path dir, double level, double drop, double seconds, Double cpu) {
+        return report(name, dir, level, drop, seconds, cpu, Map.of());
+    }
+
+    /** The same run with other metrics' matrices. */
+    static RunReport report(String name, Path dir, double level, double drop, double seconds, Double cpu,
+                            Map<String, double[][]> others) {
         double[][] m = new double[TASKS][TASKS];
         for (int i = 0; i < TASKS; i++) {
             for (int j = 0; j < TASKS; j++) {
@@ -36,7 +42,7 @@ final class SweepReports {
             tasks.add("classes " + (2 * t) + "-" + (2 * t + 1));
         }
         return new RunReport(name, dir == null ? name : dir.toString(), "cpu()", List.of(), tasks, "accuracy", m,
-                new double[0], AccuracyMatrix.fromRows(TASKS, m, new double[0]).summary(), Map.of(), List.of(), 0,
+                new double[0], AccuracyMatrix.fromRows(TASKS, m, new double[0]).summary(), others, List.of(), 0,
                 timings, Map.of(), Map.of("java", "17"));
     }
 
