@@ -272,9 +272,10 @@ public final class SweepComparison {
      * @return the comparison
      */
     public static SweepComparison of(SweepFile sweep, List<SweepRunner.Outcome> outcomes, String baselineOption) {
+        java.util.Set<String> varying = PointRun.varying(outcomes.stream().map(o -> o.point().axisValues()).toList());
         List<PointRun> points = outcomes.stream().map(o -> new PointRun(o.point().name(),
-                PointRun.method(o.point().learner(), o.point().axisValues()), o.point().seed(), o.report() != null,
-                o.runDirectory(), o.report())).toList();
+                PointRun.method(o.point().learner(), o.point().axisValues(), varying), o.point().seed(),
+                o.report() != null, o.runDirectory(), o.report())).toList();
         return of(sweep.name(), points, baselineOption != null ? baselineOption : sweep.baseline());
     }
 
@@ -287,8 +288,9 @@ public final class SweepComparison {
      * @throws ConfigException naming the sweep file and the methods, when it is not
      */
     public static void checkBaseline(SweepFile sweep, List<SweepPoint> points, String baselineOption) {
-        List<String> labels = points.stream().map(p -> PointRun.method(p.learner(), p.axisValues())).distinct()
-                .toList();
+        java.util.Set<String> varying = PointRun.varying(points.stream().map(SweepPoint::axisValues).toList());
+        List<String> labels = points.stream().map(p -> PointRun.method(p.learner(), p.axisValues(), varying))
+                .distinct().toList();
         String where = baselineOption != null ? "--baseline" : sweep.file().getFileName().toString();
         baseline(baselineOption != null ? baselineOption : sweep.baseline(), labels, where);
     }
@@ -316,15 +318,22 @@ public final class SweepComparison {
         if (root == null || !root.path("points").isArray()) {
             throw new ConfigException(file + " has no points list; it is not a sweep's result");
         }
-        List<PointRun> points = new ArrayList<>();
+        List<Map<String, String>> allAxes = new ArrayList<>();
         for (JsonNode row : root.get("points")) {
-            String point = row.path("point").asText();
             Map<String, String> axes = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = row.path("axes").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 axes.put(e.getKey(), e.getValue().asText());
             }
-            String method = PointRun.method(row.path("learner").asText(), axes);
+            allAxes.add(axes);
+        }
+        java.util.Set<String> varying = PointRun.varying(allAxes);
+        List<PointRun> points = new ArrayList<>();
+        int index = 0;
+        for (JsonNode row : root.get("points")) {
+            String point = row.path("point").asText();
+            Map<String, String> axes = allAxes.get(index++);
+            String method = PointRun.method(row.path("learner").asText(), axes, varying);
             long seed = row.path("seed").asLong();
             Path run = runDirectory(folder, point, row.path("runDirectory").asText(null));
             RunReport report = null;

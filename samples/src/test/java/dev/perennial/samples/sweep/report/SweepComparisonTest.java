@@ -102,9 +102,13 @@ class SweepComparisonTest {
 
     @Test
     void otherAxesMakeTheirOwnMethods() {
-        assertEquals("lwf (training.epochs=2)", PointRun.method("lwf", Map.of("learner", "lwf", "seed", "1",
-                "training.epochs", "2")));
-        assertEquals("lwf", PointRun.method("lwf", Map.of("learner", "lwf", "seed", "1")));
+        Map<String, String> a = Map.of("learner", "lwf", "seed", "1", "training.epochs", "2", "training.lr", "0.1");
+        Map<String, String> b = Map.of("learner", "lwf", "seed", "2", "training.epochs", "1", "training.lr", "0.1");
+        java.util.Set<String> varying = PointRun.varying(List.of(a, b));
+        assertEquals(java.util.Set.of("seed", "training.epochs"), varying);
+        // An axis with one value is an override of every point, not part of the label.
+        assertEquals("lwf (training.epochs=2)", PointRun.method("lwf", a, varying));
+        assertEquals("lwf", PointRun.method("lwf", Map.of("learner", "lwf", "seed", "1"), varying));
     }
 
     @Test
