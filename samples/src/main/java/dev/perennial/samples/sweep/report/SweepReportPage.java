@@ -78,7 +78,8 @@ public final class SweepReportPage {
                         + " seed). Forgetting: lower is better. A metric plugin's other matrix (e.g. worst-group"
                         + " accuracy) is compared by the mean of its last row.", methodsTable(c));
         section(page, "comparison", "Against the baseline (" + c.baseline() + "), paired by seed",
-                "Δ = method − baseline on the seeds both finished, mean and 95 % t interval. Paired t-test"
+                "Δ = method − baseline on the seeds both finished, mean and 95 % t interval (green: better for"
+                        + " the method, red: worse; for forgetting lower is better). Paired t-test"
                         + " (two-sided): the headline test, since with a few seeds it is the one that can reach 5 %;"
                         + " it assumes the differences are roughly normal. Holm: its p adjusted over the methods"
                         + " compared on that metric. Wilcoxon signed-rank (two-sided, exact, zero differences"
@@ -155,15 +156,15 @@ public final class SweepReportPage {
                     .findFirst().orElseThrow();
             PairedTest p = k.test();
             MeanInterval d = p.difference();
-            boolean better = Double.isFinite(d.mean()) && d.mean() != 0
-                    && (d.mean() > 0) == metric.higherIsBetter();
+            String direction = !Double.isFinite(d.mean()) || d.mean() == 0 ? "same"
+                    : (d.mean() > 0) == metric.higherIsBetter() ? "better" : "worse";
             t.append("<tr class=\"comparison-row\" data-metric=\"").append(k.metric()).append("\" data-method=\"")
                     .append(esc(k.method())).append("\" data-pairs=\"").append(p.n()).append("\" data-mean=\"")
                     .append(data(d.mean())).append("\" data-low=\"").append(data(d.low())).append("\" data-high=\"")
                     .append(data(d.high())).append("\" data-t-p=\"").append(data(p.tP())).append("\" data-holm-p=\"")
                     .append(data(k.holmTP())).append("\" data-wilcoxon-p=\"").append(data(p.wilcoxonP()))
                     .append("\"><td>").append(esc(metric.label())).append("</td><td>").append(esc(k.method()))
-                    .append("</td><td>").append(p.n()).append("</td><td class=\"").append(better ? "better" : "worse")
+                    .append("</td><td>").append(p.n()).append("</td><td class=\"").append(direction)
                     .append("\">").append(p.n() == 0 ? "n/a" : signed(d.mean()));
             if (p.n() > 1) {
                 t.append(" [").append(signed(d.low())).append(", ").append(signed(d.high())).append(']');
@@ -437,6 +438,7 @@ public final class SweepReportPage {
             .ci { color: #666; font-size: 12px; }
             td.better { color: #1a7f37; font-variant-numeric: tabular-nums; }
             td.worse { color: #b3261e; font-variant-numeric: tabular-nums; }
+            td.same { font-variant-numeric: tabular-nums; }
             .tag { background: #eef; color: #334; border-radius: 4px; padding: 0 5px; font-size: 11px;
                    font-weight: normal; }
             .dagger { color: #888; }
