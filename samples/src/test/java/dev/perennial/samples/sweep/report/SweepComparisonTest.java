@@ -101,6 +101,29 @@ class SweepComparisonTest {
     }
 
     @Test
+    void theSweepFilesBaselineIsCheckedBeforeAnythingRuns() throws Exception {
+        Files.writeString(dir.resolve("base.yaml"), """
+                name: tiny
+                dataset: {name: generated-shapes, config: {classes: 4, trainPerClass: 12, testPerClass: 4, size: 16}}
+                scenario: {name: class-incremental, config: {increment: 2}}
+                learner: {name: finetune}
+                """);
+        Path file = Files.writeString(dir.resolve("pair.yaml"),
+                "base: base.yaml\naxes: {learner: [finetune, ewc], seed: [1, 2]}\nbaseline: lfw\n");
+        dev.perennial.samples.sweep.SweepFile sweep = dev.perennial.samples.sweep.SweepFile.read(file);
+        assertEquals("lfw", sweep.baseline());
+        List<dev.perennial.samples.sweep.SweepPoint> points = dev.perennial.samples.sweep.SweepGrid.expand(sweep);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SweepComparison.checkBaseline(sweep, points, null));
+        assertEquals("pair.yaml: baseline 'lfw' is not a method of the sweep; its methods are: finetune, ewc",
+                e.getMessage());
+        SweepComparison.checkBaseline(sweep, points, "ewc"); // the option overrides the file
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "base: base.yaml\naxes: {seed: [1]}\nbaseline: [a]\n");
+        ConfigException b = assertThrows(ConfigException.class, () -> dev.perennial.samples.sweep.SweepFile.read(bad));
+        assertEquals("bad.yaml: baseline must be a method's label, e.g. finetune, was [\"a\"]", b.getMessage());
+    }
+
+    @Test
     void otherAxesMakeTheirOwnMethods() {
         Map<String, String> a = Map.of("learner", "lwf", "seed", "1", "training.epochs", "2", "training.lr", "0.1");
         Map<String, String> b = Map.of("learner", "lwf", "seed", "2", "training.epochs", "1", "training.lr", "0.1");
