@@ -9,6 +9,8 @@ module dev.perennial.samples {
     requires info.picocli;
     // The sweep file (dev.perennial.samples.sweep) is YAML.
     requires com.fasterxml.jackson.dataformat.yaml;
+    // sweep-report.html's t intervals, paired t-test and Wilcoxon signed-rank test.
+    requires commons.math3;
     // Logging sets libtorch's C++ log level through JNA (DJL's own dependency).
     requires com.sun.jna;
 

@@ -25,8 +25,9 @@ import java.util.Map;
  * @param otherMetrics the other metrics' matrices, by name
  * @param lossCurves per task, the total training loss at every optimizer step
  * @param nanSkips steps the NaN guard dropped
- * @param timings seconds spent: {@code total}, {@code train}, {@code evaluate}, {@code checkpoint}, over every
- *     process that ran it (a resumed run adds to the checkpoint's)
+ * @param timings seconds spent: {@code total}, {@code train}, {@code evaluate}, {@code checkpoint} (wall clock) and
+ *     {@code cpu} (the process's CPU seconds, user + system over all threads, while the loop ran; absent from reports
+ *     written before it existed), over every process that ran it (a resumed run adds to the checkpoint's)
  * @param pluginValues the plain state values of each plugin at the end (e.g. counters), by slot
  * @param environment Java, DJL and engine versions, OS and CPU count
  * @param nanSkipsPerTask steps the NaN guard dropped in each task trained (empty when not recorded)
@@ -51,6 +52,9 @@ public record RunReport(@JsonProperty("experiment") String experiment,
                         @JsonProperty("pluginValues") Map<String, Map<String, Object>> pluginValues,
                         @JsonProperty("environment") Map<String, String> environment,
                         @JsonProperty("nanSkipsPerTask") List<Long> nanSkipsPerTask) {
+
+    /** The {@link #timings()} entry of CPU seconds (user + system, all threads of the process) while the loop ran. */
+    public static final String CPU_TIMING = "cpu";
 
     /** An absent per-task count reads as empty. */
     public RunReport {

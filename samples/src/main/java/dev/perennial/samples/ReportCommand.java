@@ -9,6 +9,8 @@ import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.events.AccuracyTable;
 import dev.perennial.api.events.CsvMetricsLog;
 import dev.perennial.api.report.HtmlReport;
+import dev.perennial.samples.sweep.report.SweepComparison;
+import dev.perennial.samples.sweep.report.SweepReportPage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,13 +29,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code perennial report RUN_DIR}: renders {@code report.html} and {@code accuracy-matrix.csv} again from a run
  * folder's {@code report.json} (and {@code experiment.json}, when present), and prints the accuracy table. For
- * runs made by an older version, or a report page deleted or edited.
+ * runs made by an older version, or a report page deleted or edited. Given a sweep's folder ({@code sweep.json}), it
+ * renders the sweep's {@code sweep-report.html} again, against {@code --baseline} when given.
  */
 @Command(name = "report", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Re-render report.html and accuracy-matrix.csv from a run folder's report.json, and print the"
                 + " accuracy table; without --output, also metrics-steps.csv and metrics-evaluation.csv from"
                 + " metrics.jsonl.",
-            "accuracy-matrix.csv has one row per evaluation cell: metric, trained task, evaluated task, value."},
+            "accuracy-matrix.csv has one row per evaluation cell: metric, trained task, evaluated task, value.",
+            "Given a sweep's folder (sweep.json), re-render its sweep-report.html and sweep-comparison.json instead."},
         footerHeading = "%n",
         footer = "Exit codes: 0 ok, 2 not a finished run folder (no report.json) or an unreadable report.")
 final class ReportCommand implements Callable<Integer> {
@@ -46,8 +50,13 @@ final class ReportCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder with report.json.")
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder with report.json, or a sweep's"
+            + " folder with sweep.json.")
     Path runDirectory;
+
+    @Option(names = "--baseline", paramLabel = "METHOD", description = "For a sweep's folder: the method the others"
+            + " are tested against (default: the sweep file's baseline, else the first method).")
+    String baseline;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR",
             description = "Write report.html and " + CSV + " here instead of into the run folder.")
@@ -59,6 +68,17 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path json = runDirectory.resolve("report.json");
+        if (!Files.isRegularFile(json) && Files.isRegularFile(runDirectory.resolve("sweep.json"))) {
+            Path page = SweepReportPage.write(SweepComparison.read(runDirectory, baseline),
+                    output == null ? runDirectory : output);
+            spec.commandLine().getOut().printf(Locale.ROOT, "comparison: %s%n", page);
+            spec.commandLine().getOut().flush();
+            return PerennialCli.OK;
+        }
+        if (baseline != null) {
+            throw new IllegalArgumentException("report: --baseline is for a sweep's folder (with sweep.json); "
+                    + runDirectory + " has none");
+        }
         if (!Files.isRegularFile(json)) {
             throw new IllegalArgumentException("report: " + runDirectory + (Files.isDirectory(runDirectory)
                     ? " has no report.json (the run has not finished; `perennial resume " + runDirectory

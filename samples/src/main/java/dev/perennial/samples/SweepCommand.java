@@ -10,6 +10,8 @@ import dev.perennial.samples.sweep.SweepPlanFile;
 import dev.perennial.samples.sweep.SweepPoint;
 import dev.perennial.samples.sweep.SweepResults;
 import dev.perennial.samples.sweep.SweepRunner;
+import dev.perennial.samples.sweep.report.SweepComparison;
+import dev.perennial.samples.sweep.report.SweepReportPage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,13 +29,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run a grid of experiments (learners x seeds x any --set path), each point in its own java"
                 + " process (`perennial run`), with paired seeds; collect every report into sweep.json and sweep.csv"
-                + " and print mean ± std over seeds per learner.",
+                + " and print mean ± std over seeds per learner; write sweep-report.html, the comparison: 95 % intervals,"
+                + " paired tests against a baseline, mean accuracy matrices, learning curves, run and CPU time.",
             "A point whose folder already holds a finished report.json is skipped: run the sweep again to resume it."},
         footerHeading = "%n",
         footer = {"Sweep file:",
             "  base: experiment.yaml          # relative to the sweep file, or an inline experiment",
             "  axes: {learner: [finetune, lwf], seed: [1, 2], training.epochs: [1, 2]}",
             "  parallel: 2                    # runs at a time (default 1)",
+            "  baseline: finetune             # the method sweep-report.html compares with (default: the first)",
             "Examples:",
             "  perennial sweep sweep.yaml",
             "  perennial sweep sweep.yaml --out sweeps/today --parallel 4",
@@ -65,6 +69,11 @@ final class SweepCommand implements Callable<Integer> {
             description = "Write the checked grid as the Spark job's plan (JSON) and run nothing.")
     Path writePlan;
 
+    @Option(names = "--baseline", paramLabel = "METHOD",
+            description = "The method sweep-report.html tests the others against (overrides the file's baseline;"
+                    + " default: the first learner).")
+    String baseline;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -78,6 +87,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         SweepFile sweep = SweepFile.read(file);
         List<SweepPoint> points = SweepGrid.expand(sweep);
+        SweepComparison.checkBaseline(sweep, points, baseline);
         Set<String> dirs = new LinkedHashSet<>();
         points.forEach(p -> dirs.addAll(p.config().pluginDirectories()));
         Logging.loadEngineQuietly();
@@ -118,6 +128,7 @@ final class SweepCommand implements Callable<Integer> {
         o.println();
         o.print(SweepResults.table(outcomes));
         o.println("wrote " + folder.resolve("sweep.json") + " and " + folder.resolve("sweep.csv"));
+        o.println("comparison: " + SweepReportPage.write(SweepComparison.of(sweep, outcomes, baseline), folder));
         long failed = outcomes.stream().filter(x -> x.status() == SweepRunner.Status.FAILED).count();
         o.flush();
         if (failed > 0) {

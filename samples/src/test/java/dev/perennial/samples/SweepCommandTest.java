@@ -84,6 +84,28 @@ class SweepCommandTest {
         assertEquals(4, again.out().lines().filter(l -> l.contains("skipped pair-")).count(), again.out());
         assertEquals(csv.subList(1, 5).stream().map(l -> l.replace(",ran,", ",skipped,")).toList(),
                 Files.readAllLines(out.resolve("sweep.csv")).subList(1, 5));
+
+        // The comparison page, and `report` renders it again from the folder against another baseline.
+        String page = Files.readString(out.resolve("sweep-report.html"));
+        assertEquals(2, count(page, "<tr class=\"method-row\""), page);
+        assertEquals(4, count(page, "<tr class=\"comparison-row\" data-metric=\"") , "ewc vs finetune, 4 metrics");
+        assertTrue(page.contains("data-method=\"ewc\" data-pairs=\"2\""), "paired on both seeds");
+        PluginCheckTest.Result report = PluginCheckTest.cli("report", out.toString(), "--baseline", "ewc");
+        assertEquals(0, report.status(), report.out() + report.err());
+        String again2 = Files.readString(out.resolve("sweep-report.html"));
+        assertTrue(again2.contains("data-method=\"finetune\" data-pairs=\"2\""), "finetune against ewc now");
+        PluginCheckTest.Result wrong = PluginCheckTest.cli("report", out.toString(), "--baseline", "lwf");
+        assertEquals(PerennialCli.BAD_INPUT, wrong.status(), wrong.out() + wrong.err());
+        assertTrue(wrong.err().contains("baseline 'lwf' is not a method of the sweep; its methods are: finetune, ewc"),
+                wrong.err());
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 
     @Test

@@ -112,6 +112,9 @@ public final class TrainingLoop {
     /** Seconds of the run before this process resumed it (from the checkpoint), and when this process began. */
     private double earlierSeconds;
     private long started;
+    /** CPU seconds of the run before this process resumed it, and the process's CPU seconds when the loop began. */
+    private double earlierCpuSeconds;
+    private double cpuAtStart;
     /** When the current task's gradient steps began (System.nanoTime), 0 outside them. */
     private long trainingSince;
 
@@ -136,6 +139,7 @@ public final class TrainingLoop {
      */
     public RunReport run(Optional<Path> resumeFrom) {
         started = System.nanoTime();
+        cpuAtStart = processCpuSeconds();
         Scenario scenario = plan.scenario();
         Learner learner = plan.learner().plugin();
         int startTask = 0;
@@ -167,6 +171,11 @@ public final class TrainingLoop {
             workers.shutdownNow();
         }
         return report(totalSeconds());
+    }
+
+    /** The process's CPU time (user + system, every thread: JVM, data workers, libtorch's pools); NaN if unknown. */
+    private static double processCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** The run's seconds so far, over every process that ran it. */
@@ -633,6 +642,10 @@ public final class TrainingLoop {
         timings.put("train", trainSeconds + (trainingSince == 0 ? 0 : (System.nanoTime() - trainingSince) / 1e9));
         timings.put("evaluate", evalSeconds);
         timings.put("checkpoint", checkpointSeconds);
+        double cpu = earlierCpuSeconds + processCpuSeconds() - cpuAtStart;
+        if (Double.isFinite(cpu)) {
+            timings.put(RunReport.CPU_TIMING, cpu);
+        }
         return timings;
     }
 
@@ -723,6 +736,7 @@ public final class TrainingLoop {
             trainSeconds += m.timings().getOrDefault("train", 0.0);
             evalSeconds += m.timings().getOrDefault("evaluate", 0.0);
             checkpointSeconds += m.timings().getOrDefault("checkpoint", 0.0);
+            earlierCpuSeconds = m.timings().getOrDefault(RunReport.CPU_TIMING, 0.0);
         }
         if (m.otherMatrixRows() != null) {
             m.otherMatrixRows().forEach((k, v) -> otherRows.put(k, new ArrayList<>(v)));

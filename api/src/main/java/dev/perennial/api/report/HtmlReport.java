@@ -104,7 +104,8 @@ public final class HtmlReport {
                 "The weighted total loss at every optimizer step, one color per task; dashed lines mark where a"
                         + " task begins.", lossCurves(report.lossCurves(), tasks));
         otherMetrics(page, report, tasks);
-        section(page, "timings", "Timings", "Wall-clock seconds of the run's phases.", timings(report.timings()));
+        section(page, "timings", "Timings", "Wall-clock seconds of the run's phases; cpu: CPU seconds of the process"
+                + " (user + system, all threads) while the loop ran.", timings(report.timings()));
         section(page, "plugins", "Plugins", null, pluginTable(report.plugins()));
         section(page, "environment", "Environment", null, environment(report));
         section(page, "config", "Experiment configuration",
@@ -184,7 +185,16 @@ public final class HtmlReport {
         page.append(content).append("</section>\n");
     }
 
-    private static String heatmap(double[][] matrix, List<String> tasks, String metric) {
+    /**
+     * The accuracy-matrix heatmap as an {@code <svg class="heatmap">} with one {@code rect.cell} per entry, for the
+     * pages beside the run report (the sweep comparison report draws each method's mean matrix with it).
+     *
+     * @param matrix the rows, row i after training task i ({@code NaN}: not evaluated)
+     * @param tasks the task names
+     * @param metric the metric's name
+     * @return the element's text
+     */
+    public static String heatmap(double[][] matrix, List<String> tasks, String metric) {
         int cols = Math.max(tasks.size(), Arrays.stream(matrix).mapToInt(r -> r.length).max().orElse(0));
         int rows = matrix.length;
         if (rows == 0 || cols == 0) {
@@ -417,6 +427,8 @@ public final class HtmlReport {
             return "<p class=\"note\">No timings recorded.</p>\n";
         }
         Map<String, Double> phases = new LinkedHashMap<>(timings);
+        // CPU seconds (all threads) are not a phase of the wall-clock total; they are listed in the table only.
+        phases.remove(RunReport.CPU_TIMING);
         Double total = phases.remove("total");
         if (total != null) {
             double rest = total - phases.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -503,7 +515,22 @@ public final class HtmlReport {
         return String.format(Locale.ROOT, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
     }
 
-    private static String taskColor(int task) {
+    /**
+     * The report's style sheet, for the pages beside it.
+     *
+     * @return the CSS text
+     */
+    public static String stylesheet() {
+        return CSS;
+    }
+
+    /**
+     * The color of series {@code k} in every chart (ten colors, cycled).
+     *
+     * @param task the series' index
+     * @return a CSS color
+     */
+    public static String taskColor(int task) {
         return TASK_COLORS[task % TASK_COLORS.length];
     }
 

@@ -2,8 +2,8 @@ package dev.perennial.api.report;
 
 import java.util.Locale;
 
-/** Escaping and number formatting for the HTML report. */
-final class HtmlText {
+/** Escaping and number formatting for the HTML reports (the run report and the sweep comparison report). */
+public final class HtmlText {
     private HtmlText() {}
 
     /**
@@ -12,7 +12,7 @@ final class HtmlText {
      * @param text any text, null as empty
      * @return the escaped text
      */
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
@@ -37,7 +37,7 @@ final class HtmlText {
      * @param v the value
      * @return the text
      */
-    static String number(double v) {
+    public static String number(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "n/a";
     }
 
@@ -47,7 +47,7 @@ final class HtmlText {
      * @param seconds the duration
      * @return the text
      */
-    static String seconds(double seconds) {
+    public static String seconds(double seconds) {
         if (!Double.isFinite(seconds)) {
             return "n/a";
         }

@@ -6,14 +6,27 @@ import java.util.Locale;
 
 /**
  * A two-axis SVG chart (line series, bars, markers) written as text, so the report needs no script and no
- * network. Coordinates are data values; the chart maps them to pixels inside fixed margins.
+ * network. Coordinates are data values; the chart maps them to pixels inside fixed margins. Public for the
+ * reports beside the run report (the sweep comparison report), which draw in the same style.
  */
-final class SvgChart {
-    /** One named series of points; a {@code NaN} y breaks the line. */
-    record Series(String label, String color, double[] xs, double[] ys) {}
+public final class SvgChart {
+    /**
+     * One named series of points; a {@code NaN} y breaks the line.
+     *
+     * @param label the name, shown on hover
+     * @param color the stroke
+     * @param xs the x values
+     * @param ys the y values
+     */
+    public record Series(String label, String color, double[] xs, double[] ys) {}
 
-    /** An axis tick: where (in data units) and what it says. */
-    record Tick(double at, String label) {}
+    /**
+     * An axis tick: where (in data units) and what it says.
+     *
+     * @param at the position, in data units
+     * @param label the text
+     */
+    public record Tick(double at, String label) {}
 
     private static final int LEFT = 56;
     private static final int RIGHT = 16;
@@ -38,7 +51,7 @@ final class SvgChart {
      * @param y0 the data y at the bottom
      * @param y1 the data y at the top
      */
-    SvgChart(int width, int height, double x0, double x1, double y0, double y1) {
+    public SvgChart(int width, int height, double x0, double x1, double y0, double y1) {
         this.width = width;
         this.height = height;
         this.x0 = x0;
@@ -47,16 +60,36 @@ final class SvgChart {
         this.y1 = y1 == y0 ? y0 + 1 : y1;
     }
 
-    double px(double x) {
+    /**
+     * The pixel x of a data x.
+     *
+     * @param x data units
+     * @return pixels
+     */
+    public double px(double x) {
         return LEFT + (x - x0) / (x1 - x0) * (width - LEFT - RIGHT);
     }
 
-    double py(double y) {
+    /**
+     * The pixel y of a data y.
+     *
+     * @param y data units
+     * @return pixels
+     */
+    public double py(double y) {
         return height - BOTTOM - (y - y0) / (y1 - y0) * (height - TOP - BOTTOM);
     }
 
-    /** Axes with grid lines, tick labels and axis titles. */
-    SvgChart axes(List<Tick> xTicks, List<Tick> yTicks, String xTitle, String yTitle) {
+    /**
+     * Axes with grid lines, tick labels and axis titles.
+     *
+     * @param xTicks the x ticks
+     * @param yTicks the y ticks
+     * @param xTitle the x axis's title
+     * @param yTitle the y axis's title
+     * @return this chart
+     */
+    public SvgChart axes(List<Tick> xTicks, List<Tick> yTicks, String xTitle, String yTitle) {
         for (Tick t : yTicks) {
             double y = py(t.at());
             body.append(String.format(Locale.ROOT,
@@ -84,8 +117,14 @@ final class SvgChart {
         return this;
     }
 
-    /** A dashed vertical line, e.g. a task boundary. */
-    SvgChart vertical(double x, String title) {
+    /**
+     * A dashed vertical line, e.g. a task boundary.
+     *
+     * @param x where, in data units
+     * @param title the hover text
+     * @return this chart
+     */
+    public SvgChart vertical(double x, String title) {
         body.append(String.format(Locale.ROOT,
                 "<line class=\"boundary\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"><title>%s</title></line>%n",
                 px(x), TOP, px(x), height - BOTTOM, HtmlText.escape(title)));
@@ -100,7 +139,7 @@ final class SvgChart {
      * @param markers whether to draw a circle per point (a one-point series is visible only with markers)
      * @return this chart
      */
-    SvgChart line(String cssClass, Series s, boolean markers) {
+    public SvgChart line(String cssClass, Series s, boolean markers) {
         StringBuilder d = new StringBuilder();
         boolean pen = false;
         for (int i = 0; i < s.xs().length; i++) {
@@ -141,7 +180,7 @@ final class SvgChart {
      * @param title the hover text
      * @return this chart
      */
-    SvgChart bar(String cssClass, double x, double halfWidth, double value, String color, String label,
+    public SvgChart bar(String cssClass, double x, double halfWidth, double value, String color, String label,
                  String title) {
         double top = py(Math.max(0, value));
         double bottom = py(Math.min(0, value));
@@ -154,8 +193,14 @@ final class SvgChart {
         return this;
     }
 
-    /** The finished {@code <svg>} element. */
-    String svg(String cssClass, String label) {
+    /**
+     * The finished {@code <svg>} element.
+     *
+     * @param cssClass the element's class, which tests count
+     * @param label its accessible name
+     * @return the element's text
+     */
+    public String svg(String cssClass, String label) {
         return String.format(Locale.ROOT,
                 "<svg class=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n"
                         + "%s</svg>%n", cssClass, width, height, width, height, HtmlText.escape(label), body);
@@ -169,7 +214,7 @@ final class SvgChart {
      * @param count the wanted number of intervals
      * @return the ticks, labelled with as few decimals as the step needs
      */
-    static List<Tick> niceTicks(double lo, double hi, int count) {
+    public static List<Tick> niceTicks(double lo, double hi, int count) {
         if (!(hi > lo)) {
             hi = lo + 1;
         }

@@ -160,12 +160,13 @@ class ResumeRobustnessTest {
         CheckpointStore store = new CheckpointStore(runDir);
         Path checkpoint = store.latest().orElseThrow();
         Map<String, Double> before = store.readManifest(checkpoint).timings();
-        assertTrue(before.get("total") > 0 && before.get("train") > 0 && before.get("evaluate") > 0, before.toString());
+        assertTrue(before.get("total") > 0 && before.get("train") > 0 && before.get("evaluate") > 0
+                && before.get(RunReport.CPU_TIMING) > 0, before.toString());
         RunReport resumed;
         try (NDManager m = NDManager.newBaseManager()) {
             resumed = run(config, runDir, m, new ScoringProbe(m.newSubManager()), Optional.of(checkpoint));
         }
-        for (String k : List.of("total", "train", "evaluate", "checkpoint")) {
+        for (String k : List.of("total", "train", "evaluate", "checkpoint", RunReport.CPU_TIMING)) {
             assertTrue(resumed.timings().get(k) >= before.get(k),
                     k + ": " + resumed.timings() + " must include the " + before + " before the resume");
         }

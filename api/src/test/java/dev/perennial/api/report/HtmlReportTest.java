@@ -39,6 +39,9 @@ class HtmlReportTest {
         assertEquals(3, count(html, "<rect class=\"forgetting-bar\""));
         // train, evaluate, checkpoint, and "other" (1.0 s of 12.5 s not in a phase).
         assertEquals(4, count(html, "<rect class=\"timing-bar\""));
+        // CPU seconds are listed, not drawn as a phase of the wall-clock total.
+        assertEquals(0, count(html, "<title>cpu: "), "cpu is not a phase");
+        assertTrue(html.contains("<tr><th>cpu</th><td>23.0 s</td></tr>"), "cpu row in the timings table");
     }
 
     @Test

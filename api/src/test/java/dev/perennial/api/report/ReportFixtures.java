@@ -43,6 +43,7 @@ final class ReportFixtures {
         timings.put("train", 9.0);
         timings.put("evaluate", 2.0);
         timings.put("checkpoint", 0.5);
+        timings.put(RunReport.CPU_TIMING, 23.0);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("java", "17.0.15");
         env.put("djl", "0.36.0");

@@ -30,6 +30,7 @@ import java.util.Set;
  * parallel: 2                  # runs at a time, default 1
  * seeds: paired                # plugin seeds of every point (default paired; per-plugin as a single run)
  * directory: sweeps/shapes     # optional; default sweeps/NAME, relative to the current folder
+ * baseline: finetune           # optional; the method sweep-report.html compares the others with (default: the first)
  * }</pre>
  *
  * @param file the sweep file
@@ -40,13 +41,16 @@ import java.util.Set;
  * @param parallel runs at a time, at least 1
  * @param seeds {@code paired} or {@code per-plugin}
  * @param directory where the point folders, sweep.json and sweep.csv go, or null for the default
+ * @param baseline the method the comparison report tests the others against (a learner label, with the other axes'
+ *     values in parentheses when they vary: {@code lwf (training.epochs=2)}), or null for the grid's first
  */
 public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
-                        String seeds, String directory) {
+                        String seeds, String directory, String baseline) {
     /** The largest sweep file read. */
     static final long MAX_BYTES = 1 << 20;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> FIELDS = Set.of("name", "base", "axes", "parallel", "seeds", "directory");
+    private static final Set<String> FIELDS = Set.of("name", "base", "axes", "parallel", "seeds", "directory",
+            "baseline");
 
     /**
      * One axis: a path and its values.
@@ -64,6 +68,23 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
     /** Copies the axes. */
     public SweepFile {
         axes = List.copyOf(axes);
+    }
+
+    /**
+     * A sweep without a chosen baseline.
+     *
+     * @param file the sweep file
+     * @param name the sweep's name
+     * @param baseFile the base experiment file, or null when inline
+     * @param baseInline the inline base experiment, or null when a file
+     * @param axes the axes
+     * @param parallel runs at a time
+     * @param seeds {@code paired} or {@code per-plugin}
+     * @param directory the results' folder, or null for the default
+     */
+    public SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
+                     String seeds, String directory) {
+        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, null);
     }
 
     /**
@@ -99,7 +120,8 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             String f = it.next();
             if (!FIELDS.contains(f)) {
                 throw new ConfigException(where + ": unknown field '" + f + "'; accepted fields: "
-                        + String.join(", ", List.of("name", "base", "axes", "parallel", "seeds", "directory")));
+                        + String.join(", ", List.of("name", "base", "axes", "parallel", "seeds", "directory",
+                        "baseline")));
             }
         }
         String stem = where.replaceFirst("\\.(ya?ml|json)$", "");
@@ -166,7 +188,15 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             throw new ConfigException(where + ": seeds '" + seeds + "' is not one of paired, per-plugin");
         }
         String directory = root.hasNonNull("directory") ? root.get("directory").asText() : null;
-        return new SweepFile(file, name, baseFile, inline, axes, parallel, seeds, directory);
+        String baseline = null;
+        if (root.hasNonNull("baseline")) {
+            if (!root.get("baseline").isTextual()) {
+                throw new ConfigException(where + ": baseline must be a method's label, e.g. finetune, was "
+                        + root.get("baseline"));
+            }
+            baseline = root.get("baseline").asText();
+        }
+        return new SweepFile(file, name, baseFile, inline, axes, parallel, seeds, directory, baseline);
     }
 
     /**
