@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -115,7 +116,18 @@ final class SweepCommand implements Callable<Integer> {
                 o.flush();
                 return PerennialCli.OK;
             }
-            return SparkExecutor.run(plan, folder, atOnce, null);
+            int code = SparkExecutor.run(plan, folder, atOnce, null);
+            // The Spark job wrote its tables; the comparison page reads the same point folders the local runner would.
+            List<SweepRunner.Outcome> outcomes = new ArrayList<>();
+            for (SweepPoint p : points) {
+                Path dir = folder.resolve(p.name());
+                outcomes.add(SweepRunner.finished(p, dir).orElse(new SweepRunner.Outcome(p, SweepRunner.Status.FAILED,
+                        dir, null, "no finished run in " + dir + " (the Spark job's runs.csv says why)")));
+            }
+            SweepResults.write(sweep, outcomes, folder);
+            o.println("comparison: " + SweepReportPage.write(SweepComparison.of(sweep, outcomes, baseline), folder));
+            o.flush();
+            return code;
         }
         List<SweepRunner.Outcome> outcomes = SweepRunner.run(points, folder, atOnce,
                 SweepRunner.cli(JavaCommand.current(), base), line -> {
