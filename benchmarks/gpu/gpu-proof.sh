@@ -10,14 +10,15 @@ set -u
 out=${1:-/tmp/gpu-proof}; devices=${2:-cpu,gpu}; precisions=${3:-fp32,bf16}
 mkdir -p "$out"
 py=${PYTHON:-python3}
+# The libtorch paths are found here, outside the logged pipelines (a pipeline's variables stay in its subshell).
+if [ -z "${TORCH_LIB:-}" ]; then
+  TORCH_LIB=$($py -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+  TORCH_INCLUDE=$($py -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "include"))')
+  CXX11_ABI=$($py -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+fi
 {
   echo "== machine"; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 || echo "no nvidia-smi"
-  if [ -z "${TORCH_LIB:-}" ]; then
-    TORCH_LIB=$($py -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
-    TORCH_INCLUDE=$($py -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "include"))')
-    CXX11_ABI=$($py -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
-    $py -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
-  fi
+  $py -c 'import torch; print("python torch", torch.__version__, "cuda", torch.version.cuda)' 2>&1 | tail -1
   echo "libtorch: $TORCH_LIB (include $TORCH_INCLUDE, cxx11 abi ${CXX11_ABI:-1})"
   echo "== build the JNI"
   start=$(date +%s)
@@ -26,6 +27,10 @@ py=${PYTHON:-python3}
   echo "JNI built in $(( $(date +%s) - start )) s"
 } 2>&1 | tee "$out/gpu-proof.log"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 1
+rt=.device
+if [ ! -x .device/jre/bin/java ]; then
+  rt=/tmp/perennial-runtime; rm -rf "$rt"; mkdir -p "$rt"; tar -C "$rt" -xzf .device/runtime.tar.gz
+fi
 export PYTORCH_LIBRARY_PATH="$TORCH_LIB" DJL_OFFLINE=true DJL_CACHE_DIR=/tmp/djl-cache ENGINE_CACHE_DIR=/tmp/djl-cache
 if nvidia-smi -L >/dev/null 2>&1; then
   export PYTORCH_FLAVOR=${PYTORCH_FLAVOR:-cu128}
@@ -34,8 +39,8 @@ if nvidia-smi -L >/dev/null 2>&1; then
 fi
 {
   echo "== GpuProof"
-  timeout 500 .device/jre/bin/java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp ".device/lib/*" dev.perennial.benchmarks.gpu.GpuProof "$out/gpu-proof.json" "$devices" "$precisions"
+  timeout 500 "$rt/jre/bin/java" -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$rt/lib/*" dev.perennial.benchmarks.gpu.GpuProof "$out/gpu-proof.json" "$devices" "$precisions"
   echo "exit: $?"
   if [ -n "${smi:-}" ]; then
     kill "$smi" 2>/dev/null

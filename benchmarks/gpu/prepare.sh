@@ -9,7 +9,7 @@
 set -euo pipefail
 djl=${1:?usage: benchmarks/gpu/prepare.sh DJL_GIT (a DJL clone with tag v0.36.0)}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-dev="$root/.device"
+dev=${DEVICE_DIR:-$root/.device}
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 rm -rf "$dev/djl-src" "$dev/jdk-include" "$dev/jre" "$dev/lib"
 mkdir -p "$dev/djl-src"
@@ -19,19 +19,29 @@ javac -sourcepath "$dev/djl-src/engines/pytorch/pytorch-engine/src/main/java" -d
   -h "$dev/djl-src/generated" "$dev/djl-src/engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"
 rm -rf "$dev/djl-src/classes"
 cp -r "$java_home/include" "$dev/jdk-include"
-# The modules the benchmarks' class path uses (jdeps over the jars gives the same list).
-jlink --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.crypto.ec,jdk.zipfs \
-  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$dev/jre"
+# The modules GpuProof's class path uses: java.desktop (Mini-CoIN renders with java.awt), java.management (DJL's
+# CudaUtils memory query), java.logging, java.xml, jdk.unsupported; nothing else, to stay under 64 MiB.
+jlink --add-modules java.base,java.desktop,java.logging,java.management,java.xml,jdk.unsupported \
+  --strip-debug --strip-native-debug-symbols=objcopy=/usr/bin/objcopy --no-header-files --no-man-pages --compress=2 \
+  --output "$dev/jre"
+find "$dev/jre" -name '*.so' -exec strip --strip-unneeded {} +
 (cd "$root" && mvn -B -q -o dependency:copy-dependencies -pl benchmarks -DincludeScope=runtime \
   -DoutputDirectory="$dev/lib" -Dmdep.useBaseVersion=true)
 cp "$root"/benchmarks/target/perennial-benchmarks-*.jar "$dev/lib/"
-rm -f "$dev"/lib/pytorch-native-cpu-*.jar
+# Neither the CPU libtorch nor DJL's 2.7.1 JNI travels: build-jni.sh puts a JNI built there into the libtorch folder,
+# where DJL looks first.
+rm -f "$dev"/lib/pytorch-native-cpu-*.jar "$dev"/lib/pytorch-jni-*.jar
 # The tokenizers jar carries native libraries for every platform; the GPU machine needs linux-x86_64 only.
 for j in "$dev"/lib/tokenizers-*.jar; do
   [ -f "$j" ] || continue
   zip -q -d "$j" 'native/lib/osx-*' 'native/lib/win-*' 'native/lib/linux-aarch64/*' >/dev/null 2>&1 || true
 done
-du -sh "$dev/djl-src" "$dev/jdk-include" "$dev/jre" "$dev/lib"
-total=$(du -sb "$dev/djl-src" "$dev/jdk-include" "$dev/jre" "$dev/lib" | awk '{s+=$1} END {print s}')
-echo "prepare: .device holds $((total / 1048576)) MiB to carry (limit 64 MiB)"
-[ "$total" -le $((64 * 1048576)) ] || { echo "prepare: over the 64 MiB a device machine receives" >&2; exit 1; }
+# The runtime and jars travel as one gzip archive (libjvm.so and the class files shrink to about 2/3); the device
+# machine's working tree, carried paths included, is limited to 64 MiB.
+tar -C "$dev" -czf "$dev/runtime.tar.gz" jre lib
+rm -rf "$dev/jre" "$dev/lib"
+du -sh "$dev/djl-src" "$dev/jdk-include" "$dev/runtime.tar.gz"
+total=$(du -sb "$dev/djl-src" "$dev/jdk-include" "$dev/runtime.tar.gz" | awk '{s+=$1} END {print s}')
+tree=$(cd "$root" && git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
+echo "prepare: .device holds $((total / 1048576)) MiB to carry, the tracked tree $((tree / 1048576)) MiB (limit 64 MiB together)"
+[ $((total + tree)) -le $((64 * 1048576)) ] || { echo "prepare: over the 64 MiB a device machine receives" >&2; exit 1; }
