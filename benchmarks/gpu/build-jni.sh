@@ -34,6 +34,8 @@ ls "$native"/*.cc | xargs -P "$jobs" -I{} sh -c 'o="$0/$(basename "$1" .cc).o"; 
   || { echo "build-jni: $1 failed:"; head -40 "$o.log"; exit 255; }' "$build" {} "$src/generated" "$inc" "$jdk" \
   "$src/api/src/main/native"
 libs="-ltorch -ltorch_cpu -lc10"
-"$cxx" -shared -o "$build/libdjl_torch.so" "$build"/*.o -L"$lib" $libs -Wl,-rpath,'$ORIGIN' -Wl,--no-as-needed
+# --no-as-needed before the libraries: libtorch.so's own DT_NEEDED (libtorch_cuda.so in a CUDA build) must stay even
+# though the JNI calls nothing in it directly; its static initialisers register the CUDA kernels.
+"$cxx" -shared -o "$build/libdjl_torch.so" "$build"/*.o -Wl,--no-as-needed -L"$lib" $libs -Wl,-rpath,'$ORIGIN'
 cp "$build/libdjl_torch.so" "$lib/libdjl_torch.so"
 echo "build-jni: built $lib/libdjl_torch.so ($(du -h "$lib/libdjl_torch.so" | cut -f1)) against $inc"
