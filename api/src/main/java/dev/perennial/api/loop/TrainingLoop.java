@@ -411,7 +411,14 @@ public final class TrainingLoop {
     private record ShardLoss(NDArray total, LossTerms student, Map<String, NDArray> terms) {}
 
     private ShardLoss shardLoss(Batch batch, Learner learner, StepContext ctx, double share) {
-        LossTerms student = learner.loss(batch, ctx);
+        LossTerms student;
+        try {
+            student = learner.loss(batch, ctx);
+        } catch (RuntimeException e) {
+            requireLoopStore(e);
+            throw e;
+        }
+        requireLoopStore(null);
         if (student == null || student.terms().isEmpty()) {
             throw new IllegalStateException("learner '" + plan.learner().name() + "' returned no loss terms");
         }
@@ -449,6 +456,24 @@ public final class TrainingLoop {
                     ? Scalars.div(total, (float) training.accumulationSteps()) : Scalars.mul(total, (float) scale);
         }
         return new ShardLoss(total, student, all);
+    }
+
+    /**
+     * Under a reduced precision or several devices the learner must read its parameters through the loop's store
+     * ({@code PluginContext.parameterStore()}); one that keeps its own store would mix dtypes, or train stale copies
+     * on the other devices without a word. Checked after the learner's loss: the store handed out no copy.
+     */
+    private void requireLoopStore(RuntimeException cause) {
+        ReplicaParameterStore parameters = plan.parameters();
+        if (parameters.passThrough() || !parameters.replicatedIds().isEmpty()) {
+            return;
+        }
+        String what = "learner '" + plan.learner().name() + "' does not read its parameters through"
+                + " PluginContext.parameterStore(), so training.precision " + training.precision() + " on "
+                + parameters.devices().size() + " device(s) cannot apply to it; use training.precision fp32 on one"
+                + " device (no devices list) for this learner";
+        throw cause == null ? new IllegalStateException(what) : new IllegalStateException(what + " (the engine said: "
+                + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + ")", cause);
     }
 
     private static float[] concat(List<float[]> parts) {

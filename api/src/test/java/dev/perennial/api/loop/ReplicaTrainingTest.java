@@ -122,4 +122,17 @@ class ReplicaTrainingTest {
             assertTrue(r.accuracyMatrix()[1][1] > 0.8, "fp16 training still learns: " + r.accuracyMatrix()[1][1]);
         }
     }
+
+    @Test
+    void aLearnerWithItsOwnStoreIsToldToUseFp32OnOneDevice() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            ReplicaParameterStore store = new ReplicaParameterStore(m, DataType.FLOAT32,
+                    List.of(Device.cpu(), Device.cpu()));
+            ProbeLearner own = new ProbeLearner(m.newSubManager());
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> run(config("fp32"), own, m, store));
+            assertTrue(e.getMessage().startsWith("learner 'probe' does not read its parameters through"
+                    + " PluginContext.parameterStore()"), e.getMessage());
+        }
+    }
 }
