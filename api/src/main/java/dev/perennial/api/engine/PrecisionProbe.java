@@ -130,8 +130,16 @@ public final class PrecisionProbe {
             List<String> parts = new ArrayList<>();
             for (String key : List.of("jdk.module.path", "java.class.path")) {
                 String v = System.getProperty(key);
-                if (v != null && !v.isBlank()) {
-                    parts.add(v);
+                if (v == null || v.isBlank()) {
+                    continue;
+                }
+                for (String entry : v.split(File.pathSeparator)) {
+                    parts.add(entry);
+                    // A module path names folders of jars (bin/perennial's lib/modules); on a class path a folder
+                    // is a folder of classes, so its jars are added by the launcher's wildcard.
+                    if (key.equals("jdk.module.path") && new File(entry).isDirectory()) {
+                        parts.add(entry + File.separator + "*");
+                    }
                 }
             }
             return String.join(File.pathSeparator, parts);
