@@ -29,6 +29,7 @@ module dev.perennial.api {
     exports dev.perennial.api.config;
     exports dev.perennial.api.events;
     exports dev.perennial.api.report;
+    exports dev.perennial.api.engine;
 
     opens dev.perennial.api.internal to com.google.guice;
     opens dev.perennial.api.config to com.fasterxml.jackson.databind;

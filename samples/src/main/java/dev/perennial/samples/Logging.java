@@ -79,6 +79,8 @@ final class Logging {
      * says. A failure to load is left for the run to report.
      */
     static void loadEngineQuietly() {
+        // A libtorch that does not fit DJL's JNI would end the JVM at the first native call: say so first.
+        dev.perennial.api.engine.LibtorchCheck.verify();
         try {
             ai.djl.engine.Engine.getEngine("PyTorch");
         } catch (RuntimeException | LinkageError e) {

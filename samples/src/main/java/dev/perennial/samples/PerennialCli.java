@@ -4,6 +4,7 @@ import dev.perennial.api.RunFolderInUseException;
 import dev.perennial.api.config.ConfigException;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
+import dev.perennial.api.engine.LibtorchCheck;
 import dev.perennial.api.registry.PluginException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,9 @@ import picocli.CommandLine.Option;
             "Bad input: usage, the experiment file, a --set value, a plugin or plugin folder.",
             "`perennial COMMAND --help` describes a command.",
             "Environment (bin/perennial): PERENNIAL_JAVA_OPTS (JVM options), PERENNIAL_REBUILD (1: rebuild first,"
-                + " 0: never), ONEDNN_MAX_CPU_ISA (default AVX), TORCH_CPP_LOG_LEVEL (default ERROR)."})
+                + " 0: never), ONEDNN_MAX_CPU_ISA (default AVX), TORCH_CPP_LOG_LEVEL (default ERROR),"
+                + " PYTORCH_LIBRARY_PATH (a local libtorch folder, checked against the JNI before loading),"
+                + " PERENNIAL_ALLOW_NATIVE_DOWNLOAD (1: as --allow-native-download)."})
 public final class PerennialCli implements Runnable {
     /** The embedded default experiment: continual VQA with LLaCA on generated Mini-CoIN (issue #5). */
     static final String DEFAULT = "continual-vqa.yaml";
@@ -68,6 +71,21 @@ public final class PerennialCli implements Runnable {
 
     @CommandLine.Mixin
     Verbosity verbosity = new Verbosity();
+
+    /**
+     * {@code --allow-native-download} anywhere on the line: let DJL download a native libtorch (e.g. the CUDA build
+     * for the GPU it finds) at first use. Read by {@link #run} before the engine loads; the default is offline.
+     */
+    static final class NativeDownload {
+        @Option(names = "--allow-native-download", scope = CommandLine.ScopeType.INHERIT,
+                description = "Let DJL download the libtorch that fits this machine (e.g. CUDA) at first use;"
+                        + " default offline. Same: -D" + LibtorchCheck.ALLOW_DOWNLOAD_PROPERTY + "=true or "
+                        + LibtorchCheck.ALLOW_DOWNLOAD_ENV + "=1.")
+        boolean allow;
+    }
+
+    @CommandLine.Mixin
+    NativeDownload nativeDownload = new NativeDownload();
 
     /** {@code -h, --help} of each subcommand ({@code --version} belongs to {@code perennial} alone). */
     static final class Help {
@@ -102,6 +120,14 @@ public final class PerennialCli implements Runnable {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            boolean allow = Arrays.asList(args).contains("--allow-native-download")
+                    || LibtorchCheck.nativeDownloadAllowed(name -> System.getProperty(name, System.getenv(name)));
+            LibtorchCheck.applyDownloadChoice(allow, System::getenv);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("perennial: " + e.getMessage());
+            return BAD_INPUT;
+        }
         return commandLine(out, err).execute(args);
     }
 

@@ -87,8 +87,11 @@ class CliTest {
         assertTrue(o.contains("\nSPI " + SpiVersion.CURRENT + "\n"), o);
         assertTrue(o.contains("\nDJL 0.36.0 "), o);
         assertTrue(o.contains("\nlibtorch 2.7.1 "), o);
-        assertTrue(o.contains("\nengine PyTorch 2.7.1 (loaded)\n"), o);
-        assertTrue(o.matches("(?s).*\\ndevice (cpu|gpu \\d+) .*"), o);
+        assertTrue(o.contains("\nengine PyTorch 2.7.1 (loaded), flavour " + (o.contains("gpu(0)") ? "cuda" : "cpu")), o);
+        assertTrue(o.contains("\nlibtorch from the bundled native jar or DJL's cache (JNI built for 2.7.1)\n")
+                || o.contains("\nlibtorch from PYTORCH_LIBRARY_PATH "), o);
+        assertTrue(o.contains("\nnative downloads off (offline;"), "tests run offline: " + o);
+        assertTrue(o.matches("(?s).*\\ndevices cpu(, gpu\\(\\d+\\))*( \\(no GPU visible\\))?; default (cpu\\(\\)|gpu\\(\\d+\\))\\n.*"), o);
     }
 
     @Test

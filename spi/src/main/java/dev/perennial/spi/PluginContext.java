@@ -54,4 +54,17 @@ public interface PluginContext {
      * @return the scenario, or empty when the plugin is created outside a run
      */
     Optional<ScenarioInfo> scenario();
+
+    /**
+     * The parameter store a plugin's training forward passes should read parameters through. The loop's store
+     * hands each parameter out as the step needs it: the parameter itself for fp32 on one device (exactly as
+     * {@code new ParameterStore(manager(), false)}), a low-precision copy under {@code training.precision: fp16 |
+     * bf16} (fp32 master weights stay with the loop), the replica on a device's shard under {@code devices: [..]}.
+     * A plugin that makes its own store trains in fp32 on one device only; frozen teachers may keep their own.
+     *
+     * @return the store; outside a run, a new plain store on {@link #manager()}
+     */
+    default ai.djl.training.ParameterStore parameterStore() {
+        return new ai.djl.training.ParameterStore(manager(), false);
+    }
 }

@@ -36,6 +36,8 @@ import java.util.List;
  *     in, as before this option) or {@code paired} (slot alone, so two learners with the same run seed start from
  *     the same initial model where their models coincide; {@code perennial sweep} sets it), see
  *     {@link dev.perennial.api.loop.Seeds#plugin}
+ * @param devices GPU indices to train on data-parallel (each batch split over them, a replica per device,
+ *     gradients summed onto the first); empty (the default): the one device of {@code device}
  */
 public record ExperimentConfig(
         @ConfigDoc("Experiment name, used for the run folder.") @JsonProperty("name") String name,
@@ -54,7 +56,9 @@ public record ExperimentConfig(
         @ConfigDoc("Also evaluate tasks not yet trained (for forward transfer).") @JsonProperty("evaluateFutureTasks") boolean evaluateFutureTasks,
         @ConfigDoc("Folders of plugin jars.") @JsonProperty("pluginDirectories") List<String> pluginDirectories,
         @ConfigDoc("Plugin seeds: per-plugin (slot and plugin name mixed in) or paired (slot alone: learners with"
-                + " the same seed start from the same model and batches; sweeps set it).") @JsonProperty("seeds") String seeds) {
+                + " the same seed start from the same model and batches; sweeps set it).") @JsonProperty("seeds") String seeds,
+        @ConfigDoc("GPU indices for data-parallel training, e.g. [0, 1]: each batch is split over them (a replica per"
+                + " device, gradients summed onto the first); empty = the one device of 'device'.") @JsonProperty("devices") List<Integer> devices) {
 
     /** {@code seeds: per-plugin}: a plugin's seed mixes in its slot and name. */
     public static final String PER_PLUGIN_SEEDS = "per-plugin";
@@ -98,6 +102,16 @@ public record ExperimentConfig(
                     + checkpointEverySteps);
         }
         pluginDirectories = pluginDirectories == null ? List.of() : List.copyOf(pluginDirectories);
+        if (devices != null && devices.stream().anyMatch(d -> d == null || d < 0)
+                || devices != null && devices.stream().distinct().count() != devices.size()) {
+            throw new IllegalArgumentException("devices " + devices + " must list distinct GPU indices >= 0, e.g."
+                    + " [0, 1]");
+        }
+        devices = devices == null ? List.of() : List.copyOf(devices);
+        if (!devices.isEmpty() && "cpu".equals(device)) {
+            throw new IllegalArgumentException("devices " + devices + " lists GPUs but device is cpu; use device: gpu"
+                    + " or auto with devices, or leave devices out");
+        }
         seeds = seeds == null ? PER_PLUGIN_SEEDS : seeds;
         if (!seeds.equals(PER_PLUGIN_SEEDS) && !seeds.equals(PAIRED_SEEDS)) {
             throw new IllegalArgumentException("seeds '" + Abbreviated.value(seeds) + "' is not one of "
@@ -127,6 +141,7 @@ public record ExperimentConfig(
         m.put("checkpointEverySteps", 0);
         m.put("evaluateFutureTasks", false);
         m.put("seeds", PER_PLUGIN_SEEDS);
+        m.put("devices", List.of());
         return m;
     }
 }

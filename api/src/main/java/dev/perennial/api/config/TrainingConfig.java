@@ -34,6 +34,8 @@ import java.util.Map;
  * @param dataWorkers threads that decode examples off the training thread
  * @param prefetchBatches batches decoded ahead (bounded queue)
  * @param logEverySteps emit a step event every this many optimizer steps
+ * @param precision the forward's precision: fp32 (default), fp16 (fp32 master weights and optimizer state,
+ *     dynamic loss scaling) or bf16 (no scaling); the reduced ones need an engine that runs them on the device
  */
 public record TrainingConfig(
         @ConfigDoc("Optimizer: sgd (with momentum) or adamw.") @JsonProperty("optimizer") Optimizer optimizer,
@@ -60,7 +62,18 @@ public record TrainingConfig(
         @ConfigDoc("Reset optimizer state (momenta) at the start of each task.") @JsonProperty("resetOptimizerEachTask") boolean resetOptimizerEachTask,
         @ConfigDoc("Threads that decode examples off the training thread, >= 1.") @JsonProperty("dataWorkers") int dataWorkers,
         @ConfigDoc("Batches decoded ahead of the training thread, >= 1.") @JsonProperty("prefetchBatches") int prefetchBatches,
-        @ConfigDoc("Emit a step event (progress, JSON-lines log) every this many optimizer steps, >= 1.") @JsonProperty("logEverySteps") int logEverySteps) {
+        @ConfigDoc("Emit a step event (progress, JSON-lines log) every this many optimizer steps, >= 1.") @JsonProperty("logEverySteps") int logEverySteps,
+        @ConfigDoc("Forward precision: fp32; fp16 (fp32 master weights and optimizer state, dynamic loss scaling as torch's GradScaler) or bf16 (no scaling), for learners that read parameters through the context's parameter store; checked against the engine before the run.") @JsonProperty("precision") Precision precision) {
+
+    /** The precision of the forward and backward passes; master weights and optimizer state stay fp32. */
+    public enum Precision {
+        /** Everything in fp32 (the default; bit-identical to runs before this option). */
+        @JsonProperty("fp32") FP32,
+        /** bf16 forward and backward, no loss scaling (bf16 has fp32's exponent range). */
+        @JsonProperty("bf16") BF16,
+        /** fp16 forward and backward with dynamic loss scaling. */
+        @JsonProperty("fp16") FP16
+    }
 
     /** The optimizers the loop implements. */
     public enum Optimizer {
@@ -115,6 +128,7 @@ public record TrainingConfig(
         if (nanPolicy == null) {
             throw new IllegalArgumentException("training.nanPolicy must be one of skip, fail");
         }
+        precision = precision == null ? Precision.FP32 : precision;
         lossWeights = lossWeights == null ? Map.of() : Map.copyOf(lossWeights);
         for (Map.Entry<String, Double> e : lossWeights.entrySet()) {
             if (e.getValue() == null || !Double.isFinite(e.getValue())) {
@@ -140,7 +154,7 @@ public record TrainingConfig(
     public static TrainingConfig defaults() {
         return new TrainingConfig(Optimizer.SGD, 0.05, 0.9, false, 0.0, 0.9, 0.999, 1e-8, Schedule.COSINE, 0, 0.0,
                 1, 64, 256, 1, 0.0, NanPolicy.SKIP, 10, 0.5, Map.of(), List.of(), true,
-                Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 4, 10);
+                Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 4, 10, Precision.FP32);
     }
 
     /**

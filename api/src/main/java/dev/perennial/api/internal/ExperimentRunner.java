@@ -17,6 +17,7 @@ import dev.perennial.api.events.JsonLinesLog;
 import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.RunStarted;
 import dev.perennial.api.loop.PluginInstance;
+import dev.perennial.api.loop.ReplicaParameterStore;
 import dev.perennial.api.loop.TrainingLoop;
 import dev.perennial.api.registry.PluginRegistry;
 import dev.perennial.api.report.HtmlReport;
@@ -185,7 +186,8 @@ public final class ExperimentRunner {
 
     private RunReport execute(ExperimentConfig config, String source, Path runDir, List<RunListener> listeners,
                               Optional<Path> resume) {
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        try (NDManager manager = NDManager.newBaseManager(DeviceSelection.first(config.devices(), device))) {
+            ReplicaParameterStore parameters = DeviceSelection.parameterStore(config, manager);
             // Once per JVM: libtorch's multi-threaded CPU convolution backward is wrong on some processors.
             CpuKernelCheck.ensure(manager.getDevice(), w -> {
                 LOG.warn(w);
@@ -213,16 +215,16 @@ public final class ExperimentRunner {
             }
             ScenarioInfo info = scenario.info();
             PluginInstance<Learner> learner = instance(PluginKind.LEARNER, "learner", config.learner(), manager,
-                    seed, paired, runDir, info, source);
+                    seed, paired, runDir, info, source, parameters);
             List<PluginInstance<Augmenter>> augmenters = new ArrayList<>();
             for (int i = 0; i < config.augmenters().size(); i++) {
                 augmenters.add(instance(PluginKind.AUGMENTER, "augmenter-" + i, config.augmenters().get(i), manager,
-                        seed, paired, runDir, info, source));
+                        seed, paired, runDir, info, source, parameters));
             }
             List<PluginInstance<Distiller>> distillers = new ArrayList<>();
             for (int i = 0; i < config.distillers().size(); i++) {
                 distillers.add(instance(PluginKind.DISTILLER, "distiller-" + i, config.distillers().get(i), manager,
-                        seed, paired, runDir, info, source));
+                        seed, paired, runDir, info, source, parameters));
             }
             Optional<PluginInstance<Sampler>> sampler = config.sampler() == null ? Optional.empty()
                     : Optional.of(instance(PluginKind.SAMPLER, "sampler", config.sampler(), manager, seed, paired, runDir,
@@ -241,7 +243,7 @@ public final class ExperimentRunner {
                 all.add(CsvMetricsLog.fresh(runDir));
             }
             TrainingLoop loop = new TrainingLoop(new TrainingLoop.Plan(config, scenario, learner, augmenters,
-                    distillers, sampler, metrics, runDir, manager), all);
+                    distillers, sampler, metrics, runDir, manager, parameters), all);
             RunReport report;
             try {
                 report = loop.run(resume);
@@ -267,8 +269,14 @@ public final class ExperimentRunner {
 
     private <P> PluginInstance<P> instance(PluginKind kind, String slot, PluginRef ref, NDManager manager, long seed,
                                            boolean paired, Path runDir, ScenarioInfo info, String source) {
+        return instance(kind, slot, ref, manager, seed, paired, runDir, info, source, null);
+    }
+
+    private <P> PluginInstance<P> instance(PluginKind kind, String slot, PluginRef ref, NDManager manager, long seed,
+                                           boolean paired, Path runDir, ScenarioInfo info, String source,
+                                           ReplicaParameterStore parameters) {
         P plugin = registry.create(kind, ref.name(), ref.config(),
-                new RunContext(slot, ref.name(), manager, seed, paired, runDir, info), source + ": " + slot);
+                new RunContext(slot, ref.name(), manager, seed, paired, runDir, info, parameters), source + ": " + slot);
         String version = registry.provider(kind, ref.name()).version();
         return new PluginInstance<>(slot, ref.name(), version, plugin);
     }

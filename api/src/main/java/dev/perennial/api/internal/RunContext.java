@@ -2,6 +2,7 @@ package dev.perennial.api.internal;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import dev.perennial.api.loop.Seeds;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.ScenarioInfo;
@@ -18,9 +19,16 @@ final class RunContext implements PluginContext {
     private final long seed;
     private final Path workDirectory;
     private final ScenarioInfo scenario;
+    private final ParameterStore parameters;
 
     RunContext(String slot, String name, NDManager runManager, long runSeed, boolean pairedSeeds,
                Path runDirectory, ScenarioInfo scenario) {
+        this(slot, name, runManager, runSeed, pairedSeeds, runDirectory, scenario, null);
+    }
+
+    RunContext(String slot, String name, NDManager runManager, long runSeed, boolean pairedSeeds,
+               Path runDirectory, ScenarioInfo scenario, ParameterStore parameters) {
+        this.parameters = parameters;
         this.name = name;
         this.manager = runManager.newSubManager();
         this.seed = Seeds.plugin(runSeed, slot, name, pairedSeeds);
@@ -56,6 +64,11 @@ final class RunContext implements PluginContext {
             throw new UncheckedIOException("cannot create plugin folder " + workDirectory, e);
         }
         return workDirectory;
+    }
+
+    @Override
+    public ParameterStore parameterStore() {
+        return parameters != null ? parameters : new ParameterStore(manager, false);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.api.loop;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -85,18 +86,43 @@ public final class TrainingLoop {
      * @param sampler the sampler, if any
      * @param metrics the metrics; the first is primary
      * @param runDirectory the run's folder
-     * @param manager the run's manager, on the training device
+     * @param manager the run's manager, on the training device (the first of several)
+     * @param parameters the parameter store lent to plugins: the precision and the devices' replicas
      */
     public record Plan(ExperimentConfig config, Scenario scenario, PluginInstance<Learner> learner,
                        List<PluginInstance<Augmenter>> augmenters, List<PluginInstance<Distiller>> distillers,
                        Optional<PluginInstance<Sampler>> sampler, List<PluginInstance<Metric>> metrics,
-                       Path runDirectory, NDManager manager) {}
+                       Path runDirectory, NDManager manager, ReplicaParameterStore parameters) {
+
+        /**
+         * A plan for fp32 on the manager's device (plugins' own stores and the loop's agree).
+         *
+         * @param config the experiment
+         * @param scenario the tasks
+         * @param learner the learner
+         * @param augmenters augmenters, in order
+         * @param distillers distillers
+         * @param sampler the sampler, if any
+         * @param metrics the metrics; the first is primary
+         * @param runDirectory the run's folder
+         * @param manager the run's manager, on the training device
+         */
+        public Plan(ExperimentConfig config, Scenario scenario, PluginInstance<Learner> learner,
+                    List<PluginInstance<Augmenter>> augmenters, List<PluginInstance<Distiller>> distillers,
+                    Optional<PluginInstance<Sampler>> sampler, List<PluginInstance<Metric>> metrics,
+                    Path runDirectory, NDManager manager) {
+            this(config, scenario, learner, augmenters, distillers, sampler, metrics, runDirectory, manager,
+                    ReplicaParameterStore.plain(manager));
+        }
+    }
 
     private final Plan plan;
     private final TrainingConfig training;
     private final List<RunListener> listeners;
     private final CheckpointStore store;
     private final Engine engine = Engine.getInstance();
+    /** What the precision changes in a step (nothing for fp32). */
+    private final StepPrecision precision;
 
     private final List<double[]> matrixRows = new ArrayList<>();
     private final Map<String, List<double[]>> otherRows = new LinkedHashMap<>();
@@ -129,6 +155,11 @@ public final class TrainingLoop {
         this.training = plan.config().training();
         this.listeners = List.copyOf(listeners);
         this.store = new CheckpointStore(plan.runDirectory());
+        this.precision = StepPrecision.of(training.precision());
+        if (precision.compute() != plan.parameters().compute()) {
+            throw new IllegalArgumentException("training.precision " + training.precision() + " computes in "
+                    + precision.compute() + " but the plan's parameter store hands out " + plan.parameters().compute());
+        }
     }
 
     /**
@@ -336,59 +367,136 @@ public final class TrainingLoop {
             }
             batch = next;
         }
-        NDArray total;
-        LossTerms student;
-        Map<String, NDArray> all = new LinkedHashMap<>();
-        try (GradientCollector collector = engine.newGradientCollector()) {
-            student = learner.loss(batch, ctx);
-            if (student == null || student.terms().isEmpty()) {
-                throw new IllegalStateException("learner '" + plan.learner().name() + "' returned no loss terms");
-            }
-            all.putAll(student.terms());
-            for (PluginInstance<Distiller> d : plan.distillers()) {
-                LossTerms extra = d.plugin().loss(batch, student, ctx);
-                for (Map.Entry<String, NDArray> e : extra.terms().entrySet()) {
-                    if (all.containsKey(e.getKey())) {
-                        throw new IllegalStateException("distiller '" + d.name() + "' returned loss term '"
-                                + e.getKey() + "', which another plugin already returned; rename one");
+        batch = precision.inputs(batch);
+        ReplicaParameterStore parameters = plan.parameters();
+        parameters.beginStep(ctx.manager());
+        try {
+            List<Device> devices = parameters.devices();
+            List<Batch> shards = devices.size() == 1 ? List.of(batch) : DataParallelSplit.split(batch, devices);
+            double loss = 0;
+            Map<String, Double> values = new LinkedHashMap<>();
+            Map<String, NDArray> firstTerms = null;
+            List<float[]> perSample = new ArrayList<>();
+            boolean perSampleComplete = true;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                for (int i = 0; i < shards.size(); i++) {
+                    parameters.replica(i);
+                    Batch shard = shards.get(i);
+                    // A shard's mean loss weighs by its share of the batch, so the summed gradients are the batch's.
+                    double share = shards.size() == 1 ? 1.0 : shard.size() / (double) batch.size();
+                    ShardLoss s = shardLoss(shard, learner, shards.size() == 1 ? ctx : ctx.onDevice(shard), share);
+                    GcStress.point();
+                    collector.backward(precision.forBackward(s.total));
+                    // The shard's total already carries its share (and 1 / accumulationSteps).
+                    loss += s.total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                    if (firstTerms == null) {
+                        firstTerms = s.terms;
                     }
-                    all.put(e.getKey(), e.getValue());
+                    if (logTerms) {
+                        values(s.terms).forEach((k, v) -> values.merge(k, v * share, Double::sum));
+                    }
+                    Optional<NDArray> p = plan.sampler().isPresent() ? s.student.perSampleLoss() : Optional.empty();
+                    if (p.isPresent()) {
+                        perSample.add(p.get().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+                    } else {
+                        perSampleComplete = false;
+                    }
                 }
             }
-            total = null;
-            for (Map.Entry<String, NDArray> e : all.entrySet()) {
-                double w = training.weightOf(e.getKey());
-                if (w == 0) {
-                    continue;
-                }
-                // No toType here: DJL's cast detaches from the autograd graph; mixed dtypes promote instead.
-                NDArray term = e.getValue().reshape();
-                // The weight is an array of the step's manager, not mul(Number): DJL closes that temporary scalar
-                // at once while autograd still reads it in backward (models.nn.Scalars explains).
-                NDArray weighted = w == 1 ? term : Scalars.mul(term, (float) w);
-                total = total == null ? weighted : total.add(weighted);
+            parameters.gatherGradients();
+            learner.afterBackward(ctx);
+            Batch seen = batch;
+            if (perSampleComplete && plan.sampler().isPresent()) {
+                float[] all = concat(perSample);
+                plan.sampler().get().plugin().observe(seen.sampleIds(), all);
             }
-            if (total == null) {
-                throw new IllegalStateException("every loss term has weight 0 in training.lossWeights: "
-                        + all.keySet());
-            }
-            if (training.accumulationSteps() > 1) {
-                total = Scalars.div(total, (float) training.accumulationSteps());
-            }
-            // GC-stress hook (-Dperennial.gcStress=true): a collection between forward and backward frees every
-            // buffer that nothing reachable holds, so a saved tensor pointing into one reads freed memory here.
-            GcStress.point();
-            collector.backward(total);
+            return new StepResult(loss * training.accumulationSteps(), logTerms ? values : Map.of(), firstTerms);
+        } finally {
+            parameters.endStep();
         }
-        Map<String, Double> values = logTerms ? values(all) : Map.of();
-        double loss = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble()
-                * training.accumulationSteps();
-        learner.afterBackward(ctx);
-        Batch seen = batch;
-        plan.sampler().ifPresent(s -> student.perSampleLoss().ifPresent(p ->
-                s.plugin().observe(seen.sampleIds(), p.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                        .toFloatArray())));
-        return new StepResult(loss, values, all);
+    }
+
+    /** A shard's weighted, summed loss (what backward differentiates, before scaling) and its terms. */
+    private record ShardLoss(NDArray total, LossTerms student, Map<String, NDArray> terms) {}
+
+    private ShardLoss shardLoss(Batch batch, Learner learner, StepContext ctx, double share) {
+        LossTerms student;
+        try {
+            student = learner.loss(batch, ctx);
+        } catch (RuntimeException e) {
+            requireLoopStore(e);
+            throw e;
+        }
+        requireLoopStore(null);
+        if (student == null || student.terms().isEmpty()) {
+            throw new IllegalStateException("learner '" + plan.learner().name() + "' returned no loss terms");
+        }
+        Map<String, NDArray> all = new LinkedHashMap<>(student.terms());
+        for (PluginInstance<Distiller> d : plan.distillers()) {
+            LossTerms extra = d.plugin().loss(batch, student, ctx);
+            for (Map.Entry<String, NDArray> e : extra.terms().entrySet()) {
+                if (all.containsKey(e.getKey())) {
+                    throw new IllegalStateException("distiller '" + d.name() + "' returned loss term '"
+                            + e.getKey() + "', which another plugin already returned; rename one");
+                }
+                all.put(e.getKey(), e.getValue());
+            }
+        }
+        NDArray total = null;
+        for (Map.Entry<String, NDArray> e : all.entrySet()) {
+            double w = training.weightOf(e.getKey());
+            if (w == 0) {
+                continue;
+            }
+            // No toType here: DJL's cast detaches from the autograd graph; mixed dtypes promote instead.
+            NDArray term = e.getValue().reshape();
+            // The weight is an array of the step's manager, not mul(Number): DJL closes that temporary scalar
+            // at once while autograd still reads it in backward (models.nn.Scalars explains).
+            NDArray weighted = w == 1 ? term : Scalars.mul(term, (float) w);
+            total = total == null ? weighted : total.add(weighted);
+        }
+        if (total == null) {
+            throw new IllegalStateException("every loss term has weight 0 in training.lossWeights: "
+                    + all.keySet());
+        }
+        double scale = share / training.accumulationSteps();
+        if (scale != 1.0) {
+            total = training.accumulationSteps() > 1 && share == 1.0
+                    ? Scalars.div(total, (float) training.accumulationSteps()) : Scalars.mul(total, (float) scale);
+        }
+        return new ShardLoss(total, student, all);
+    }
+
+    /**
+     * Under a reduced precision or several devices the learner must read its parameters through the loop's store
+     * ({@code PluginContext.parameterStore()}); one that keeps its own store would mix dtypes, or train stale copies
+     * on the other devices without a word. Checked after the learner's loss: the store handed out no copy.
+     */
+    private void requireLoopStore(RuntimeException cause) {
+        ReplicaParameterStore parameters = plan.parameters();
+        if (parameters.passThrough() || !parameters.replicatedIds().isEmpty()) {
+            return;
+        }
+        String what = "learner '" + plan.learner().name() + "' does not read its parameters through"
+                + " PluginContext.parameterStore(), so training.precision " + training.precision() + " on "
+                + parameters.devices().size() + " device(s) cannot apply to it; use training.precision fp32 on one"
+                + " device (no devices list) for this learner";
+        throw cause == null ? new IllegalStateException(what) : new IllegalStateException(what + " (the engine said: "
+                + String.valueOf(cause.getMessage()).lines().findFirst().orElse("") + ")", cause);
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int n = parts.stream().mapToInt(p -> p.length).sum();
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     /**
@@ -409,11 +517,17 @@ public final class TrainingLoop {
         // propagates into it.
         NDArray globalNorm = norms.length == 1 ? norms[0] : NDArrays.stack(new NDList(norms)).norm();
         double norm = globalNorm.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-        if (!Double.isFinite(norm) || !Double.isFinite(r.loss)) {
+        boolean overflow = !Double.isFinite(norm) || !Double.isFinite(r.loss);
+        // fp16: the gradients carry the loss scale; an overflow skips the step and backs the scale off, as
+        // GradScaler does, and is counted with the NaN skips.
+        double unscale = precision.unscale();
+        precision.checked(overflow);
+        if (overflow) {
             nanSkips++;
             nanRun++;
             String what = "task " + task.name() + " step " + globalStep + ": loss " + r.loss + ", gradient norm "
-                    + norm + ", terms " + r.termsRead();
+                    + norm + ", terms " + r.termsRead() + precision.scaler().map(sc -> ", loss scale "
+                    + sc.scale() + " after backing off").orElse("");
             if (training.nanPolicy() == TrainingConfig.NanPolicy.FAIL) {
                 throw new NonFiniteLossException(what + " (training.nanPolicy = fail)");
             }
@@ -424,9 +538,13 @@ public final class TrainingLoop {
             return true;
         }
         nanRun = 0;
-        double scale = 1.0;
+        if (unscale != 1.0) {
+            norm *= unscale;
+        }
+        // One in-place multiplication unscales (fp16) and clips; fp32 without clipping multiplies by nothing.
+        double scale = unscale;
         if (training.gradientClipNorm() > 0 && norm > training.gradientClipNorm()) {
-            scale = training.gradientClipNorm() / (norm + 1e-6);
+            scale = unscale * (training.gradientClipNorm() / (norm + 1e-6));
         }
         for (int i = 0; i < params.size(); i++) {
             TrainableParameter p = params.get(i);
@@ -621,12 +739,23 @@ public final class TrainingLoop {
             CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT, plan.config().seed(),
                     nextTask, nextEpoch, nextBatch, globalStep, taskStep, List.copyOf(matrixRows), beforeTraining,
                     copyCurves(), nanSkips, records, "model.safetensors", "optimizer.safetensors",
-                    Map.of("experiment", plan.config().name()), null, timings(totalSeconds()), otherRowsCopy(),
+                    extra(), null, timings(totalSeconds()), otherRowsCopy(),
                     List.copyOf(nanSkipsPerTask));
             Path dir = store.write(tag, manifest, files);
             listeners.forEach(l -> l.onCheckpoint(dir));
         }
         checkpointSeconds += (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The manifest's extra entries: the experiment's name, and the fp16 loss scaler's state. */
+    private Map<String, Object> extra() {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("experiment", plan.config().name());
+        precision.scaler().ifPresent(sc -> {
+            extra.put("lossScale", sc.scale());
+            extra.put("lossScaleCleanSteps", sc.cleanSteps());
+        });
+        return extra;
     }
 
     private Map<String, List<double[]>> otherRowsCopy() {
@@ -728,6 +857,13 @@ public final class TrainingLoop {
         m.lossHistory().forEach(c -> lossCurves.add(new ArrayList<>(c)));
         globalStep = m.globalStep();
         nanSkips = m.nanSkips();
+        precision.scaler().ifPresent(sc -> {
+            Object savedScale = m.extra() == null ? null : m.extra().get("lossScale");
+            Object savedSteps = m.extra() == null ? null : m.extra().get("lossScaleCleanSteps");
+            if (savedScale instanceof Number a && savedSteps instanceof Number b) {
+                sc.restore(a.doubleValue(), b.intValue());
+            }
+        });
         if (m.nanSkipsPerTask() != null) {
             nanSkipsPerTask.addAll(m.nanSkipsPerTask());
         }

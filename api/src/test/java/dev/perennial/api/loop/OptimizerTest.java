@@ -80,7 +80,7 @@ class OptimizerTest {
     void cosineScheduleWarmsUpThenDecaysToTheFloor() {
         TrainingConfig c = new TrainingConfig(TrainingConfig.Optimizer.SGD, 0.1, 0.9, false, 0, 0.9, 0.999, 1e-8,
                 TrainingConfig.Schedule.COSINE, 10, 0.001, 1, 8, 8, 1, 0, TrainingConfig.NanPolicy.SKIP, 3, 0.5,
-                Map.of(), List.of(), true, 1, 2, 1);
+                Map.of(), List.of(), true, 1, 2, 1, TrainingConfig.Precision.FP32);
         LearningRateSchedule s = new LearningRateSchedule(c, 110);
         assertEquals(0.01, s.at(0), 1e-12);
         assertEquals(0.1, s.at(9), 1e-12);

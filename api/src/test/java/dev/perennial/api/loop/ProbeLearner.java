@@ -33,8 +33,13 @@ class ProbeLearner implements Learner {
     final List<float[]> gradientsAfterStep = new ArrayList<>();
 
     ProbeLearner(NDManager manager) {
+        this(manager, new ParameterStore(manager, false));
+    }
+
+    /** A probe that reads its parameters through the given store (the loop's, as PluginContext lends it). */
+    ProbeLearner(NDManager manager, ParameterStore store) {
         this.manager = manager;
-        this.ps = new ParameterStore(manager, false);
+        this.ps = store;
     }
 
     @Override

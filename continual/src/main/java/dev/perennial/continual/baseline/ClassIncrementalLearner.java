@@ -57,7 +57,7 @@ abstract class ClassIncrementalLearner implements Learner {
         this.inputShape = new Shape(1, image[0], image[1], image[2]);
         this.backboneConfig = backbone;
         this.net = new ClassifierNet(backbone.build(), scenario.classCount());
-        this.parameters = new ParameterStore(context.manager(), false);
+        this.parameters = context.parameterStore();
         this.seen = new boolean[scenario.classCount()];
         this.current = new boolean[scenario.classCount()];
     }

@@ -108,7 +108,7 @@ public final class SafeLearner implements Learner {
                 + " needs a scenario: create it inside a run"));
         this.inputShape = config.backbone().inputShape(scenario, name);
         this.net = new SafeNet(config.backbone(), scenario.classCount());
-        this.store = new ParameterStore(context.manager(), false);
+        this.store = context.parameterStore();
         this.seen = new boolean[scenario.classCount()];
         this.seenBefore = new boolean[scenario.classCount()];
         this.headReport = config.reportHeads() ? new InferenceHeadReport() : null;
