@@ -61,8 +61,8 @@ public interface PluginContext {
      * {@code new ParameterStore(manager(), false)}), a low-precision copy under {@code training.precision: fp16 |
      * bf16} (fp32 master weights stay with the loop), the replica on a device's shard under {@code devices: [..]}.
      * A plugin that makes its own store trains in fp32 on one device only; frozen teachers may keep their own.
-     * @return the store; outside a run, a new plain store on {@link #manager()}
-     * @since SPI 1.3
+     * Since SPI 1.3.
+     *
      * @return the store; outside a run, a new plain store on {@link #manager()}
      */
     default ai.djl.training.ParameterStore parameterStore() {
