@@ -36,6 +36,8 @@ import java.util.List;
  *     in, as before this option) or {@code paired} (slot alone, so two learners with the same run seed start from
  *     the same initial model where their models coincide; {@code perennial sweep} sets it), see
  *     {@link dev.perennial.api.loop.Seeds#plugin}
+ * @param compare learners compared from one shared start by {@code perennial run} (null: none), see
+ *     {@link CompareConfig}
  */
 public record ExperimentConfig(
         @ConfigDoc("Experiment name, used for the run folder.") @JsonProperty("name") String name,
@@ -54,7 +56,9 @@ public record ExperimentConfig(
         @ConfigDoc("Also evaluate tasks not yet trained (for forward transfer).") @JsonProperty("evaluateFutureTasks") boolean evaluateFutureTasks,
         @ConfigDoc("Folders of plugin jars.") @JsonProperty("pluginDirectories") List<String> pluginDirectories,
         @ConfigDoc("Plugin seeds: per-plugin (slot and plugin name mixed in) or paired (slot alone: learners with"
-                + " the same seed start from the same model and batches; sweeps set it).") @JsonProperty("seeds") String seeds) {
+                + " the same seed start from the same model and batches; sweeps set it).") @JsonProperty("seeds") String seeds,
+        @ConfigDoc("Compare learners from one shared start: {learners: [...], sharedTasks: [...]} (perennial run;"
+                + " null: no comparison).") @JsonProperty("compare") CompareConfig compare) {
 
     /** {@code seeds: per-plugin}: a plugin's seed mixes in its slot and name. */
     public static final String PER_PLUGIN_SEEDS = "per-plugin";
