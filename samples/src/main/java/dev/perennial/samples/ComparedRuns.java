@@ -120,6 +120,10 @@ final class ComparedRuns {
                     + sharedModel);
         }
 
+        double[] sharedScores = sharedReport.accuracyMatrix()[sharedReport.accuracyMatrix().length - 1];
+        out.printf(Locale.ROOT, "shared tasks %s after training them: %s%n", shared,
+                java.util.Arrays.stream(sharedScores).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toList());
+        out.flush();
         List<Result> results = new ArrayList<>();
         for (ObjectNode learner : learners) {
             String name = learner.get("name").asText();

@@ -28,7 +28,7 @@ public record AdaptiveEmaConfig(
                 + " 0.001 in Continual-NExT.")
         @JsonProperty("fallbackCurrentWeight") float fallbackCurrentWeight,
         @ConfigDoc("What scale is relative to: TENSOR (s as given, the official code's; default) or ELEMENT (s times"
-                + " the tensor's element count, the same coefficient range for every tensor size).")
+                + " the tensor's element count).")
         @JsonProperty("scaleUnit") ScaleUnit scaleUnit) {
 
     /** CoIN's values: s = 2, w_fb = 0.01. */
