@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run an experiment in a new run folder (report.json, report.html, metrics.jsonl,"
                 + " checkpoints/).",
-            "With no file: the embedded default, the continual-VQA sample (" + PerennialCli.DEFAULT + ")."},
+            "With no file: the embedded default, the continual-VQA sample (" + PerennialCli.DEFAULT + ").",
+            "An experiment with a compare section runs its learner on the shared tasks once, then it and every"
+                + " compared learner from that model, and prints their matrices side by side."},
         footerHeading = "%n",
         footer = {"Examples:",
             "  perennial run",
@@ -68,6 +70,12 @@ final class RunCommand implements Callable<Integer> {
                 : file.getFileName().toString());
         checkPluginOverrides(config, set);
         Logging.loadEngineQuietly();
+        if (config.compare() != null) {
+            ComparedRuns.run(config, file == null ? PerennialCli.DEFAULT : file.toString(),
+                    () -> new ProgressBar(PerennialCli.stream(spec.commandLine().getErr()), System.console() != null),
+                    spec.commandLine().getOut(), PerennialCli.stream(spec.commandLine().getErr()));
+            return PerennialCli.OK;
+        }
         RunReport report = Perennial.of(config).run(new ProgressBar(PerennialCli.stream(spec.commandLine().getErr()),
                 System.console() != null));
         RunOutput.printEnd(report, spec.commandLine().getOut());

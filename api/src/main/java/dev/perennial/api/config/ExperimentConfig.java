@@ -38,6 +38,8 @@ import java.util.List;
  *     {@link dev.perennial.api.loop.Seeds#plugin}
  * @param devices GPU indices to train on data-parallel (each batch split over them, a replica per device,
  *     gradients summed onto the first); empty (the default): the one device of {@code device}
+ * @param compare learners compared from one shared start by {@code perennial run} (null: none), see
+ *     {@link CompareConfig}
  */
 public record ExperimentConfig(
         @ConfigDoc("Experiment name, used for the run folder.") @JsonProperty("name") String name,
@@ -58,7 +60,9 @@ public record ExperimentConfig(
         @ConfigDoc("Plugin seeds: per-plugin (slot and plugin name mixed in) or paired (slot alone: learners with"
                 + " the same seed start from the same model and batches; sweeps set it).") @JsonProperty("seeds") String seeds,
         @ConfigDoc("GPU indices for data-parallel training, e.g. [0, 1]: each batch is split over them (a replica per"
-                + " device, gradients summed onto the first); empty = the one device of 'device'.") @JsonProperty("devices") List<Integer> devices) {
+                + " device, gradients summed onto the first); empty = the one device of 'device'.") @JsonProperty("devices") List<Integer> devices,
+        @ConfigDoc("Compare learners from one shared start: {learners: [...], sharedTasks: [...]} (perennial run;"
+                + " null: no comparison).") @JsonProperty("compare") CompareConfig compare) {
 
     /** {@code seeds: per-plugin}: a plugin's seed mixes in its slot and name. */
     public static final String PER_PLUGIN_SEEDS = "per-plugin";

@@ -27,8 +27,11 @@ import java.util.OptionalInt;
  *       so the joint evaluation is also scored task by task;</li>
  *   <li>the run seed, the run folder, the name, and (only when asked) the epochs per task.</li>
  * </ul>
- * One ablation is also offered: {@code llaca-scale-<s>} is {@code llaca} with the EMA's scale factor s replaced
- * (e.g. {@code llaca-scale-0.01}, Continual-NExT's value; spec llaca.md §2.4), everything else as the sample's.
+ * Two ablations are also offered: {@code llaca-scale-<s>} is {@code llaca} with the EMA's scale factor s per tensor
+ * (the paper's unit; e.g. {@code llaca-scale-2}, CoIN's value, {@code llaca-scale-0.01}, Continual-NExT's; spec
+ * llaca.md §2.4), {@code llaca-element-<s>} with s per element ({@code ema.scaleUnit: ELEMENT}), everything else as
+ * the sample's. Every variant runs the whole sequence, base task included, without the sample's {@code compare}
+ * section, with {@code seeds: paired}, so all learners of one seed train the same base model.
  * The Mini-CoIN data seed stays the sample's: the seeds vary the model's initialisation and the batch order,
  * not the benchmark data.
  */
@@ -40,6 +43,8 @@ public final class ContinualVqaExperiments {
     public static final String O_LORA_MCITLIB = "o-lora-mcitlib";
     /** The prefix of the scale ablation's names, {@code llaca-scale-<s>}. */
     public static final String LLACA_SCALE = "llaca-scale-";
+    /** The prefix of the per-element scale ablation's names, {@code llaca-element-<s>}. */
+    public static final String LLACA_ELEMENT = "llaca-element-";
     /** The shipped sample, relative to the repository root (where {@code bin/benchmark} runs). */
     public static final Path SAMPLE = Path.of("samples/src/main/resources/dev/perennial/samples/continual-vqa.yaml");
 
@@ -101,12 +106,16 @@ public final class ContinualVqaExperiments {
         tree.put("name", sample.name() + "-" + learner + "-seed" + seed);
         tree.put("seed", seed);
         tree.put("runDirectory", runDirectory.toString());
+        tree.remove("compare"); // every learner runs the whole sequence here; paired seeds give them one base
+        tree.put("seeds", ExperimentConfig.PAIRED_SEEDS);
         ObjectNode ref = JsonNodeFactory.instance.objectNode();
         ref.put("name", learner);
-        switch (learner.startsWith(LLACA_SCALE) ? LLACA_SCALE : learner) {
-            case LLACA_SCALE -> {
+        String kind = learner.startsWith(LLACA_SCALE) ? LLACA_SCALE
+                : learner.startsWith(LLACA_ELEMENT) ? LLACA_ELEMENT : learner;
+        switch (kind) {
+            case LLACA_SCALE, LLACA_ELEMENT -> {
                 ref.put("name", "llaca");
-                ref.set("config", withScale(learner));
+                ref.set("config", withScale(learner, kind));
             }
             case "llaca" -> ref.set("config", learnerConfig.deepCopy());
             case "lora-seq", "ema-fixed", "o-lora", "moe-lora" -> ref.set("config", withModel());
@@ -135,7 +144,8 @@ public final class ContinualVqaExperiments {
                 tree.set("metrics", metrics);
             }
             default -> throw new IllegalArgumentException("--learners: unknown learner '" + learner + "'; accepted: "
-                    + String.join(", ", LEARNERS) + ", " + O_LORA_MCITLIB + ", or " + LLACA_SCALE + "<s> (llaca with scale s > 0)");
+                    + String.join(", ", LEARNERS) + ", " + O_LORA_MCITLIB + ", " + LLACA_SCALE + "<s> (llaca with scale s > 0 per tensor) or "
+                    + LLACA_ELEMENT + "<s> (s > 0 per element)");
         }
         tree.set("learner", ref);
         epochs.ifPresent(e -> ((ObjectNode) tree.get("training")).put("epochs", e));
@@ -159,9 +169,12 @@ public final class ContinualVqaExperiments {
         return MiniCoin.TASKS;
     }
 
-    /** The sample's llaca configuration with {@code ema.scale} set from {@code llaca-scale-<s>}. */
-    private ObjectNode withScale(String learner) {
-        String text = learner.substring(LLACA_SCALE.length());
+    /**
+     * The sample's llaca configuration with {@code ema.scale} set from {@code llaca-scale-<s>} (and scaleUnit
+     * TENSOR) or {@code llaca-element-<s>} (scaleUnit ELEMENT).
+     */
+    private ObjectNode withScale(String learner, String prefix) {
+        String text = learner.substring(prefix.length());
         double scale;
         try {
             scale = Double.parseDouble(text);
@@ -169,12 +182,13 @@ public final class ContinualVqaExperiments {
             scale = Double.NaN;
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new IllegalArgumentException("--learners: '" + learner + "' must be " + LLACA_SCALE
-                    + "<s> with a finite number s > 0, e.g. " + LLACA_SCALE + "0.01");
+            throw new IllegalArgumentException("--learners: '" + learner + "' must be " + prefix
+                    + "<s> with a finite number s > 0, e.g. " + prefix + "0.01");
         }
         ObjectNode c = learnerConfig.deepCopy();
         ObjectNode ema = c.get("ema") instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
         ema.put("scale", scale);
+        ema.put("scaleUnit", prefix.equals(LLACA_ELEMENT) ? "ELEMENT" : "TENSOR");
         c.set("ema", ema);
         return c;
     }

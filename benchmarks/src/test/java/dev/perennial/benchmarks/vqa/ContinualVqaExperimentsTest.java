@@ -31,6 +31,8 @@ class ContinualVqaExperimentsTest {
         assertEquals(sample.scenario(), v.scenario());
         assertEquals(sample.metrics(), v.metrics());
         assertEquals(sample.training(), v.training());
+        assertEquals(null, v.compare(), "every variant runs the whole sequence itself");
+        assertTrue(v.pairedSeeds(), "paired seeds: every learner of one seed trains the same base model");
     }
 
     @Test
@@ -85,9 +87,13 @@ class ContinualVqaExperimentsTest {
         assertEquals("llaca", v.learner().name());
         assertEquals(0.01, v.learner().config().path("ema").path("scale").asDouble());
         var expected = sample.learner().config().deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("ema")).put("scale", 0.01);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("ema")).put("scale", 0.01)
+                .put("scaleUnit", "TENSOR");
         assertEquals(expected, v.learner().config(), "model, convention, surrogate and fallback stay the sample's");
         assertTrue(v.name().contains("llaca-scale-0.01"), v.name());
+        ExperimentConfig el = experiments.variant("llaca-element-0.5", 4, OptionalInt.empty(), RUNS);
+        assertEquals(0.5, el.learner().config().path("ema").path("scale").asDouble());
+        assertEquals("ELEMENT", el.learner().config().path("ema").path("scaleUnit").asText());
         for (String bad : new String[] {"llaca-scale-x", "llaca-scale-0", "llaca-scale--1"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> experiments.variant(bad, 1, OptionalInt.empty(), RUNS));

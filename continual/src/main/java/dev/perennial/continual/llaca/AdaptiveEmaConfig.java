@@ -12,6 +12,8 @@ import dev.perennial.spi.ConfigDoc;
  * @param scale the empirical factor s (2 in CoIN, 0.01 in Continual-NExT)
  * @param fallbackCurrentWeight w_fb, the weight on the current parameters when the coefficient is not strictly
  *                              inside (0, 1) or cannot be computed (0.01 in CoIN, 0.001 in Continual-NExT)
+ * @param scaleUnit what s is relative to: {@link ScaleUnit#TENSOR} (the paper's and the code's s, default) or
+ *                  {@link ScaleUnit#ELEMENT} (s times the tensor's element count)
  */
 public record AdaptiveEmaConfig(
         @ConfigDoc("Which weight the coefficient multiplies: CODE (official code, weights the current parameters;"
@@ -24,7 +26,10 @@ public record AdaptiveEmaConfig(
         @JsonProperty("scale") float scale,
         @ConfigDoc("Fallback weight on the current parameters, in (0, 1); 0.01 in CoIN (EMA 0.99),"
                 + " 0.001 in Continual-NExT.")
-        @JsonProperty("fallbackCurrentWeight") float fallbackCurrentWeight) {
+        @JsonProperty("fallbackCurrentWeight") float fallbackCurrentWeight,
+        @ConfigDoc("What scale is relative to: TENSOR (s as given, the official code's; default) or ELEMENT (s times"
+                + " the tensor's element count).")
+        @JsonProperty("scaleUnit") ScaleUnit scaleUnit) {
 
     /** CoIN's values: s = 2, w_fb = 0.01. */
     public static final float COIN_SCALE = 2f;
@@ -39,6 +44,7 @@ public record AdaptiveEmaConfig(
     public AdaptiveEmaConfig {
         convention = convention == null ? EmaConvention.CODE : convention;
         hessianSurrogate = hessianSurrogate == null ? HessianSurrogate.GRAD_DIFF : hessianSurrogate;
+        scaleUnit = scaleUnit == null ? ScaleUnit.TENSOR : scaleUnit;
         if (!(scale > 0) || Float.isInfinite(scale)) {
             throw new IllegalArgumentException("llaca ema.scale must be a finite number > 0, was " + scale);
         }
@@ -49,12 +55,12 @@ public record AdaptiveEmaConfig(
     }
 
     /**
-     * The defaults of the official code: CODE convention, GRAD_DIFF, s = 2, w_fb = 0.01.
+     * The defaults of the official code: CODE convention, GRAD_DIFF, s = 2 per tensor, w_fb = 0.01.
      *
      * @return the defaults
      */
     public static AdaptiveEmaConfig defaults() {
         return new AdaptiveEmaConfig(EmaConvention.CODE, HessianSurrogate.GRAD_DIFF, COIN_SCALE,
-                COIN_FALLBACK_CURRENT_WEIGHT);
+                COIN_FALLBACK_CURRENT_WEIGHT, ScaleUnit.TENSOR);
     }
 }

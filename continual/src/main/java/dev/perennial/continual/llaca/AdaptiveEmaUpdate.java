@@ -23,6 +23,8 @@ import java.util.function.Predicate;
  *   first call:  θ* ← copy(θ)
  *   a = ‖θ_t − θ*_{t−1}‖₁,  b = ‖g_t‖₁,  c = ‖g_t − g_{t−1}‖₁  (÷ ‖θ_t − θ_{t−1}‖₁ with GRAD_DIFF_OVER_STEP)
  *   k = s·(1 + b) / (a·c)                                    (float32; a·c = 0 gives ±Infinity or NaN)
+ *                                                            (s·n instead of s for a tensor of n elements with
+ *                                                             {@link ScaleUnit#ELEMENT})
  *   k ∉ (0, 1), NaN, ±Inf, no g_{t−1}, no g_t  →  fallback: θ*_t = (1 − w_fb)·θ*_{t−1} + w_fb·θ_t
  *   CODE:          θ*_t = (1 − k)·θ*_{t−1} + k·θ_t
  *   PAPER_FIGURE:  θ*_t = k·θ*_{t−1} + (1 − k)·θ_t
@@ -46,6 +48,13 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
     private long adaptiveCount;
     private long fallbackCount;
+
+    /** The lowest decade of {@link #rawCoefficientHistograms()}: bin 0 holds log10 ≤ this, bin i log10 in (i−1, i]. */
+    public static final int HISTOGRAM_LOWEST_DECADE = -12;
+    /** The number of bins of {@link #rawCoefficientHistograms()}; the last one holds every log10 above 18. */
+    public static final int HISTOGRAM_BINS = 32;
+
+    private final Map<Long, long[]> rawHistograms = new java.util.TreeMap<>();
 
     /** The copies kept for one tensor. */
     private static final class Tracked {
@@ -199,7 +208,35 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
             }
             c = c / l1(owned(theta.sub(t.previousParameter), scope), scope);
         }
-        return config.scale() * (1f + b) / (a * c);
+        float raw = (1f + b) / (a * c);
+        long n = theta.size();
+        record(n, raw);
+        float scale = config.scaleUnit() == ScaleUnit.ELEMENT ? config.scale() * n : config.scale();
+        return scale * raw;
+    }
+
+    /** Counts the raw coefficient (1+b)/(a·c) in its tensor size's log10 histogram (NaN and ±Inf are not). */
+    private void record(long elements, float raw) {
+        if (!(raw > 0) || Float.isInfinite(raw)) {
+            return;
+        }
+        int bin = (int) Math.ceil(Math.log10(raw)) - HISTOGRAM_LOWEST_DECADE;
+        rawHistograms.computeIfAbsent(elements, k -> new long[HISTOGRAM_BINS])[
+                Math.max(0, Math.min(HISTOGRAM_BINS - 1, bin))]++;
+    }
+
+    /**
+     * The distribution of the raw coefficient (1 + b)/(a·c), before the scale, of every computed update, by
+     * tensor element count (the scale ablation of issue #23): bin i counts log10 in (L + i − 1, L + i] with
+     * L = {@link #HISTOGRAM_LOWEST_DECADE}; the first and last bins are open-ended. Under s per tensor an update
+     * is adaptive when s·raw is in (0, 1), under s per element when s·n·raw is.
+     *
+     * @return element count → histogram, in ascending element count
+     */
+    public Map<Long, long[]> rawCoefficientHistograms() {
+        Map<Long, long[]> out = new java.util.TreeMap<>();
+        rawHistograms.forEach((n, h) -> out.put(n, h.clone()));
+        return out;
     }
 
     /**
@@ -314,6 +351,16 @@ public final class AdaptiveEmaUpdate implements AutoCloseable {
     public void restoreCounts(EmaUpdateCounts counts) {
         adaptiveCount = counts.adaptive();
         fallbackCount = counts.fallback();
+    }
+
+    /**
+     * Restores {@link #rawCoefficientHistograms()} from a checkpoint.
+     *
+     * @param histograms element count → histogram of {@link #HISTOGRAM_BINS} bins
+     */
+    public void restoreRawCoefficientHistograms(Map<Long, long[]> histograms) {
+        rawHistograms.clear();
+        histograms.forEach((n, h) -> rawHistograms.put(n, java.util.Arrays.copyOf(h, HISTOGRAM_BINS)));
     }
 
     /**

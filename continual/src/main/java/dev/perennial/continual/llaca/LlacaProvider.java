@@ -29,7 +29,7 @@ public final class LlacaProvider implements LearnerProvider<LlacaProvider.Config
      */
     public record Config(
             @ConfigDoc("The LLaVA model and LoRA recipe.") @JsonProperty("model") LlavaModelConfig model,
-            @ConfigDoc("Adaptive EMA: convention (CODE | PAPER_FIGURE), hessianSurrogate, scale, fallbackCurrentWeight.")
+            @ConfigDoc("Adaptive EMA: convention (CODE | PAPER_FIGURE), hessianSurrogate, scale, scaleUnit, fallbackCurrentWeight.")
             @JsonProperty("ema") AdaptiveEmaConfig ema,
             @ConfigDoc("Run the EMA on the first LoRA task too.") @JsonProperty("emaOnFirstTask") Boolean emaOnFirstTask) {
         /** Fills missing parts with the defaults. */

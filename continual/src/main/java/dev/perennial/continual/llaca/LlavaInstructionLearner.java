@@ -88,6 +88,7 @@ public final class LlavaInstructionLearner implements Learner {
     private static final String ADAPTIVE = "emaAdaptiveUpdates";
     private static final String FALLBACK = "emaFallbackUpdates";
     private static final String FRACTION = "emaAdaptiveFraction";
+    private static final String RAW = "emaRawCoefficientLog10Histograms";
 
     /** What happens around the optimizer steps. */
     public enum Method {
@@ -431,6 +432,10 @@ public final class LlavaInstructionLearner implements Learner {
             values.put(ADAPTIVE, counts.adaptive());
             values.put(FALLBACK, counts.fallback());
             values.put(FRACTION, counts.adaptiveFraction());
+            Map<String, List<Long>> histograms = new LinkedHashMap<>();
+            ema.rawCoefficientHistograms().forEach((n, h) -> histograms.put(Long.toString(n),
+                    java.util.Arrays.stream(h).boxed().toList()));
+            values.put(RAW, histograms);
             tensors = ema.stateTensors();
         }
         return new PluginState(1, tensors, values);
@@ -450,6 +455,12 @@ public final class LlavaInstructionLearner implements Learner {
             ema.restoreCounts(new EmaUpdateCounts(state.number(ADAPTIVE).longValue(),
                     state.number(FALLBACK).longValue()));
             ema.restoreTensors(state.tensors());
+            if (state.values().get(RAW) instanceof Map<?, ?> histograms) {
+                Map<Long, long[]> restored = new LinkedHashMap<>();
+                histograms.forEach((n, h) -> restored.put(Long.parseLong(n.toString()),
+                        ((List<?>) h).stream().mapToLong(v -> ((Number) v).longValue()).toArray()));
+                ema.restoreRawCoefficientHistograms(restored);
+            }
         }
     }
 

@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code choice} (ScienceQA): which shape is shown, four lettered options in random order → letter; scorer
  *       {@code choice};</li>
- *   <li>{@code reading} (TextVQA / OCR-VQA): the two-digit number drawn in a 3×5 pixel font → digits; {@code vqa};</li>
+ *   <li>{@code reading} (TextVQA / OCR-VQA): the digit drawn in a 3×5 font scaled to 12×20 pixels at 32 pixels,
+ *       anywhere in the image → digit; {@code vqa};</li>
  *   <li>{@code classification} (ImageNet): what object is shown → shape name; {@code substring};</li>
  *   <li>{@code spatial} (GQA): is the X shape left or right of (above or below) the Y shape → word; {@code exact};</li>
  *   <li>{@code color} (VizWiz): the colour of the single shape → colour; {@code exact};</li>
- *   <li>{@code grounding} (RefCOCO): bounding box of the named shape, normalised to [0, 1] with one decimal →
- *       {@code [x1, y1, x2, y2]}; {@code grounding} (IoU > 0.5);</li>
+ *   <li>{@code grounding} (RefCOCO): bounding box of the named shape (half the image's side, corner on the 0.1
+ *       grid), normalised to [0, 1] with one decimal → {@code [x1, y1, x2, y2]} (17 word-level tokens: the
+ *       learner's {@code maxNewTokens} must be at least 17); {@code grounding} (IoU > 0.5);</li>
  *   <li>{@code counting} (VQAv2): how many shapes → number; {@code exact}.</li>
  * </ul>
  * Every example is generated from (seed, task, split, index) alone, so splits are random-access and thread-safe.
@@ -112,9 +114,6 @@ public final class MiniCoin implements DatasetSource {
                 COLOR_QUESTION, "left right above below [0.1, 0.2, 0.3, 0.4] 0 1 2 3 4 5 6 7 8 9 A B C D")) {
             all.append(' ').append(q);
         }
-        for (int n = 10; n < 100; n++) {
-            all.append(' ').append(n); // the reading task's two-digit numbers are single word-level tokens
-        }
         SHAPES.forEach(s -> all.append(' ').append(s));
         COLORS.forEach(c -> all.append(' ').append(c));
         Set<String> words = new LinkedHashSet<>();
@@ -125,7 +124,9 @@ public final class MiniCoin implements DatasetSource {
         return List.copyOf(words);
     }
 
-    private static final String READING_QUESTION = "What number is written in the image?";
+    private static final String READING_QUESTION = "What digit is written in the image?";
+    /** The grounding task's shape side in tenths of the image side. */
+    private static final int GROUNDING_SIDE = 5;
     private static final String CLASSIFICATION_QUESTION = "What object is in the image?";
     private static final String COUNTING_QUESTION = "How many shapes are in the image?";
     private static final String COLOR_QUESTION = "What color is the shape?";
@@ -234,14 +235,15 @@ public final class MiniCoin implements DatasetSource {
                 scorer = AnswerScorer.CHOICE;
             }
             case "reading" -> {
-                int number = 10 + r.nextInt(90);
-                int scale = Math.max(1, s / 16);
-                int x = r.nextInt(Math.max(1, s - 7 * scale));
-                int y = r.nextInt(Math.max(1, s - 5 * scale));
-                drawDigit(img, s, number / 10, x, y, scale);
-                drawDigit(img, s, number % 10, x + 4 * scale, y, scale);
+                // one digit in the 3×5 font, each font pixel a (side/8)-pixel square (12×20 px at 32 px), anywhere
+                // in the image: 90 two-digit classes in a 2-pixel font were not learnable by the tiny model (#23)
+                int digit = r.nextInt(10);
+                int scale = Math.max(1, s / 8);
+                int x = r.nextInt(Math.max(1, s - 3 * scale + 1));
+                int y = r.nextInt(Math.max(1, s - 5 * scale + 1));
+                drawDigit(img, s, digit, x, y, scale);
                 question = READING_QUESTION;
-                answer = Integer.toString(number);
+                answer = Integer.toString(digit);
                 scorer = AnswerScorer.VQA;
             }
             case "classification" -> {
@@ -270,8 +272,9 @@ public final class MiniCoin implements DatasetSource {
                 scorer = AnswerScorer.EXACT;
             }
             case "grounding" -> {
-                // boxes on a 0.1 grid, so the reference box is exact with one decimal
-                int size = 3 + r.nextInt(2);
+                // a half-side shape whose corner lies on the 0.1 grid (36 boxes): the reference box is exact with
+                // one decimal, and a box one grid step off along one axis still has IoU 0.67 (> 0.5)
+                int size = GROUNDING_SIDE;
                 int x = r.nextInt(11 - size);
                 int y = r.nextInt(11 - size);
                 int shape = r.nextInt(SHAPES.size());

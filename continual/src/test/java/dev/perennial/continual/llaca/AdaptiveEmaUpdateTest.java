@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class AdaptiveEmaUpdateTest {
 
     private static AdaptiveEmaConfig config(EmaConvention convention) {
-        return new AdaptiveEmaConfig(convention, HessianSurrogate.GRAD_DIFF, 2f, 0.01f);
+        return new AdaptiveEmaConfig(convention, HessianSurrogate.GRAD_DIFF, 2f, 0.01f, null);
     }
 
     /** Puts θ* = start and g_{t−1} = gPrev in place: first call (fallback, θ* = start), with g = gPrev. */
@@ -148,14 +148,14 @@ class AdaptiveEmaUpdateTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // CODE, α → 1: s = 0.999999·a·c/(1+b) with a = 20, b = 1, c = 1 → θ* ≈ θ
             try (AdaptiveEmaUpdate ema = AdaptiveEmaUpdate.adaptive(new AdaptiveEmaConfig(EmaConvention.CODE,
-                    HessianSurrogate.GRAD_DIFF, 9.99999f, 0.01f), m)) {
+                    HessianSurrogate.GRAD_DIFF, 9.99999f, 0.01f, null), m)) {
                 prime(ema, m, new float[] {0, 0}, new float[] {0, 0});
                 ema.update("w", m.create(new float[] {10, 10}), m.create(new float[] {.5f, .5f}));
                 assertArrayEquals(new float[] {10, 10}, ema.ema("w").orElseThrow().toFloatArray(), 1e-4f);
             }
             // PAPER, β → 1 leaves θ* unchanged
             try (AdaptiveEmaUpdate ema = AdaptiveEmaUpdate.adaptive(new AdaptiveEmaConfig(EmaConvention.PAPER_FIGURE,
-                    HessianSurrogate.GRAD_DIFF, 9.99999f, 0.01f), m)) {
+                    HessianSurrogate.GRAD_DIFF, 9.99999f, 0.01f, null), m)) {
                 prime(ema, m, new float[] {0, 0}, new float[] {0, 0});
                 ema.update("w", m.create(new float[] {10, 10}), m.create(new float[] {.5f, .5f}));
                 assertArrayEquals(new float[] {0, 0}, ema.ema("w").orElseThrow().toFloatArray(), 1e-4f);
@@ -189,7 +189,7 @@ class AdaptiveEmaUpdateTest {
     void quotientSurrogateDividesByTheParameterStep() {
         try (NDManager m = NDManager.newBaseManager();
                 AdaptiveEmaUpdate ema = AdaptiveEmaUpdate.adaptive(new AdaptiveEmaConfig(EmaConvention.CODE,
-                        HessianSurrogate.GRAD_DIFF_OVER_STEP, 2f, 0.01f), m)) {
+                        HessianSurrogate.GRAD_DIFF_OVER_STEP, 2f, 0.01f, null), m)) {
             prime(ema, m, new float[] {0, 0}, new float[] {0, 0});
             // a = 20, b = 1, c = 1 / ‖θ_t − θ_{t−1}‖₁ = 1/20: k = 2·2/(20/20) = 4 → fallback
             AdaptiveEmaUpdate.Step s = ema.update("w", m.create(new float[] {10, 10}), m.create(new float[] {.5f, .5f}));
@@ -236,10 +236,10 @@ class AdaptiveEmaUpdateTest {
     @Test
     void configRejectsBadValuesNamingTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AdaptiveEmaConfig(null, null, 2f, 1.5f));
+                () -> new AdaptiveEmaConfig(null, null, 2f, 1.5f, null));
         assertTrue(e.getMessage().contains("fallbackCurrentWeight"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveEmaConfig(null, null, 0f, 0.01f));
-        assertEquals(AdaptiveEmaConfig.defaults(), new AdaptiveEmaConfig(null, null, 2f, 0.01f));
+        assertThrows(IllegalArgumentException.class, () -> new AdaptiveEmaConfig(null, null, 0f, 0.01f, null));
+        assertEquals(AdaptiveEmaConfig.defaults(), new AdaptiveEmaConfig(null, null, 2f, 0.01f, null));
     }
 
     private static Parameter parameter(NDManager m, String name, float[] values, boolean trainable) {

@@ -64,7 +64,7 @@ class LlacaReferenceTraceTest {
         float lr = golden.get("learningRate").getAsFloat();
         float clip = golden.get("clipNorm").getAsFloat();
         AdaptiveEmaConfig config = new AdaptiveEmaConfig(EmaConvention.CODE, HessianSurrogate.GRAD_DIFF,
-                golden.get("scale").getAsFloat(), golden.get("fallbackCurrentWeight").getAsFloat());
+                golden.get("scale").getAsFloat(), golden.get("fallbackCurrentWeight").getAsFloat(), ScaleUnit.TENSOR);
         double maxTheta = 0;
         double maxEma = 0;
         double maxK = 0;

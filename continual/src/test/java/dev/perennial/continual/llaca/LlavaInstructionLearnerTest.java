@@ -56,7 +56,7 @@ class LlavaInstructionLearnerTest {
             MiniCoin coin = new MiniCoin(new MiniCoinConfig(5, 32, 8, 4, List.of("color"), true, 2));
             // s = 0.01 (Continual-NExT): with a tiny model the L1 norms are small, so CoIN's s = 2 falls back
             LlacaProvider.Config config = new LlacaProvider.Config(TINY,
-                    new AdaptiveEmaConfig(EmaConvention.CODE, HessianSurrogate.GRAD_DIFF, 0.01f, 0.01f), true);
+                    new AdaptiveEmaConfig(EmaConvention.CODE, HessianSurrogate.GRAD_DIFF, 0.01f, 0.01f, null), true);
             Learner learner = new LlacaProvider().create(config, context(manager, dir));
             LlavaInstructionLearner llava = (LlavaInstructionLearner) learner;
 

@@ -89,4 +89,39 @@ class MiniCoinTest {
         assertTrue(e.getMessage().contains("tasks") && e.getMessage().contains("grounding"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MiniCoinConfig(1, 8, 10, 10, null, false, 1));
     }
+
+    /**
+     * Issue #23: reading asks for one digit drawn large (90 two-digit classes in a 2-pixel font were never learnt),
+     * grounding's boxes are half the image's side (a box one grid step off along one axis still scores), and the
+     * reference box is within the image.
+     */
+    @Test
+    void readingIsOneLargeDigitAndGroundingBoxesAreHalfTheImage() {
+        MiniCoin data = new MiniCoin(new MiniCoinConfig(5, 32, 60, 6, List.of("reading", "grounding"), false, 1));
+        Set<String> digits = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            Example e = data.train().get(i);
+            String answer = e.texts().get("answer");
+            assertTrue(answer.matches("[0-9]"), "reading answer '" + answer + "'");
+            digits.add(answer);
+            float[] img = ((Feature.Floats) e.features().get("image")).values();
+            int dark = 0;
+            for (int p = 0; p < 32 * 32; p++) {
+                dark += img[p] < 0.1f ? 1 : 0;
+            }
+            assertTrue(dark >= 7 * 16, "a digit's strokes are 4x4-pixel squares (at least 7 of them): " + dark);
+        }
+        assertEquals(10, digits.size(), "every digit occurs: " + digits);
+        for (int i = 60; i < 120; i++) {
+            String box = data.train().get(i).texts().get("answer");
+            Matcher m = Pattern.compile("\\[(\\d\\.\\d), (\\d\\.\\d), (\\d\\.\\d), (\\d\\.\\d)\\]").matcher(box);
+            assertTrue(m.matches(), box);
+            double x1 = Double.parseDouble(m.group(1));
+            double y1 = Double.parseDouble(m.group(2));
+            assertEquals(0.5, Double.parseDouble(m.group(3)) - x1, 1e-9, box);
+            assertEquals(0.5, Double.parseDouble(m.group(4)) - y1, 1e-9, box);
+            assertEquals(1, AnswerScorer.GROUNDING.score(String.format(java.util.Locale.ROOT, "[%.1f, %.1f, %.1f, %.1f]",
+                    x1 + 0.1, y1, x1 + 0.6, y1 + 0.5), box), "one step off along one axis: IoU 0.67");
+        }
+    }
 }
