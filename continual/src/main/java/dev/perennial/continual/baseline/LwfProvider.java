@@ -170,8 +170,17 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
             if (old == null) {
                 return LossTerms.none();
             }
-            NDArray oldLogits = old.featuresAndLogits(oldParameters, batch.input("image"), false).get(1)
-                    .stopGradient();
+            // The old model is a frozen fp32 snapshot with its own store; under training.precision fp16 the batch
+            // and the student's logits are half precision, so the teacher reads an fp32 copy of the input and its
+            // logits are cast to the student's type (new arrays; no alias of the batch).
+            NDArray input = batch.input("image");
+            if (input.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+                input = input.toType(ai.djl.ndarray.types.DataType.FLOAT32, true);
+            }
+            NDArray oldLogits = old.featuresAndLogits(oldParameters, input, false).get(1).stopGradient();
+            if (oldLogits.getDataType() != logits.getDataType()) {
+                oldLogits = oldLogits.toType(logits.getDataType(), true);
+            }
             return LossTerms.of("lwf", Scalars.mul(distillation(logits, oldLogits, oldClasses, config.temperature(),
                     config.temperatureSquared()), (float) config.alpha()));
         }
