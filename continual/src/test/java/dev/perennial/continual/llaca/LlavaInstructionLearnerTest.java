@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import dev.perennial.continual.ptm.TinyPtm;
 import dev.perennial.continual.vqa.MiniCoin;
 import dev.perennial.continual.vqa.MiniCoinConfig;
 import dev.perennial.spi.Batch;
@@ -28,14 +28,12 @@ import dev.perennial.spi.Predictions;
 import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -228,48 +226,9 @@ class LlavaInstructionLearnerTest {
                 texts.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(t.getValue());
             }
         }
-        NDArray images = m.create(all, new Shape(n, 3, 32, 32));
+        NDArray images = dev.perennial.models.nn.Owned.floats(m, all, new Shape(n, 3, 32, 32));
         images.setName("image");
         return new Batch(new NDList(images), Optional.empty(), Optional.empty(), ids, task, texts);
-    }
-
-    private static StepContext step(NDManager m, boolean training) {
-        return new StepContext() {
-            @Override
-            public NDManager manager() {
-                return m;
-            }
-
-            @Override
-            public int task() {
-                return 0;
-            }
-
-            @Override
-            public int epoch() {
-                return 0;
-            }
-
-            @Override
-            public long globalStep() {
-                return 0;
-            }
-
-            @Override
-            public boolean training() {
-                return training;
-            }
-
-            @Override
-            public long seed() {
-                return 3;
-            }
-
-            @Override
-            public double learningRate() {
-                return 0.1;
-            }
-        };
     }
 
     private static PluginContext context(NDManager manager, Path dir) {
@@ -277,36 +236,10 @@ class LlavaInstructionLearnerTest {
     }
 
     private static PluginContext context(NDManager manager, Path dir, ScenarioInfo scenario) {
-        return new PluginContext() {
-            @Override
-            public String pluginName() {
-                return "test";
-            }
+        return TinyPtm.context(manager, scenario, dir);
+    }
 
-            @Override
-            public NDManager manager() {
-                return manager;
-            }
-
-            @Override
-            public Device device() {
-                return manager.getDevice();
-            }
-
-            @Override
-            public long seed() {
-                return 7;
-            }
-
-            @Override
-            public Path workDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Optional<ScenarioInfo> scenario() {
-                return Optional.ofNullable(scenario);
-            }
-        };
+    private static StepContext step(NDManager m, boolean training) {
+        return TinyPtm.step(m, 0, training, 0, 3, 0.1);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,6 +16,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.perennial.continual.llaca.LlavaModelConfig;
+import dev.perennial.continual.ptm.TinyPtm;
 import dev.perennial.continual.vqa.MiniCoin;
 import dev.perennial.continual.vqa.MiniCoinConfig;
 import dev.perennial.models.ParameterNames;
@@ -31,7 +31,6 @@ import dev.perennial.spi.PluginState;
 import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +40,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -311,75 +309,10 @@ class McitLearnersTest {
     }
 
     private static StepContext step(NDManager m, boolean training, long global) {
-        return new StepContext() {
-            @Override
-            public NDManager manager() {
-                return m;
-            }
-
-            @Override
-            public int task() {
-                return 0;
-            }
-
-            @Override
-            public int epoch() {
-                return 0;
-            }
-
-            @Override
-            public long globalStep() {
-                return global;
-            }
-
-            @Override
-            public boolean training() {
-                return training;
-            }
-
-            @Override
-            public long seed() {
-                return 3;
-            }
-
-            @Override
-            public double learningRate() {
-                return 0.1;
-            }
-        };
+        return TinyPtm.step(m, 0, training, global, 3, 0.1);
     }
 
     private static PluginContext context(NDManager manager, Path dir) {
-        return new PluginContext() {
-            @Override
-            public String pluginName() {
-                return "test";
-            }
-
-            @Override
-            public NDManager manager() {
-                return manager;
-            }
-
-            @Override
-            public Device device() {
-                return manager.getDevice();
-            }
-
-            @Override
-            public long seed() {
-                return 7;
-            }
-
-            @Override
-            public Path workDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Optional<ScenarioInfo> scenario() {
-                return Optional.of(SCENARIO);
-            }
-        };
+        return TinyPtm.context(manager, SCENARIO, dir);
     }
 }

@@ -165,7 +165,7 @@ public final class TinyPtm {
      * A plugin context over a manager.
      *
      * @param manager the run manager
-     * @param scenario the scenario
+     * @param scenario the scenario, or null for none
      * @param dir a work folder
      * @return the context
      */
@@ -198,7 +198,7 @@ public final class TinyPtm {
 
             @Override
             public Optional<ScenarioInfo> scenario() {
-                return Optional.of(scenario);
+                return Optional.ofNullable(scenario);
             }
         };
     }
@@ -212,6 +212,22 @@ public final class TinyPtm {
      * @return the context
      */
     public static StepContext step(NDManager m, int task, boolean training) {
+        return step(m, task, training, 0, 11, 0.01);
+    }
+
+    /**
+     * A step context with every value given.
+     *
+     * @param m the step manager
+     * @param task the task
+     * @param training whether training
+     * @param global the global step
+     * @param seed the step seed
+     * @param learningRate the learning rate
+     * @return the context
+     */
+    public static StepContext step(NDManager m, int task, boolean training, long global, long seed,
+                                   double learningRate) {
         return new StepContext() {
             @Override
             public NDManager manager() {
@@ -230,7 +246,7 @@ public final class TinyPtm {
 
             @Override
             public long globalStep() {
-                return 0;
+                return global;
             }
 
             @Override
@@ -240,12 +256,12 @@ public final class TinyPtm {
 
             @Override
             public long seed() {
-                return 11;
+                return seed;
             }
 
             @Override
             public double learningRate() {
-                return 0.01;
+                return learningRate;
             }
         };
     }
