@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
+import dev.perennial.api.config.BenchmarkPresets;
 import dev.perennial.benchmarks.vqa.MeanStd;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Split Fashion-MNIST (5 tasks × 2 classes, class-incremental, a small CNN from scratch): finetune, lwf and ewc
+ * Split Fashion-MNIST or split CIFAR-10 (5 tasks × 2 classes, class-incremental, a network from scratch): finetune,
+ * lwf and ewc
  * against the rehearsal learners er, der, derpp, icarl and gdumb at equal memory (M examples), paired seeds (every
  * method runs seeds 1..n), average incremental accuracy, last accuracy and forgetting as mean ± std; prints a table
  * and writes every run to JSON.
@@ -27,7 +29,13 @@ import java.util.Map;
  * (0.05), {@code --momentum} (0.9), {@code --schedule} (cosine; or constant), {@code --alpha} and {@code --beta}
  * (der and derpp's weights; their plugin defaults when absent), {@code --memory} (200), {@code --replay-batch-size} (32), {@code --channels} (8), {@code --feature-dim}
  * (64), {@code --ewc-lambda} (100), {@code --methods} (finetune,lwf,ewc,er,der,derpp,icarl,gdumb), {@code --out}
- * (target/benchmarks/replay-split-fashion-mnist.json).
+ * (target/benchmarks/replay-&lt;benchmark&gt;.json), {@code --benchmark} ({@code split-fashion-mnist}, or
+ * {@code split-cifar10}: the {@code split-cifar10} preset's {@code cifar10.zip} from
+ * {@link BenchmarkPresets#dataDirectory()}, 32×32 RGB, natural class order; {@code --folder} then names the zip),
+ * {@code --backbone} ({@code small-cnn}, or {@code resnet18-cifar}: {@code --channels} is its stage-1 width and the
+ * feature width is 8 · channels), {@code --augmentation} ({@code none}; {@code crop-flip} makes the rehearsal
+ * learners augment stream and replayed images as Mammoth does; the others get none), {@code --icarl-mean-of-flips}
+ * (icarl's {@code meanOfFlips}; its default when absent).
  */
 public final class ReplayBenchmark {
 
@@ -70,7 +78,15 @@ public final class ReplayBenchmark {
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
         Map<String, String> o = parse(args);
-        String folder = o.getOrDefault("folder", "/usr/share/datasets/fashion-mnist");
+        String benchmark = o.getOrDefault("benchmark", "split-fashion-mnist");
+        boolean cifar = switch (benchmark) {
+            case "split-fashion-mnist" -> false;
+            case "split-cifar10" -> true;
+            default -> throw new IllegalArgumentException("--benchmark: unknown '" + benchmark + "'; use"
+                    + " split-fashion-mnist or split-cifar10");
+        };
+        String folder = o.getOrDefault("folder", cifar ? BenchmarkPresets.dataDirectory().resolve("cifar10.zip")
+                .toString() : "/usr/share/datasets/fashion-mnist");
         int limit = Integer.parseInt(o.getOrDefault("limit-per-class", "300"));
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "2"));
         int seeds = Integer.parseInt(o.getOrDefault("seeds", "3"));
@@ -82,14 +98,18 @@ public final class ReplayBenchmark {
         int memory = Integer.parseInt(o.getOrDefault("memory", "200"));
         int replayBatch = Integer.parseInt(o.getOrDefault("replay-batch-size", "32"));
         int channels = Integer.parseInt(o.getOrDefault("channels", "8"));
-        int featureDim = Integer.parseInt(o.getOrDefault("feature-dim", "64"));
+        String backboneName = o.getOrDefault("backbone", "small-cnn");
+        int featureDim = Integer.parseInt(o.getOrDefault("feature-dim",
+                "resnet18-cifar".equals(backboneName) ? Integer.toString(8 * channels) : "64"));
+        String augmentation = o.getOrDefault("augmentation", "none");
         double ewcLambda = Double.parseDouble(o.getOrDefault("ewc-lambda", "100"));
         List<String> methods = List.of(o.getOrDefault("methods", "finetune,lwf,ewc,er,der,derpp,icarl,gdumb")
                 .split(","));
-        Path out = Path.of(o.getOrDefault("out", "target/benchmarks/replay-split-fashion-mnist.json"));
+        Path out = Path.of(o.getOrDefault("out", "target/benchmarks/replay-" + benchmark + ".json"));
 
-        Map<String, Object> backbone = Map.of("name", "small-cnn", "channels", channels, "featureDim", featureDim);
-        Map<String, Object> dataset = Map.of("folder", folder, "limitPerClass", limit);
+        Map<String, Object> backbone = Map.of("name", backboneName, "channels", channels, "featureDim", featureDim);
+        Map<String, Object> dataset = cifar ? Map.of("path", folder, "channels", 3, "limitPerClass", limit)
+                : Map.of("folder", folder, "limitPerClass", limit);
         Map<String, Object> training = Map.of("epochs", epochs, "batchSize", batchSize, "learningRate", learningRate,
                 "momentum", momentum, "schedule", schedule, "dataWorkers", 1);
         List<Result> results = new ArrayList<>();
@@ -97,6 +117,12 @@ public final class ReplayBenchmark {
         for (String method : methods) {
             Map<String, Object> config = new LinkedHashMap<>(learnerConfig(method, backbone, memory, replayBatch,
                     ewcLambda));
+            if (!"none".equals(augmentation) && (config.containsKey("memory") || config.containsKey("memorySize"))) {
+                config.put("augmentation", augmentation);
+            }
+            if (o.containsKey("icarl-mean-of-flips") && method.equals("icarl")) {
+                config.put("meanOfFlips", Boolean.parseBoolean(o.get("icarl-mean-of-flips")));
+            }
             if (o.containsKey("alpha") && (method.equals("der") || method.equals("derpp"))) {
                 config.put("alpha", Double.parseDouble(o.get("alpha")));
             }
@@ -108,7 +134,7 @@ public final class ReplayBenchmark {
                 RunReport report = Perennial.builder()
                         .name("replay-" + method + "-seed" + seed)
                         .seed(seed)
-                        .dataset("idx", dataset)
+                        .dataset(cifar ? "image-folder" : "idx", dataset)
                         .scenario("class-incremental", Map.of("increment", 2))
                         .learner(method, config)
                         .training(training)
@@ -124,15 +150,15 @@ public final class ReplayBenchmark {
                         + " examples (%d bytes)%n", method, seed, r.averageIncrementalAccuracy(), r.lastAccuracy(),
                         r.forgetting(), r.memoryExamples(), r.memoryBytes());
                 // written after every run, so a long benchmark stopped early keeps what it measured
-                write(out, args, dataset, training, backbone, memory, summarise(methods, results), results,
-                        environment);
+                write(out, benchmark, args, dataset, training, backbone, memory, summarise(methods, results),
+                        results, environment);
             }
         }
         List<Summary> summaries = summarise(methods, results);
         System.out.println();
-        System.out.printf(Locale.ROOT, "Split Fashion-MNIST 5x2 (class-incremental), small-cnn %d/%d from scratch, %d"
-                + " train/test per class, %d epochs, batch %d, lr %s, memory %d, %d seeds%n", channels, featureDim,
-                limit, epochs, batchSize, learningRate, memory, seeds);
+        System.out.printf(Locale.ROOT, "%s 5x2 (class-incremental), %s %d/%d from scratch, %d train/test per class,"
+                + " %d epochs, batch %d, lr %s, memory %d, augmentation %s, %d seeds%n", benchmark, backboneName,
+                channels, featureDim, limit, epochs, batchSize, learningRate, memory, augmentation, seeds);
         System.out.println("| method | memory (examples / KiB) | average incremental accuracy | last accuracy |"
                 + " forgetting |");
         System.out.println("|---|---|---|---|---|");
@@ -141,7 +167,7 @@ public final class ReplayBenchmark {
                     s.memoryBytes() / 1024.0, s.averageIncrementalAccuracy().format(), s.lastAccuracy().format(),
                     s.forgetting().format());
         }
-        write(out, args, dataset, training, backbone, memory, summaries, results, environment);
+        write(out, benchmark, args, dataset, training, backbone, memory, summaries, results, environment);
         System.out.println("wrote " + out.toAbsolutePath());
     }
 
@@ -161,11 +187,12 @@ public final class ReplayBenchmark {
         return summaries;
     }
 
-    private static void write(Path out, String[] args, Map<String, Object> dataset, Map<String, Object> training,
+    private static void write(Path out, String benchmark, String[] args, Map<String, Object> dataset,
+                              Map<String, Object> training,
                               Map<String, Object> backbone, int memory, List<Summary> summaries, List<Result> results,
                               Map<String, String> environment) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("benchmark", "replay/split-fashion-mnist");
+        json.put("benchmark", "replay/" + benchmark);
         json.put("arguments", Arrays.asList(args));
         json.put("dataset", dataset);
         json.put("training", training);

@@ -44,11 +44,17 @@ import java.util.SplittableRandom;
  * classes (default, {@code loss: bce-sigmoid}, Mammoth's form) or PyCIL's softmax CE plus softmax KD at T = 2
  * without the T² factor ({@code loss: softmax-kd}); after the task, herding picks each new class's exemplars in
  * order, old classes keep the prefix of their list, and the class means of the exemplars' L2-normalised features
- * (current network, evaluation mode, no flip: PyCIL) make the nearest-mean-of-exemplars classifier, which
- * {@code predict} uses ({@code classifier: nme}; {@code linear} uses the head instead).
+ * (current network, evaluation mode) make the nearest-mean-of-exemplars classifier, which {@code predict} uses
+ * ({@code classifier: nme}; {@code linear} uses the head instead).
  *
- * <p>Not implemented: Mammoth's explicit L2 penalty {@code opt_wd · Σ‖p‖²} (use the loop's weight decay) and its
- * horizontal-flip feature averaging.
+ * <p>Class means, two conventions ({@code meanOfFlips}): PyCIL ({@code models/base.py}, {@code _construct_exemplar}
+ * and {@code _reduce_exemplar} at 87cc411) averages the L2-normalised features of the exemplars as stored, never
+ * flipped (its data manager has a {@code "flip"} mode that no iCaRL path uses), {@code μ_y = normalise(mean_p φ̂(p))}:
+ * the default, {@code false}. Mammoth ({@code models/icarl.py}, {@code compute_class_means}) also averages the
+ * normalised features of each exemplar's horizontal flip, {@code μ_y = normalise((mean_p φ̂(p) + mean_p
+ * φ̂(flip p)) / 2)}: {@code true}. Test images are never flipped in either, and herding uses unflipped features.
+ *
+ * <p>Not implemented: Mammoth's explicit L2 penalty {@code opt_wd · Σ‖p‖²} (use the loop's weight decay).
  */
 @PluginName("icarl")
 public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config> {
@@ -65,6 +71,7 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
      * @param replayBatchSize exemplars per step, 0 for the proportion of the union
      * @param classifier {@code nme} or {@code linear}
      * @param augmentation the learner's own augmentation
+     * @param meanOfFlips class means also average the exemplars' horizontally flipped features (Mammoth)
      */
     public record Config(
             @ConfigDoc("The backbone network.") @JsonProperty("backbone") BackboneConfig backbone,
@@ -85,7 +92,11 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
             @ConfigDoc("Prediction: 'nme' (nearest mean of exemplars, iCaRL's classifier) or 'linear' (the head).")
             @JsonProperty("classifier") String classifier,
             @ConfigDoc("Augmentation the learner applies to the stream batch and to replayed exemplars: 'none' or"
-                    + " 'crop-flip'.") @JsonProperty("augmentation") String augmentation) {
+                    + " 'crop-flip'.") @JsonProperty("augmentation") String augmentation,
+            @ConfigDoc("NME class means: false (PyCIL, default) = normalise(mean of the exemplars' L2-normalised"
+                    + " features); true (Mammoth) = normalise of the average of that mean and the same mean over the"
+                    + " exemplars' horizontal flips. Test images are never flipped.")
+            @JsonProperty("meanOfFlips") boolean meanOfFlips) {
         /** Validates; messages name the field. */
         public Config {
             backbone = backbone == null ? BackboneConfig.defaults() : backbone;
@@ -120,7 +131,8 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
 
     @Override
     public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), 2000, "fixed-total", "bce-sigmoid", 2.0, false, 0, "nme", "none");
+        return new Config(BackboneConfig.defaults(), 2000, "fixed-total", "bce-sigmoid", 2.0, false, 0, "nme", "none",
+                false);
     }
 
     @Override
@@ -394,8 +406,11 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
             updateMeans();
         }
 
-        /** Class means of the exemplars with the current network (specs/replay.md §3.4). */
-        private void updateMeans() {
+        /**
+         * Class means of the exemplars with the current network (specs/replay.md §3.4), with their horizontal flips
+         * under {@code meanOfFlips}.
+         */
+        void updateMeans() {
             nme.clear();
             for (int c : exemplars.classes()) {
                 List<ReplayItem> items = exemplars.of(c);
@@ -403,18 +418,36 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
                     continue;
                 }
                 List<float[]> f = new ArrayList<>();
+                List<float[]> flipped = new ArrayList<>();
                 for (int from = 0; from < items.size(); from += FEATURE_BATCH) {
                     List<ReplayItem> chunk = items.subList(from, Math.min(items.size(), from + FEATURE_BATCH));
                     try (NDScope scope = new NDScope(); NDManager m = context.manager().newSubManager()) {
-                        f.addAll(Arrays.asList(features(ReplayItems.toBatch(chunk, m, 0).batch().input("image"))));
+                        NDArray images = ReplayItems.toBatch(chunk, m, 0).batch().input("image");
+                        f.addAll(Arrays.asList(features(images)));
+                        if (config.meanOfFlips()) {
+                            flipped.addAll(Arrays.asList(features(horizontalFlip(images))));
+                        }
                     }
                 }
-                nme.fit(c, f.toArray(new float[0][]));
+                if (config.meanOfFlips()) {
+                    nme.fit(c, f.toArray(new float[0][]), flipped.toArray(new float[0][]));
+                } else {
+                    nme.fit(c, f.toArray(new float[0][]));
+                }
             }
         }
 
+        /** Mirrors B×C×H×W images left to right (torchvision's {@code hflip}: the last axis reversed). */
+        static NDArray horizontalFlip(NDArray images) {
+            if (images.getShape().dimension() != 4) {
+                throw new IllegalArgumentException("icarl: meanOfFlips needs images of shape B×C×H×W, got "
+                        + images.getShape());
+            }
+            return images.flip(3);
+        }
+
         /** Raw features of a batch in evaluation mode, on the host. */
-        private float[][] features(NDArray images) {
+        float[][] features(NDArray images) {
             NDArray f = forward(images, false).get(0);
             int n = (int) f.getShape().get(0);
             int d = (int) f.getShape().get(1);

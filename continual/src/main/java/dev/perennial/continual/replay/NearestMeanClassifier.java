@@ -18,6 +18,32 @@ final class NearestMeanClassifier {
      * @param features the exemplars' features, at least one
      */
     void fit(int cls, float[][] features) {
+        means.put(cls, Herding.normalised(meanOfNormalised(features)));
+    }
+
+    /**
+     * Sets a class's mean from its exemplars' features and their horizontal flips' features (Mammoth's
+     * {@code compute_class_means}): {@code normalise((mean_p φ̂(p) + mean_p φ̂(flip p)) / 2)}.
+     *
+     * @param cls the class
+     * @param features the exemplars' features, at least one
+     * @param flipped the features of the same exemplars flipped, as many
+     * @throws IllegalArgumentException when the two differ in count
+     */
+    void fit(int cls, float[][] features, float[][] flipped) {
+        if (flipped.length != features.length) {
+            throw new IllegalArgumentException("icarl: " + features.length + " exemplar features but "
+                    + flipped.length + " flipped ones");
+        }
+        float[] a = meanOfNormalised(features);
+        float[] b = meanOfNormalised(flipped);
+        for (int j = 0; j < a.length; j++) {
+            a[j] = (a[j] + b[j]) / 2;
+        }
+        means.put(cls, Herding.normalised(a));
+    }
+
+    private static float[] meanOfNormalised(float[][] features) {
         int d = features[0].length;
         float[] mean = new float[d];
         for (float[] f : features) {
@@ -26,7 +52,7 @@ final class NearestMeanClassifier {
                 mean[j] += v[j] / features.length;
             }
         }
-        means.put(cls, Herding.normalised(mean));
+        return mean;
     }
 
     /**

@@ -43,6 +43,16 @@ class NearestMeanClassifierTest {
     }
 
     @Test
+    void withFlipsTheMeanAveragesBothNormalisedMeansBeforeNormalising() {
+        NearestMeanClassifier nme = new NearestMeanClassifier();
+        // normalised means: (1, 0) unflipped, (0, 1) flipped; their average (0.5, 0.5) normalises to (√½, √½)
+        nme.fit(3, new float[][] {{2f, 0f}, {5f, 0f}}, new float[][] {{0f, 3f}, {0f, 0.5f}});
+        float s = (float) Math.sqrt(0.5);
+        assertArrayEquals(new float[] {s, s}, nme.means().get(3), 1e-6f);
+        assertThrows(IllegalArgumentException.class, () -> nme.fit(3, new float[][] {{1f, 0f}}, new float[0][]));
+    }
+
+    @Test
     void scoresAreNegativeSquaredDistancesAndUnfittedClassesNeverWin() {
         float[][] x = {{0.9f, 0.2f, 0.1f}, {0.1f, 0.8f, 0.3f}, {0.2f, 0.1f, 0.7f}};
         float[][] scores = prototypes().scores(x, 10);
