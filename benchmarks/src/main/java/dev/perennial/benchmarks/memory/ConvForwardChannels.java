@@ -27,7 +27,7 @@ import java.util.TreeSet;
 /**
  * Whether libtorch's CPU 2-D convolution (DJL's {@code Conv2d.conv2d}) computes the right forward pass and input and
  * weight gradients, per oneDNN instruction-set ceiling ({@code ONEDNN_MAX_CPU_ISA}), input-channel count (1..48),
- * kernel (1×1, 3×3 with padding 1), stride (1, 2) and intra-op threads (1, 2), against the definition of
+ * kernel (1×1, 3×3 with padding 1), stride (1, 2), batch (1, 3) and intra-op threads (1, 2), against the definition of
  * cross-correlation summed in double in plain Java:
  * {@code out[b,o,y,x] = Σ_{c,i,j} w[o,c,i,j] · x[b,c,y·s+i−p,x·s+j−p]}, and for the loss {@code Σ out · u} the
  * gradients {@code ∂x} and {@code ∂w} from the same sum. oneDNN reads the variable once per process, so each ceiling
@@ -65,8 +65,8 @@ public final class ConvForwardChannels {
         List<String> isas = List.of((args.length > 1 ? args[1] : "ALL,AVX512_CORE,AVX2,AVX,SSE41").split(","));
         String path = args.length > 2 ? args[2] : "plain";
         if (!path.equals("plain") && !path.equals("padded")) {
-            throw new IllegalArgumentException("ConvForwardChannels: the third argument (path) must be plain or padded, "
-                    + "got " + path);
+            throw new IllegalArgumentException(
+                    "ConvForwardChannels: the third argument (path) must be plain or padded, got " + path);
         }
         System.out.println("path: " + (path.equals("plain") ? "DJL's Conv2d.conv2d"
                 : "models.nn.ChannelPaddedConvolution (input channels zero-padded to a multiple of 8)"));

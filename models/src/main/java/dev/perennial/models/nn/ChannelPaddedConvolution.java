@@ -11,10 +11,11 @@ import ai.djl.nn.convolutional.Conv2d;
  * libtorch's 2-D convolution ({@code Conv2d.conv2d}) with, on the CPU, the input channels of an ungrouped
  * convolution zero-padded to a multiple of {@value #CHANNEL_MULTIPLE} (the input and the weight's input axis alike).
  *
- * <p>Why: libtorch 2.7.1's oneDNN CPU forward convolution returned wrong outputs (errors up to ~6 where outputs are
- * ~20) for 3×3 kernels whose input-channel count is above 8 and not a multiple of 4 or 8, depending on the
- * {@code ONEDNN_MAX_CPU_ISA} ceiling, on the project's AVX-512 AMD EPYC machines (README "Status", BENCHMARKS
- * "Convolution forward by input channels"; {@code bin/benchmark memory.ConvForwardChannels} measures it). Zero
+ * <p>Why: under the project's {@code ONEDNN_MAX_CPU_ISA=AVX}, libtorch 2.7.1's oneDNN CPU forward 3×3 convolution
+ * returned wrong outputs (errors up to 6, non-finite on two threads) at batch 3 for every input-channel count above 8
+ * that is not a multiple of 8, and right ones at multiples of 8, on the project's AVX-512 AMD EPYC machines (README
+ * "Status", BENCHMARKS "Convolution forward by input channels"; {@code bin/benchmark memory.ConvForwardChannels}
+ * measures it; under AVX2 and AVX-512 padding does not help, SSE41 was right without it). Zero
  * channels add {@code 0 · w} terms only, so the padded convolution is the same function; concatenation's backward
  * slices the gradient, so the input and weight gradients are the unpadded ones.
  */
