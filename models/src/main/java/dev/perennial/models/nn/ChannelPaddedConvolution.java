@@ -53,6 +53,7 @@ public final class ChannelPaddedConvolution {
         NDArray wz = x.getManager().zeros(new Shape(ws.get(0), missing, ws.get(2), ws.get(3)), w.getDataType());
         NDArray xp = NDArrays.concat(new NDList(x, xz), 1);
         NDArray wp = NDArrays.concat(new NDList(w, wz), 1);
+        wp.attach(x.getManager()); // concat attaches to the first array's manager: the parameters', which lives all run
         return Conv2d.conv2d(xp, wp, bias, stride, padding, dilation, groups).singletonOrThrow();
     }
 

@@ -1,6 +1,9 @@
 package dev.perennial.models.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.BaseNDManager;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -53,6 +56,19 @@ class ChannelPaddedConvolutionTest {
             assertClose("forward", y, ry, in);
             assertClose("input gradient", dx, rdx, in);
             assertClose("weight gradient", dw, rdw, in);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void thePaddedWeightLivesInTheInputsManagerNotTheParameters() {
+        try (NDManager parameters = NDManager.newBaseManager(Device.cpu());
+                NDManager step = NDManager.newBaseManager(Device.cpu())) {
+            NDArray w = parameters.ones(new Shape(4, 12, 3, 3));
+            int before = ((BaseNDManager) parameters).getManagedArrays().size();
+            NDArray x = step.ones(new Shape(2, 12, 8, 8));
+            ChannelPaddedConvolution.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1));
+            assertEquals(before, ((BaseNDManager) parameters).getManagedArrays().size(),
+                    "a forward pass must not leave arrays in the parameters' manager");
         }
     }
 
