@@ -87,9 +87,9 @@ final class CpuKernelCheck {
             return Optional.empty();
         }
         return Optional.of("this processor has AVX-512 and ONEDNN_MAX_CPU_ISA is not set: libtorch 2.7.1's AVX-512 "
-                + "oneDNN convolution backward gave wrong or NaN gradients on AVX-512 AMD EPYC processors (README, "
-                + "\"Status\"); start the JVM with ONEDNN_MAX_CPU_ISA=AVX in the environment (bin/perennial does) "
-                + "or =ALL to keep the AVX-512 kernels");
+                + "oneDNN 3x3 convolution gave wrong or NaN outputs and gradients on AVX-512 AMD EPYC processors "
+                + "(README, \"Status\"); start the JVM with ONEDNN_MAX_CPU_ISA=AVX in the environment (bin/perennial "
+                + "does) or =ALL to keep the AVX-512 kernels");
     }
 
     private static String cpuFlags() {

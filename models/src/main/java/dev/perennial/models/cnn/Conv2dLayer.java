@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import dev.perennial.models.nn.ChannelPaddedConvolution;
 import dev.perennial.models.nn.FixedShapeBlock;
 
 /**
@@ -72,8 +72,9 @@ public final class Conv2dLayer extends FixedShapeBlock {
             throw new IllegalArgumentException("Conv2dLayer: expected input (N, " + in + ", H, W), got " + s);
         }
         NDArray b = bias == null ? null : value(store, bias, x, training);
-        return Conv2d.conv2d(x, value(store, weight, x, training), b, new Shape(stride, stride),
-                new Shape(padding, padding), new Shape(1, 1), groups).singletonOrThrow();
+        // not DJL's Conv2d.conv2d directly: libtorch 2.7.1's CPU kernels were wrong for some channel counts
+        return ChannelPaddedConvolution.conv2d(x, value(store, weight, x, training), b, new Shape(stride, stride),
+                new Shape(padding, padding), new Shape(1, 1), groups);
     }
 
     /**

@@ -75,7 +75,7 @@ public final class Conv2d extends FixedShapeBlock {
         }
         NDArray w = value(store, weight, x, training);
         NDArray b = bias == null ? null : value(store, bias, x, training);
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride)).singletonOrThrow();
+        return ChannelPaddedConvolution.conv2d(x, w, b, new Shape(stride, stride), new Shape(0, 0));
     }
 
     @Override
