@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import dev.perennial.models.Backbone;
 import dev.perennial.models.BackboneFeatures;
 import dev.perennial.models.ModelFamily;
+import dev.perennial.models.nn.ChannelPaddedConvolution;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,16 +66,26 @@ public final class SmallConvNet extends AbstractBlock implements Backbone {
     @Override
     public BackboneFeatures features(ParameterStore ps, NDArray input, boolean training) {
         Map<String, NDArray> stages = new LinkedHashMap<>();
-        NDArray x = Activation.relu(conv1.forward(ps, new NDList(input), training).singletonOrThrow());
+        NDArray x = Activation.relu(convolve(ps, conv1, input, training));
         stages.put("conv1", x);
         x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
-        x = Activation.relu(conv2.forward(ps, new NDList(x), training).singletonOrThrow());
+        x = Activation.relu(convolve(ps, conv2, x, training));
         stages.put("conv2", x);
         x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
         x = x.reshape(x.getShape().get(0), -1);
         x = Activation.relu(fc.forward(ps, new NDList(x), training).singletonOrThrow());
         stages.put("fc", x);
         return new BackboneFeatures(x, stages);
+    }
+
+    /**
+     * A 3×3, padding-1 convolution with the block's parameters, through {@link ChannelPaddedConvolution} (libtorch
+     * 2.7.1's CPU forward was wrong for input-channel counts above 8 that are not multiples of 8; README "Status").
+     */
+    private static NDArray convolve(ParameterStore ps, Conv2d conv, NDArray x, boolean training) {
+        NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training);
+        NDArray b = ps.getValue(conv.getParameters().get("bias"), x.getDevice(), training);
+        return ChannelPaddedConvolution.conv2d(x, w, b, new Shape(1, 1), new Shape(1, 1));
     }
 
     @Override
