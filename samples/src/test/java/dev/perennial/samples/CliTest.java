@@ -280,7 +280,7 @@ class CliTest {
         for (String line : r.out().split("\n")) {
             assertTrue(line.length() <= PluginsCommand.WIDTH, line.length() + " columns: " + line);
         }
-        assertTrue(r.out().contains("\ndistillers (4)\n"), r.out());
+        assertTrue(r.out().contains("\ndistillers (5)\n"), r.out()); // cakd, fitnet, kd, ofa; diffusionfake (deepfake)
         assertTrue(r.out().contains("\nprotectors (3)\n"), r.out());
         assertTrue(r.out().contains("\nsamplers (1)\n"), r.out());
         PluginCheckTest.Result wide = cli("plugins", "list", "--wide");

@@ -91,10 +91,12 @@ class PluginModuleRuleTest {
         }
 
         String without = cli(dir, kept, "plugins");
-        assertTrue(without.contains("\ndistillers (0)\n"), "the application alone has no distiller:\n" + without);
+        // the deepfake plugin's diffusionfake is the one distiller outside the distillation module
+        assertTrue(without.contains("\ndistillers (1)\n") && without.contains("\n  diffusionfake "),
+                "the application alone has only the deepfake plugin's distiller:\n" + without);
 
         String with = cli(dir, kept, "plugins", "--wide", "--plugin-dir", folder.toString());
-        assertTrue(with.contains("\ndistillers (4)\n"), with);
+        assertTrue(with.contains("\ndistillers (5)\n"), with);
         for (String name : List.of("cakd", "fitnet", "kd", "ofa")) {
             assertTrue(with.contains("\n  " + name + " "), name + ":\n" + with);
         }
