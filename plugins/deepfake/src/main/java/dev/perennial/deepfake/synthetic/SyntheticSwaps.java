@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 /**
  * The {@code synthetic-swaps} data set: rendered face swaps with known source and target faces
  * ({@link SyntheticFaces#generateSwaps}), for DiffusionFake. Class 0 = real, 1 = fake. Every example has three
- * features of shape {@code 3 × size × size}, scaled to [−1, 1] (the spec's mean / std 0.5 normalisation):
+ * features of shape {@code 3 × size × size}, scaled to [−1, 1] (the spec's mean / std 0.5 normalisation; clamped):
  * {@code image} (the frame), {@code source} (the donor face in the same pose; a real frame's is itself) and
  * {@code target} (the frame the face was pasted into; a real frame's is itself). The evaluation split renders other
  * identities from another seed.
@@ -95,7 +95,8 @@ public final class SyntheticSwaps implements DatasetSource {
     private Feature.Floats floats(float[] unit) {
         float[] out = new float[unit.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = 2 * unit[i] - 1;
+            // The renderer's shading lets a bright skin tone overshoot 1 by up to ~4 %; clamp to the VAE's range.
+            out[i] = Math.max(-1f, Math.min(1f, 2 * unit[i] - 1));
         }
         return new Feature.Floats(out, new long[] {SyntheticFaces.CHANNELS, config.size(), config.size()});
     }
