@@ -2,8 +2,10 @@
  * Deepfake-detection plugins built against the SPI and the shared model blocks (specs/deepfake.md):
  * the {@code quality-curriculum} sampler with its {@code quality-freda} companion augmenter, the
  * {@code video-blend} and {@code clip-consistent} augmenters, the spatiotemporal adapter (StA) blocks,
- * the {@code df40-protocol} data set with DF40-style protocol definitions, and the detection metrics (AUC, both
- * EERs, AP, accuracies at 0.5). {@code java.desktop} is required for ImageIO (frame decoding).
+ * the {@code synthetic-swaps} data set (face swaps with their source and target faces), the
+ * {@code deepfake-detector} learner and the {@code diffusionfake} distiller, the {@code df40-protocol} data set
+ * with DF40-style protocol definitions, and the detection metrics (AUC, both EERs, AP, accuracies at 0.5).
+ * {@code java.desktop} is required for ImageIO (frame decoding).
  *
  * <p>The configuration records are public and their packages exported, so Jackson binds them.
  */
@@ -20,13 +22,17 @@ module dev.perennial.deepfake {
     exports dev.perennial.deepfake.protocol;
     exports dev.perennial.deepfake.synthetic;
     exports dev.perennial.deepfake.diffusionfake;
+    exports dev.perennial.deepfake.detector;
 
     provides dev.perennial.spi.SamplerProvider with dev.perennial.deepfake.curriculum.QualityCurriculumProvider;
     provides dev.perennial.spi.AugmenterProvider with
             dev.perennial.deepfake.curriculum.QualityFredaProvider,
             dev.perennial.deepfake.video.VideoBlendProvider,
             dev.perennial.deepfake.video.ClipConsistentProvider;
-    provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.deepfake.protocol.Df40SourceProvider;
+    provides dev.perennial.spi.DatasetSourceProvider with
+            dev.perennial.deepfake.protocol.Df40SourceProvider,
+            dev.perennial.deepfake.synthetic.SyntheticSwapsProvider;
+    provides dev.perennial.spi.LearnerProvider with dev.perennial.deepfake.detector.DeepfakeDetectorProvider;
     provides dev.perennial.spi.DistillerProvider with dev.perennial.deepfake.diffusionfake.DiffusionFakeProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.deepfake.eval.FrameAucProvider,

@@ -83,7 +83,9 @@ class PluginDiscoveryTest {
     void everyProviderIsFound() {
         assertEquals(Set.of("quality-curriculum"), names(SamplerProvider.class));
         assertEquals(Set.of("diffusionfake"), names(dev.perennial.spi.DistillerProvider.class));
-        assertEquals(Set.of("df40-protocol"), names(dev.perennial.spi.DatasetSourceProvider.class));
+        assertEquals(Set.of("df40-protocol", "synthetic-swaps"),
+                names(dev.perennial.spi.DatasetSourceProvider.class));
+        assertEquals(Set.of("deepfake-detector"), names(dev.perennial.spi.LearnerProvider.class));
         assertEquals(Set.of("quality-freda", "video-blend", "clip-consistent"), names(AugmenterProvider.class));
         assertEquals(Set.of("frame-auc", "video-auc", "eer", "eer-roc-crossing", "average-precision",
                 "accuracy-at-half", "real-accuracy", "fake-accuracy"), names(MetricProvider.class));

@@ -44,6 +44,11 @@ final class DiffusionFakeDistiller implements Distiller {
         return head;
     }
 
+    /** @return the frozen autoencoder */
+    AutoencoderKL vae() {
+        return vae;
+    }
+
     @Override
     public LossTerms loss(Batch batch, LossTerms student, StepContext step) {
         NDArray features = student.output(config.featureOutput()).orElseThrow(() -> new IllegalStateException(

@@ -11,6 +11,12 @@ import java.util.SplittableRandom;
  * identity. A fake is a self-blend of a real face with a {@link ForgeryType} manipulation of itself inside the face
  * mask, with a known strength s; its corresponding real frame (for FreDA) is the face before manipulation, and its
  * analytic static quality is q = 1 − s (subtle manipulations are realistic).
+ *
+ * <p>Every sample also carries the two faces it was made from, as DiffusionFake reconstructs them (spec Part D,
+ * {@code datasets/ffpp_control.py}): a real frame's {@code source} and {@code target} are the frame itself; a
+ * self-blend's are the face before manipulation (one identity); a face swap from
+ * {@link #generateSwaps(int, int, double, double, String, long)} has the donor identity's face rendered in the same
+ * pose as {@code source} and the background frame it was pasted into as {@code target}.
  */
 public final class SyntheticFaces {
     /** Channels of every image. */
@@ -41,9 +47,25 @@ public final class SyntheticFaces {
      * @param type the manipulation, null for reals
      * @param strength s, 0 for reals
      * @param videoId the identity the frame was rendered from
+     * @param source the face the forgery's inner face came from (reals and self-blends: the real frame)
+     * @param target the frame the forgery was pasted into (reals and self-blends: the real frame)
      */
     public record Sample(float[] image, float[] real, boolean fake, ForgeryType type, double strength,
-                         String videoId) {
+                         String videoId, float[] source, float[] target) {
+        /**
+         * A real frame or a self-blend: source and target are the real frame.
+         *
+         * @param image the image, C·H·W in [0, 1]
+         * @param real the corresponding real frame (the image itself for reals)
+         * @param fake whether it is fake
+         * @param type the manipulation, null for reals
+         * @param strength s, 0 for reals
+         * @param videoId the identity the frame was rendered from
+         */
+        public Sample(float[] image, float[] real, boolean fake, ForgeryType type, double strength, String videoId) {
+            this(image, real, fake, type, strength, videoId, real, real);
+        }
+
         /**
          * The analytic static quality q = 1 − s.
          *
@@ -135,6 +157,43 @@ public final class SyntheticFaces {
                 double s = random.nextDouble(minStrength, 1.0);
                 float[] m = type.manipulate(real, CHANNELS, size, random);
                 out.add(new Sample(VideoBlend.blend(real, m, mask, (float) s), real, true, type, s, prefix + "/" + v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Renders a face-swap set with known source and target faces: {@code videos} target identities with
+     * {@code framesPerVideo} frames each; with probability {@code fakeFraction} a frame is a swap, whose inner face
+     * (the face mask) is the face of a fresh donor identity rendered in the same pose, blended in with strength s
+     * uniform in [{@code minStrength}, 1). A swap's {@code type} is null, {@code real} and {@code target} are the
+     * target frame, {@code source} is the donor's frame; a real frame is its own source and target.
+     *
+     * @param videos target identities
+     * @param framesPerVideo frames per identity
+     * @param fakeFraction fraction of swaps
+     * @param minStrength smallest strength s
+     * @param prefix video-id prefix
+     * @param seed the seed
+     * @return the samples
+     */
+    public List<Sample> generateSwaps(int videos, int framesPerVideo, double fakeFraction, double minStrength,
+                                      String prefix, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Sample> out = new ArrayList<>();
+        for (int v = 0; v < videos; v++) {
+            double[] id = identity(random);
+            for (int f = 0; f < framesPerVideo; f++) {
+                long pose = random.nextLong();
+                float[] target = render(id, new SplittableRandom(pose));
+                if (random.nextDouble() >= fakeFraction) {
+                    out.add(new Sample(target, target, false, null, 0, prefix + "/" + v));
+                    continue;
+                }
+                float[] source = render(identity(random), new SplittableRandom(pose));
+                double s = random.nextDouble(minStrength, 1.0);
+                out.add(new Sample(VideoBlend.blend(target, source, mask, (float) s), target, true, null, s,
+                        prefix + "/" + v, source, target));
             }
         }
         return out;
