@@ -88,6 +88,15 @@ final class SweepCommand implements Callable<Integer> {
         }
         SweepFile sweep = SweepFile.read(file);
         List<SweepPoint> points = SweepGrid.expand(sweep);
+        for (SweepPoint p : points) {
+            if (p.config().compare() != null) {
+                // A compare run writes one folder per learner under a comparison folder; a point is one run.
+                throw new ConfigException(file.getFileName() + ": point " + p.name() + ": the base experiment has a"
+                        + " compare section, which runs several learners in one run and cannot be a sweep point; add"
+                        + " the axis 'compare: [null]' and put the learners on the learner axis (with seeds: paired"
+                        + " they train the same shared tasks from the same start)");
+            }
+        }
         SweepComparison.checkBaseline(sweep, points, baseline);
         Set<String> dirs = new LinkedHashSet<>();
         points.forEach(p -> dirs.addAll(p.config().pluginDirectories()));

@@ -119,6 +119,25 @@ class SweepCommandTest {
         assertTrue(!Files.exists(dir.resolve("o")), "nothing ran");
     }
 
+    @Test
+    void aBaseWithACompareSectionIsBadInputUnlessTheSweepClearsIt() throws Exception {
+        Files.copy(Path.of("src/main/resources/dev/perennial/samples/continual-vqa.yaml"), dir.resolve("vqa.yaml"));
+        Path file = Files.writeString(dir.resolve("cmp.yaml"), "base: vqa.yaml\naxes: {learner: [llaca, lora-seq]}\n");
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", file.toString(), "--out", dir.resolve("o").toString(),
+                "--dry-run");
+        assertEquals(PerennialCli.BAD_INPUT, r.status(), r.out() + r.err());
+        assertTrue(r.err().startsWith("perennial: cmp.yaml: point ") && r.err().contains("compare: [null]"),
+                r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        Path cleared = Files.writeString(dir.resolve("ok.yaml"),
+                "base: vqa.yaml\naxes: {compare: [null], learner: [llaca, lora-seq]}\n");
+        PluginCheckTest.Result dry = PluginCheckTest.cli("sweep", cleared.toString(), "--out",
+                dir.resolve("o2").toString(), "--dry-run");
+        assertEquals(0, dry.status(), dry.out() + dry.err());
+        assertTrue(dry.out().contains("2 points"), dry.out());
+    }
+
     private static JsonNode firstTaskLoss(Path out, String point) throws java.io.IOException {
         try (Stream<Path> s = Files.list(out.resolve(point))) {
             Path run = s.filter(Files::isDirectory).findFirst().orElseThrow();
