@@ -44,7 +44,7 @@ class CliTest {
         return Files.writeString(dir.resolve("tiny.yaml"), TINY);
     }
 
-    private static Path onlyRun(Path runs) throws IOException {
+    static Path onlyRun(Path runs) throws IOException {
         try (Stream<Path> s = Files.list(runs)) {
             List<Path> all = s.filter(Files::isDirectory).toList();
             assertEquals(1, all.size(), "one run folder in " + runs + ": " + all);

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,12 +34,7 @@ class HalfPrecisionLearnersTest {
         PluginCheckTest.Result r = PluginCheckTest.cli("run", file.toString(), "--run-dir",
                 dir.resolve("runs").toString());
         assertEquals(0, r.status(), r.out() + r.err());
-        Path run;
-        try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
-            List<Path> all = s.filter(Files::isDirectory).toList();
-            assertEquals(1, all.size(), all.toString());
-            run = all.get(0);
-        }
+        Path run = CliTest.onlyRun(dir.resolve("runs"));
         JsonNode matrix = new ObjectMapper().readTree(run.resolve("report.json").toFile()).get("accuracyMatrix");
         double last = matrix.get(1).get(1).asDouble();
         assertTrue(last >= 0 && last <= 1, "a finite accuracy after the second task: " + matrix);
