@@ -35,8 +35,9 @@ import java.util.TreeSet;
  * magnitude).
  *
  * <p>Usage: {@code bin/benchmark memory.ConvForwardChannels [json=benchmarks/results/conv-forward-channels.json]
- * [isas=ALL,AVX512_CORE,AVX2,AVX,SSE41] [path=plain|padded]} (ALL runs with the variable unset; padded: through
- * {@code models.nn.ChannelPaddedConvolution}).
+ * [isas=ALL,AVX512_CORE,AVX2,AVX,SSE41] [path=plain|padded|depthwise]} (ALL runs with the variable unset; padded:
+ * through {@code models.nn.ChannelPaddedConvolution}; depthwise: DJL's convolution with one group per input channel
+ * and as many output channels, MobileNetV2's depthwise layers, which {@code ChannelPaddedConvolution} leaves alone).
  */
 public final class ConvForwardChannels {
     private static final int MAX_CHANNELS = 48;
@@ -57,19 +58,22 @@ public final class ConvForwardChannels {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 3 && args[0].equals("--child")) {
-            List<Map<String, Object>> rows = sweep(args[2].equals("padded"));
+            List<Map<String, Object>> rows = sweep(args[2]);
             new ObjectMapper().writeValue(Path.of(args[1]).toFile(), rows);
             return;
         }
         Path json = Path.of(args.length > 0 ? args[0] : "benchmarks/results/conv-forward-channels.json");
         List<String> isas = List.of((args.length > 1 ? args[1] : "ALL,AVX512_CORE,AVX2,AVX,SSE41").split(","));
         String path = args.length > 2 ? args[2] : "plain";
-        if (!path.equals("plain") && !path.equals("padded")) {
+        if (!path.equals("plain") && !path.equals("padded") && !path.equals("depthwise")) {
             throw new IllegalArgumentException(
-                    "ConvForwardChannels: the third argument (path) must be plain or padded, got " + path);
+                    "ConvForwardChannels: the third argument (path) must be plain, padded or depthwise, got " + path);
         }
-        System.out.println("path: " + (path.equals("plain") ? "DJL's Conv2d.conv2d"
-                : "models.nn.ChannelPaddedConvolution (input channels zero-padded to a multiple of 8)"));
+        System.out.println("path: " + switch (path) {
+            case "plain" -> "DJL's Conv2d.conv2d";
+            case "padded" -> "models.nn.ChannelPaddedConvolution (input channels zero-padded to a multiple of 8)";
+            default -> "DJL's Conv2d.conv2d, depthwise (groups = input channels = output channels)";
+        });
         System.out.println("cpu: " + cpuModel() + "; shapes: input channels 1.." + MAX_CHANNELS + ", output channels "
                 + java.util.Arrays.toString(OUT_CHANNELS) + ", " + SIDE + "x" + SIDE + " images, batch "
                 + java.util.Arrays.toString(BATCHES) + ", stride " + java.util.Arrays.toString(STRIDES));
@@ -150,18 +154,18 @@ public final class ConvForwardChannels {
         }
     }
 
-    private static List<Map<String, Object>> sweep(boolean padded) {
+    private static List<Map<String, Object>> sweep(String path) {
         List<Map<String, Object>> rows = new ArrayList<>();
         int configured = ConvolutionProbe.intraOpThreads();
         SplittableRandom random = new SplittableRandom(20261207L);
         for (int threads : THREADS) {
             ConvolutionProbe.intraOpThreads(threads);
             for (int cin = 1; cin <= MAX_CHANNELS; cin++) {
-                for (int cout : OUT_CHANNELS) {
+                for (int cout : path.equals("depthwise") ? new int[] {cin} : OUT_CHANNELS) {
                     for (int k : KERNELS) {
                         for (int stride : STRIDES) {
                             for (int batch : BATCHES) {
-                                rows.add(row(random, threads, batch, cin, cout, k, stride, padded));
+                                rows.add(row(random, threads, batch, cin, cout, k, stride, path));
                             }
                         }
                     }
@@ -173,8 +177,8 @@ public final class ConvForwardChannels {
     }
 
     private static Map<String, Object> row(SplittableRandom random, int threads, int batch, int cin, int cout, int k,
-            int stride, boolean padded) {
-        double[] err = errors(random, batch, cin, cout, k, stride, padded);
+            int stride, String path) {
+        double[] err = errors(random, batch, cin, cout, k, stride, path);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("threads", threads);
         row.put("inChannels", cin);
@@ -191,10 +195,12 @@ public final class ConvForwardChannels {
 
     /** Max abs errors of forward, ∂x, ∂w, and 1 when any exceeds the tolerance (else 0). */
     private static double[] errors(SplittableRandom random, int batch, int cin, int cout, int k, int stride,
-            boolean padded) {
+            String path) {
         int pad = k / 2;
+        int groups = path.equals("depthwise") ? cin : 1;
+        int perGroup = cin / groups;
         float[] x = ConvolutionProbe.uniform(random, batch * cin * SIDE * SIDE, 1f);
-        float[] w = ConvolutionProbe.uniform(random, cout * cin * k * k, 1f);
+        float[] w = ConvolutionProbe.uniform(random, cout * perGroup * k * k, 1f);
         int side = (SIDE + 2 * pad - k) / stride + 1;
         float[] u = ConvolutionProbe.uniform(random, batch * cout * side * side, 1f);
         float[] y;
@@ -202,15 +208,15 @@ public final class ConvForwardChannels {
         float[] dw;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray xa = Owned.floats(m, x, new Shape(batch, cin, SIDE, SIDE));
-            NDArray wa = Owned.floats(m, w, new Shape(cout, cin, k, k));
+            NDArray wa = Owned.floats(m, w, new Shape(cout, perGroup, k, k));
             NDArray ua = Owned.floats(m, u, new Shape(batch, cout, side, side));
             xa.setRequiresGradient(true);
             wa.setRequiresGradient(true);
             try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                NDArray out = padded
+                NDArray out = path.equals("padded")
                         ? ChannelPaddedConvolution.conv2d(xa, wa, null, new Shape(stride, stride), new Shape(pad, pad))
-                        : Conv2d.conv2d(xa, wa, null, new Shape(stride, stride), new Shape(pad, pad))
-                                .singletonOrThrow();
+                        : Conv2d.conv2d(xa, wa, null, new Shape(stride, stride), new Shape(pad, pad),
+                                new Shape(1, 1), groups).singletonOrThrow();
                 y = out.toFloatArray();
                 c.backward(out.mul(ua).sum());
             }
@@ -226,7 +232,8 @@ public final class ConvForwardChannels {
                     for (int ox = 0; ox < side; ox++) {
                         int yi = ((b * cout + o) * side + oy) * side + ox;
                         double sum = 0;
-                        for (int c = 0; c < cin; c++) {
+                        int first = o / (cout / groups) * perGroup;
+                        for (int c = first; c < first + perGroup; c++) {
                             for (int i = 0; i < k; i++) {
                                 int iy = oy * stride + i - pad;
                                 if (iy < 0 || iy >= SIDE) {
@@ -238,7 +245,7 @@ public final class ConvForwardChannels {
                                         continue;
                                     }
                                     int xi = ((b * cin + c) * SIDE + iy) * SIDE + ix;
-                                    int wi = ((o * cin + c) * k + i) * k + j;
+                                    int wi = ((o * perGroup + c - first) * k + i) * k + j;
                                     sum += (double) w[wi] * x[xi];
                                     rdx[xi] += (double) w[wi] * u[yi];
                                     rdw[wi] += (double) x[xi] * u[yi];
