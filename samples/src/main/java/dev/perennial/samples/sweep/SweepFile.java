@@ -31,6 +31,8 @@ import java.util.Set;
  * seeds: paired                # plugin seeds of every point (default paired; per-plugin as a single run)
  * directory: sweeps/shapes     # optional; default sweeps/NAME, relative to the current folder
  * baseline: finetune           # optional; the method sweep-report.html compares the others with (default: the first)
+ * prepare:                     # optional; runs before the grid, named in values as ${prepare.teacher.export}
+ *   teacher: {experiment: teacher.yaml, perSeed: false}
  * }</pre>
  *
  * @param file the sweep file
@@ -43,14 +45,15 @@ import java.util.Set;
  * @param directory where the point folders, sweep.json and sweep.csv go, or null for the default
  * @param baseline the method the comparison report tests the others against (a learner label, with the other axes'
  *     values in parentheses when they vary: {@code lwf (training.epochs=2)}), or null for the grid's first
+ * @param prepare the prepare stage's runs ({@link SweepPrepare}), in file order; empty when none
  */
 public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
-                        String seeds, String directory, String baseline) {
+                        String seeds, String directory, String baseline, List<SweepPrepare.Stage> prepare) {
     /** The largest sweep file read. */
     static final long MAX_BYTES = 1 << 20;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> FIELDS = Set.of("name", "base", "axes", "parallel", "seeds", "directory",
-            "baseline");
+            "baseline", "prepare");
 
     /**
      * One axis: a path and its values.
@@ -65,9 +68,28 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
         }
     }
 
-    /** Copies the axes. */
+    /** Copies the axes and the stages. */
     public SweepFile {
         axes = List.copyOf(axes);
+        prepare = prepare == null ? List.of() : List.copyOf(prepare);
+    }
+
+    /**
+     * A sweep without a prepare stage.
+     *
+     * @param file the sweep file
+     * @param name the sweep's name
+     * @param baseFile the base experiment file, or null when inline
+     * @param baseInline the inline base experiment, or null when a file
+     * @param axes the axes
+     * @param parallel runs at a time
+     * @param seeds {@code paired} or {@code per-plugin}
+     * @param directory the results' folder, or null for the default
+     * @param baseline the baseline method, or null
+     */
+    public SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
+                     String seeds, String directory, String baseline) {
+        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, baseline, List.of());
     }
 
     /**
@@ -84,7 +106,7 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
      */
     public SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
                      String seeds, String directory) {
-        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, null);
+        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, null, List.of());
     }
 
     /**
@@ -121,7 +143,7 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             if (!FIELDS.contains(f)) {
                 throw new ConfigException(where + ": unknown field '" + f + "'; accepted fields: "
                         + String.join(", ", List.of("name", "base", "axes", "parallel", "seeds", "directory",
-                        "baseline")));
+                        "baseline", "prepare")));
             }
         }
         String stem = where.replaceFirst("\\.(ya?ml|json)$", "");
@@ -196,7 +218,8 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             }
             baseline = root.get("baseline").asText();
         }
-        return new SweepFile(file, name, baseFile, inline, axes, parallel, seeds, directory, baseline);
+        List<SweepPrepare.Stage> prepare = SweepPrepare.read(root.get("prepare"), file, where);
+        return new SweepFile(file, name, baseFile, inline, axes, parallel, seeds, directory, baseline, prepare);
     }
 
     /**
