@@ -89,7 +89,9 @@ public final class SweepGrid {
                 SweepFile.Axis a = sweep.axes().get(i);
                 JsonNode v = a.values().get(position[i]);
                 chosen.put(a.path(), v);
-                values.put(a.path(), a.path().equals(SEED) && v.isObject() ? v.get("value").toString()
+                List<String> named = sweep.labels().get(a.path());
+                values.put(a.path(), named != null ? named.get(position[i])
+                        : a.path().equals(SEED) && v.isObject() ? v.get("value").toString()
                         : v.isTextual() ? v.asText() : v.toString());
             }
             List<String> overrides = new ArrayList<>();

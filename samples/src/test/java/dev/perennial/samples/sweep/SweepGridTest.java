@@ -117,6 +117,36 @@ class SweepGridTest {
     }
 
     @Test
+    void labelsNameAnAxissValuesInTheMethodsLabel() throws IOException {
+        SweepFile s = sweep("""
+                base: base.yaml
+                axes:
+                  augmenters: [[], [{name: mixup}]]
+                  seed: [1, 2]
+                labels: {augmenters: [none, mixup]}
+                baseline: finetune (augmenters=none)
+                """);
+        List<SweepPoint> points = SweepGrid.expand(s);
+        assertEquals("mixup", points.get(2).axisValues().get("augmenters"));
+        assertEquals("mixup", points.get(2).config().augmenters().get(0).name());
+        java.util.Set<String> varying = dev.perennial.samples.sweep.report.PointRun.varying(points.stream()
+                .map(SweepPoint::axisValues).toList());
+        assertEquals("finetune (augmenters=mixup)", dev.perennial.samples.sweep.report.PointRun.method("finetune",
+                points.get(2).axisValues(), varying));
+        dev.perennial.samples.sweep.report.SweepComparison.checkBaseline(s, points, null);
+
+        String m = error("base: base.yaml\naxes: {augmenters: [[], [{name: mixup}]]}\nlabels: {augmenters: [none]}\n");
+        assertEquals("grid.yaml: labels.augmenters must be a list of 2 names, one per value of axes.augmenters", m);
+        m = error("base: base.yaml\naxes: {augmenters: [[], [{name: mixup}]]}\nlabels: {augmentrs: [a, b]}\n");
+        assertEquals("grid.yaml: labels.augmentrs names no axis; axes: augmenters", m);
+        m = error("base: base.yaml\naxes: {augmenters: [[], [{name: mixup}]]}\nlabels: {augmenters: [a, a]}\n");
+        assertEquals("grid.yaml: labels.augmenters: \"a\" is not a distinct name of 1-40 characters without ',',"
+                + " '(', ')' or '='", m);
+        m = error("base: base.yaml\naxes: {seed: [1]}\nlabels: {seed: [one]}\n");
+        assertTrue(m.startsWith("grid.yaml: labels.seed: the seed axis labels itself"), m);
+    }
+
+    @Test
     void anInlineBaseWorksLikeAFile() throws IOException {
         String inline = "base:\n" + BASE.indent(2) + "axes: {seed: [7, 8]}\n";
         List<SweepPoint> points = SweepGrid.expand(sweep(inline));
