@@ -148,6 +148,14 @@ class SweepCommandTest {
             assertEquals(1, s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals("export"))
                     .count(), "the finished stage did not run again");
         }
+        // The Spark executor's plan is written after the prepare stage (here: found finished), on the driver.
+        Path plan = dir.resolve("plan.json");
+        PluginCheckTest.Result planned = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString(),
+                "--write-plan", plan.toString());
+        assertEquals(0, planned.status(), planned.out() + planned.err());
+        assertTrue(planned.out().contains("prepare: skipped warm (finished: "), planned.out());
+        assertTrue(Files.readString(plan).contains(stage.toAbsolutePath().normalize().resolve("export").toString()),
+                Files.readString(plan));
     }
 
     @Test
