@@ -179,6 +179,14 @@ class SweepCommandTest {
     }
 
     @Test
+    void theHelpShowsThePlaceholdersAsWritten() throws Exception {
+        // picocli interpolates ${...} in help texts (an unknown one becomes "null") unless written $${...}.
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", "--help");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("${prepare.teacher.export} and ${prepare.teacher.dir}"), r.out());
+    }
+
+    @Test
     void aWrongLearnerIsBadInputBeforeAnythingRuns() throws Exception {
         Files.writeString(dir.resolve("tiny.yaml"), BASE);
         Path file = Files.writeString(dir.resolve("bad.yaml"), "base: tiny.yaml\naxes: {learner: [finetun]}\n");
