@@ -8,6 +8,7 @@ import dev.perennial.samples.sweep.SweepFile;
 import dev.perennial.samples.sweep.SweepGrid;
 import dev.perennial.samples.sweep.SweepPlanFile;
 import dev.perennial.samples.sweep.SweepPoint;
+import dev.perennial.samples.sweep.SweepPrepare;
 import dev.perennial.samples.sweep.SweepResults;
 import dev.perennial.samples.sweep.SweepRunner;
 import dev.perennial.samples.sweep.report.SweepComparison;
@@ -39,6 +40,10 @@ import picocli.CommandLine.Parameters;
             "  axes: {learner: [finetune, lwf], seed: [1, 2], training.epochs: [1, 2]}",
             "  parallel: 2                    # runs at a time (default 1)",
             "  baseline: finetune             # the method sweep-report.html compares with (default: the first)",
+            "  prepare: {teacher: {experiment: teacher.yaml, perSeed: false}}  # runs first; values name its",
+            "                                 # folders as $${prepare.teacher.export} and $${prepare.teacher.dir}",
+            "  labels: {distillers: [none, kd]}  # names of an axis's values in the comparison",
+            "  # a seed may bring settings: seed: [{value: 1, set: {scenario.config.classOrderSeed: 3}}]",
             "Examples:",
             "  perennial sweep sweep.yaml",
             "  perennial sweep sweep.yaml --out sweeps/today --parallel 4",
@@ -67,7 +72,8 @@ final class SweepCommand implements Callable<Integer> {
     String executor;
 
     @Option(names = "--write-plan", paramLabel = "FILE",
-            description = "Write the checked grid as the Spark job's plan (JSON) and run nothing.")
+            description = "Write the checked grid as the Spark job's plan (JSON) and run nothing but the sweep's"
+                    + " prepare stage (when it has one and it has not finished).")
     Path writePlan;
 
     @Option(names = "--baseline", paramLabel = "METHOD",
@@ -87,7 +93,9 @@ final class SweepCommand implements Callable<Integer> {
             throw new ConfigException("--executor must be local or spark, was '" + executor + "'");
         }
         SweepFile sweep = SweepFile.read(file);
-        List<SweepPoint> points = SweepGrid.expand(sweep);
+        Path folder = sweep.outputDirectory(out);
+        List<SweepPoint> points = SweepGrid.expand(sweep, folder);
+        List<SweepPrepare.Run> stages = SweepPrepare.runs(sweep, points, folder);
         for (SweepPoint p : points) {
             if (p.config().compare() != null) {
                 // A compare run writes one folder per learner under a comparison folder; a point is one run.
@@ -100,15 +108,29 @@ final class SweepCommand implements Callable<Integer> {
         SweepComparison.checkBaseline(sweep, points, baseline);
         Set<String> dirs = new LinkedHashSet<>();
         points.forEach(p -> dirs.addAll(p.config().pluginDirectories()));
+        stages.forEach(r -> dirs.addAll(r.point().config().pluginDirectories()));
+        if (!dryRun) {
+            SweepPrepare.createFolders(stages, folder); // so that a value naming a stage's folder names a folder
+        } else {
+            // a dry run writes nothing: plugin folders inside stage folders not made yet are not looked at
+            dirs.removeIf(d -> !Files.isDirectory(Path.of(d)) && stages.stream().anyMatch(r -> Path.of(d)
+                    .toAbsolutePath().normalize().startsWith(SweepPrepare.folder(folder, r.stage(),
+                            r.point().seed()))));
+        }
         Logging.loadEngineQuietly();
-        SweepGrid.checkPlugins(points, Perennial.plugins(dirs.stream().map(Path::of).toList()),
-                file.getFileName().toString());
+        var registry = Perennial.plugins(dirs.stream().map(Path::of).toList());
+        SweepGrid.checkPlugins(stages.stream().map(SweepPrepare.Run::point).toList(), registry,
+                file.getFileName().toString() + ": prepare");
+        SweepGrid.checkPlugins(points, registry, file.getFileName().toString());
         PrintWriter o = spec.commandLine().getOut();
-        Path folder = sweep.outputDirectory(out);
         int atOnce = parallel != null ? parallel : sweep.parallel();
         o.println("sweep " + sweep.name() + ": " + points.size() + " points, " + atOnce + " at a time, seeds "
                 + sweep.seeds() + ", in " + folder.toAbsolutePath());
         if (dryRun) {
+            for (SweepPrepare.Run r : stages) {
+                o.println("  prepare " + r.point().name() + "  --set " + String.join(" --set ",
+                        r.point().overrides()));
+            }
             for (SweepPoint p : points) {
                 o.println("  " + p.name() + "  --set " + String.join(" --set ", p.overrides()));
             }
@@ -117,6 +139,22 @@ final class SweepCommand implements Callable<Integer> {
         }
         Path base = baseFile(sweep, folder);
         o.flush();
+        if (!stages.isEmpty()) {
+            // Before the grid, on this machine (with --executor spark or --write-plan: the driver, before the job).
+            java.util.Optional<String> failed = SweepPrepare.run(sweep, stages, folder, atOnce, JavaCommand.current(),
+                    line -> {
+                        synchronized (o) {
+                            o.println("  " + line);
+                            o.flush();
+                        }
+                    });
+            if (failed.isPresent()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("perennial: " + failed.get());
+                err.flush();
+                return PerennialCli.FAILED;
+            }
+        }
         if (writePlan != null || executor.equals("spark")) {
             Path plan = writePlan != null ? writePlan : folder.resolve("plan.json");
             SweepPlanFile.write(sweep, points, base, folder, atOnce, JavaCommand.current(), plan);

@@ -109,6 +109,84 @@ class SweepCommandTest {
     }
 
     @Test
+    void aPrepareStageRunsOnceBeforeTheGridInItsOwnProcessAndIsSkippedWhenFinished() throws Exception {
+        Files.writeString(dir.resolve("tiny.yaml"), BASE);
+        // The grid's points name the stage's export folder as a plugin folder: a point whose path were wrong (or
+        // whose folder the stage had not made) would fail ("plugin folder ... does not exist").
+        Files.writeString(dir.resolve("grid-base.yaml"), BASE + "pluginDirectories: [\"${prepare.warm.export}\"]\n");
+        Path file = Files.writeString(dir.resolve("staged.yaml"), """
+                base: grid-base.yaml
+                prepare:
+                  warm: {experiment: tiny.yaml}
+                axes: {seed: [1, 2]}
+                parallel: 2
+                """);
+        Path out = dir.resolve("out");
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.out() + r.err() + logs(out) + logs(out.resolve("prepare")));
+        Path stage = out.resolve("prepare").resolve("warm");
+        assertTrue(Files.isRegularFile(stage.resolve("log.txt")), "the stage ran in its own process");
+        Path stageRun;
+        try (Stream<Path> s = Files.list(stage)) {
+            stageRun = s.filter(d -> Files.isRegularFile(d.resolve("report.json"))).findFirst().orElseThrow();
+        }
+        assertTrue(stageRun.getFileName().toString().startsWith("staged-prepare-warm-"), stageRun.toString());
+        assertTrue(r.out().indexOf("prepare: finished warm") < r.out().indexOf("started staged-"), r.out());
+        for (String n : List.of("staged-finetune-s1", "staged-finetune-s2")) {
+            try (Stream<Path> s = Files.list(out.resolve(n))) {
+                Path run = s.filter(Files::isDirectory).findFirst().orElseThrow();
+                String config = Files.readString(run.resolve("experiment.json"));
+                assertTrue(config.contains(stage.toAbsolutePath().normalize().resolve("export").toString()), config);
+            }
+        }
+        PluginCheckTest.Result again = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, again.status(), again.out() + again.err());
+        assertTrue(again.out().contains("prepare: skipped warm (finished: "), again.out());
+        assertEquals(1, count(again.out(), "prepare: skipped "), again.out());
+        assertEquals(2, count(again.out(), "  skipped staged-"), again.out());
+        try (Stream<Path> s = Files.list(stage)) {
+            assertEquals(1, s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals("export"))
+                    .count(), "the finished stage did not run again");
+        }
+        // The Spark executor's plan is written after the prepare stage (here: found finished), on the driver.
+        Path plan = dir.resolve("plan.json");
+        PluginCheckTest.Result planned = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString(),
+                "--write-plan", plan.toString());
+        assertEquals(0, planned.status(), planned.out() + planned.err());
+        assertTrue(planned.out().contains("prepare: skipped warm (finished: "), planned.out());
+        assertTrue(Files.readString(plan).contains(stage.toAbsolutePath().normalize().resolve("export").toString()),
+                Files.readString(plan));
+    }
+
+    @Test
+    void aFailedPrepareStageStopsTheSweepWithOneLine() throws Exception {
+        Files.writeString(dir.resolve("tiny.yaml"), BASE);
+        // It binds (the parent checks every plugin's fields) but its run fails: the data set's folder is missing.
+        Files.writeString(dir.resolve("broken.yaml"), BASE.replaceFirst("dataset: .*\n",
+                "dataset: {name: image-folder, config: {path: " + dir.resolve("no-images") + "}}\n"));
+        Path file = Files.writeString(dir.resolve("staged.yaml"), """
+                base: tiny.yaml
+                prepare: {warm: {experiment: broken.yaml}}
+                axes: {seed: [1]}
+                """);
+        Path out = dir.resolve("out");
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", file.toString(), "--out", out.toString());
+        assertEquals(PerennialCli.FAILED, r.status(), r.out() + r.err());
+        assertTrue(r.err().startsWith("perennial: staged.yaml: prepare stage 'warm' failed (warm: exit code "),
+                r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(!Files.exists(out.resolve("staged-finetune-s1")), "the grid did not run");
+    }
+
+    @Test
+    void theHelpShowsThePlaceholdersAsWritten() throws Exception {
+        // picocli interpolates ${...} in help texts (an unknown one becomes "null") unless written $${...}.
+        PluginCheckTest.Result r = PluginCheckTest.cli("sweep", "--help");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("${prepare.teacher.export} and ${prepare.teacher.dir}"), r.out());
+    }
+
+    @Test
     void aWrongLearnerIsBadInputBeforeAnythingRuns() throws Exception {
         Files.writeString(dir.resolve("tiny.yaml"), BASE);
         Path file = Files.writeString(dir.resolve("bad.yaml"), "base: tiny.yaml\naxes: {learner: [finetun]}\n");

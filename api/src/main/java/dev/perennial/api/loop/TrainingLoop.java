@@ -981,6 +981,7 @@ public final class TrainingLoop {
         for (PluginInstance<?> p : all) {
             plugins.add(Map.of("slot", p.slot(), "name", p.name(), "version", p.version()));
         }
+        PluginMatrices.addTo(others, plan.runDirectory(), all);
         try (NDScope scope = new NDScope(); NDManager m = plan.manager().newSubManager()) {
             StepContext ctx = new LoopStepContext(m, n - 1, 0, globalStep, false, 0, 0);
             values.put("learner", plan.learner().plugin().saveState(ctx).values());

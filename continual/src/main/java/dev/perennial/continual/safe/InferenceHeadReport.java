@@ -104,6 +104,45 @@ public final class InferenceHeadReport {
         return out;
     }
 
+    /** The file of the matrices the loop adds to report.json ({@code otherMetrics}, as {@code safe.HEAD}). */
+    public static final String MATRICES_FILE_NAME = "report-matrices.json";
+
+    /**
+     * Writes {@link #matrices()} as the loop's plugin matrices file ({@code {"HEAD": [[row], ...]}}, NaN as null),
+     * atomically.
+     *
+     * @param file the JSON file, {@link #MATRICES_FILE_NAME} in the plugin's work folder
+     */
+    public void writeMatrices(Path file) {
+        JsonObject root = new JsonObject();
+        matrices().forEach((head, m) -> {
+            JsonArray rows = new JsonArray();
+            for (double[] r : m) {
+                JsonArray row = new JsonArray();
+                for (double v : r) {
+                    if (Double.isNaN(v)) {
+                        row.add(com.google.gson.JsonNull.INSTANCE);
+                    } else {
+                        row.add(v);
+                    }
+                }
+                rows.add(row);
+            }
+            root.add(head, rows);
+        });
+        atomically(file, new GsonBuilder().create().toJson(root));
+    }
+
+    private static void atomically(Path file, String text) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("safe: cannot write the head report " + file, e);
+        }
+    }
+
     /**
      * Writes the report (atomically: a reader never sees half a file).
      *
@@ -131,13 +170,7 @@ public final class InferenceHeadReport {
         }
         root.add("cells", list);
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, gson.toJson(root), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("safe: cannot write the head report " + file, e);
-        }
+        atomically(file, gson.toJson(root));
     }
 
     /**

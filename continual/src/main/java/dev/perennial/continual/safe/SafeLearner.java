@@ -424,6 +424,7 @@ public final class SafeLearner implements Learner {
         long[] labels = batch.requireLabels().toType(DataType.INT64, false).toLongArray();
         headReport.add(tasksTrained, batch.task(), labels, predicted);
         headReport.write(context.workDirectory().resolve(InferenceHeadReport.FILE_NAME));
+        headReport.writeMatrices(context.workDirectory().resolve(InferenceHeadReport.MATRICES_FILE_NAME));
     }
 
     /** @return the slow learner's ridge head on its own features (with {@code reportHeads}), once solved */

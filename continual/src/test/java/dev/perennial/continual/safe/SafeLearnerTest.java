@@ -315,6 +315,27 @@ class SafeLearnerTest {
             // The file in the work directory holds the same counts.
             InferenceHeadReport read = InferenceHeadReport.read(work.resolve(InferenceHeadReport.FILE_NAME));
             assertEquals(reported.get("slow-own"), read.matrices().get("slow-own")[2][1], 1e-12);
+            // So does the matrices file that the loop adds to report.json (otherMetrics safe.HEAD), NaN as null.
+            com.google.gson.JsonObject matrices = com.google.gson.JsonParser.parseString(java.nio.file.Files
+                    .readString(work.resolve(InferenceHeadReport.MATRICES_FILE_NAME))).getAsJsonObject();
+            assertEquals(InferenceHeadReport.HEADS, List.copyOf(matrices.keySet()));
+            for (String head : InferenceHeadReport.HEADS) {
+                assertEquals(reported.get(head), matrices.getAsJsonArray(head).get(2).getAsJsonArray().get(1)
+                        .getAsDouble(), 1e-12, head);
+            }
+            double[][] slowOwn = m.get("slow-own");
+            com.google.gson.JsonArray written = matrices.getAsJsonArray("slow-own");
+            assertEquals(slowOwn.length, written.size());
+            for (int k = 0; k < slowOwn.length; k++) {
+                for (int j = 0; j < slowOwn[k].length; j++) {
+                    com.google.gson.JsonElement cell = written.get(k).getAsJsonArray().get(j);
+                    if (Double.isNaN(slowOwn[k][j])) {
+                        assertTrue(cell.isJsonNull(), k + "," + j);
+                    } else {
+                        assertEquals(slowOwn[k][j], cell.getAsDouble(), 1e-12, k + "," + j);
+                    }
+                }
+            }
             // With pooled statistics, the own-statistics heads are separate ridge heads.
             assertNotEquals(learner.slowRidge().orElseThrow(), learner.slowOwnRidge().orElseThrow());
         }

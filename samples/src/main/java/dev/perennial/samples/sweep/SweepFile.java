@@ -31,6 +31,9 @@ import java.util.Set;
  * seeds: paired                # plugin seeds of every point (default paired; per-plugin as a single run)
  * directory: sweeps/shapes     # optional; default sweeps/NAME, relative to the current folder
  * baseline: finetune           # optional; the method sweep-report.html compares the others with (default: the first)
+ * labels: {training.epochs: [short, long]}   # optional; names of an axis's values in labels and tables
+ * prepare:                     # optional; runs before the grid, named in values as ${prepare.teacher.export}
+ *   teacher: {experiment: teacher.yaml, perSeed: false}
  * }</pre>
  *
  * @param file the sweep file
@@ -43,14 +46,18 @@ import java.util.Set;
  * @param directory where the point folders, sweep.json and sweep.csv go, or null for the default
  * @param baseline the method the comparison report tests the others against (a learner label, with the other axes'
  *     values in parentheses when they vary: {@code lwf (training.epochs=2)}), or null for the grid's first
+ * @param prepare the prepare stage's runs ({@link SweepPrepare}), in file order; empty when none
+ * @param labels per axis path, a short name for each of its values, in the axis's order (the method's label and the
+ *     value in sweep.json and sweep.csv), e.g. {@code distillers: [none, kd]}; empty when none
  */
 public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
-                        String seeds, String directory, String baseline) {
+                        String seeds, String directory, String baseline, List<SweepPrepare.Stage> prepare,
+                        Map<String, List<String>> labels) {
     /** The largest sweep file read. */
     static final long MAX_BYTES = 1 << 20;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> FIELDS = Set.of("name", "base", "axes", "parallel", "seeds", "directory",
-            "baseline");
+            "baseline", "prepare", "labels");
 
     /**
      * One axis: a path and its values.
@@ -65,9 +72,29 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
         }
     }
 
-    /** Copies the axes. */
+    /** Copies the axes and the stages. */
     public SweepFile {
         axes = List.copyOf(axes);
+        prepare = prepare == null ? List.of() : List.copyOf(prepare);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /**
+     * A sweep without a prepare stage.
+     *
+     * @param file the sweep file
+     * @param name the sweep's name
+     * @param baseFile the base experiment file, or null when inline
+     * @param baseInline the inline base experiment, or null when a file
+     * @param axes the axes
+     * @param parallel runs at a time
+     * @param seeds {@code paired} or {@code per-plugin}
+     * @param directory the results' folder, or null for the default
+     * @param baseline the baseline method, or null
+     */
+    public SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
+                     String seeds, String directory, String baseline) {
+        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, baseline, List.of(), Map.of());
     }
 
     /**
@@ -84,7 +111,7 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
      */
     public SweepFile(Path file, String name, Path baseFile, ObjectNode baseInline, List<Axis> axes, int parallel,
                      String seeds, String directory) {
-        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, null);
+        this(file, name, baseFile, baseInline, axes, parallel, seeds, directory, null, List.of(), Map.of());
     }
 
     /**
@@ -121,7 +148,7 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             if (!FIELDS.contains(f)) {
                 throw new ConfigException(where + ": unknown field '" + f + "'; accepted fields: "
                         + String.join(", ", List.of("name", "base", "axes", "parallel", "seeds", "directory",
-                        "baseline")));
+                        "baseline", "prepare", "labels")));
             }
         }
         String stem = where.replaceFirst("\\.(ya?ml|json)$", "");
@@ -196,7 +223,49 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             }
             baseline = root.get("baseline").asText();
         }
-        return new SweepFile(file, name, baseFile, inline, axes, parallel, seeds, directory, baseline);
+        List<SweepPrepare.Stage> prepare = SweepPrepare.read(root.get("prepare"), file, where);
+        Map<String, List<String>> labels = labels(root.get("labels"), axes, where);
+        return new SweepFile(file, name, baseFile, inline, axes, parallel, seeds, directory, baseline, prepare,
+                labels);
+    }
+
+    /** {@code labels: {AXIS: [NAME, ...]}}: a short, distinct name per value of an axis but learner and seed. */
+    private static Map<String, List<String>> labels(JsonNode node, List<Axis> axes, String where) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(where + ": labels must be a mapping of axis to a list of names, e.g."
+                    + " {distillers: [none, kd]}");
+        }
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = e.getKey();
+            Axis axis = axes.stream().filter(a -> a.path().equals(path)).findFirst().orElseThrow(() ->
+                    new ConfigException(where + ": labels." + path + " names no axis; axes: "
+                            + String.join(", ", axes.stream().map(Axis::path).toList())));
+            if (path.equals("learner") || path.equals("seed")) {
+                throw new ConfigException(where + ": labels." + path + ": the " + path + " axis labels itself (a"
+                        + " learner by its name, a seed by its number)");
+            }
+            JsonNode list = e.getValue();
+            if (!list.isArray() || list.size() != axis.values().size()) {
+                throw new ConfigException(where + ": labels." + path + " must be a list of " + axis.values().size()
+                        + " names, one per value of axes." + path);
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode n : list) {
+                String s = n.isTextual() || n.isNumber() || n.isBoolean() ? n.asText() : "";
+                if (!s.matches("[^\\s,()=][^,()=]{0,39}") || names.contains(s)) {
+                    throw new ConfigException(where + ": labels." + path + ": " + n + " is not a distinct name of"
+                            + " 1-40 characters without ',', '(', ')' or '='");
+                }
+                names.add(s);
+            }
+            out.put(path, List.copyOf(names));
+        }
+        return out;
     }
 
     /**

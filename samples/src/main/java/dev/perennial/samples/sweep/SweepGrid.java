@@ -39,12 +39,29 @@ public final class SweepGrid {
      * @throws ConfigException naming the sweep file, the axis and the point when a point does not bind
      */
     public static List<SweepPoint> expand(SweepFile sweep) {
+        return expand(sweep, sweep.outputDirectory(null));
+    }
+
+    /**
+     * The points of a sweep whose results go to a given folder: {@code ${prepare.NAME.…}} placeholders in the base
+     * experiment and in axis values become paths under it ({@link SweepPrepare}).
+     *
+     * @param sweep the sweep
+     * @param out the sweep's folder
+     * @return the points, in grid order
+     * @throws ConfigException naming the sweep file, the axis and the point when a point does not bind, or a
+     *     placeholder names no stage
+     */
+    public static List<SweepPoint> expand(SweepFile sweep, java.nio.file.Path out) {
         String where = sweep.file().getFileName().toString();
+        JsonNode baseTree = SweepPrepare.baseTree(sweep);
         List<SweepFile.Axis> axes = new ArrayList<>(sweep.axes());
         // The learner axis replaces the whole learner: apply it first, so learner.config.* axes refine it.
         axes.sort((a, b) -> Boolean.compare(!a.path().equals(LEARNER), !b.path().equals(LEARNER)));
+        Set<String> paths = new LinkedHashSet<>();
+        sweep.axes().forEach(a -> paths.add(a.path()));
         for (SweepFile.Axis axis : axes) {
-            checkAxis(where, axis);
+            checkAxis(where, axis, paths);
         }
         Map<String, List<String>> learnerLabels = learnerLabels(sweep);
         List<SweepFile.Axis> others = sweep.axes().stream()
@@ -72,11 +89,21 @@ public final class SweepGrid {
                 SweepFile.Axis a = sweep.axes().get(i);
                 JsonNode v = a.values().get(position[i]);
                 chosen.put(a.path(), v);
-                values.put(a.path(), v.isTextual() ? v.asText() : v.toString());
+                List<String> named = sweep.labels().get(a.path());
+                values.put(a.path(), named != null ? named.get(position[i])
+                        : a.path().equals(SEED) && v.isObject() ? v.get("value").toString()
+                        : v.isTextual() ? v.asText() : v.toString());
             }
             List<String> overrides = new ArrayList<>();
             for (SweepFile.Axis a : axes) {
-                overrides.add(a.path() + "=" + chosen.get(a.path()).toString());
+                JsonNode v = chosen.get(a.path());
+                if (a.path().equals(SEED) && v.isObject()) {
+                    // {value: N, set: {PATH: VALUE}}: the run seed and what goes with it (e.g. a class order)
+                    overrides.add(SEED + "=" + v.get("value"));
+                    v.path("set").fields().forEachRemaining(e -> overrides.add(e.getKey() + "=" + e.getValue()));
+                } else {
+                    overrides.add(a.path() + "=" + v.toString());
+                }
             }
             int k = 0;
             for (SweepFile.Axis a : others) {
@@ -94,7 +121,13 @@ public final class SweepGrid {
                 throw new ConfigException(where + ": point name '" + name + "' is not 1-80 letters, digits, '.', '_'"
                         + " or '-'; shorten the sweep's name or the learner's name");
             }
-            List<String> all = new ArrayList<>(overrides);
+            // The base's placeholders first (as --set arguments), then the axes with theirs replaced.
+            List<String> all = new ArrayList<>(SweepPrepare.treeOverrides(baseTree, sweep.prepare(), out, seed,
+                    where + ": base"));
+            for (String o : overrides) {
+                all.add(SweepPrepare.substitute(o, sweep.prepare(), out, seed, where + ": axes."
+                        + o.substring(0, o.indexOf('=')), true));
+            }
             all.add("name=" + name);
             all.add("seeds=" + sweep.seeds());
             ExperimentConfig config = bind(sweep, all, where, values);
@@ -112,7 +145,7 @@ public final class SweepGrid {
         return -1;
     }
 
-    private static void checkAxis(String where, SweepFile.Axis axis) {
+    private static void checkAxis(String where, SweepFile.Axis axis, Set<String> paths) {
         try {
             ConfigOverrides.parse(List.of(axis.path() + "=0"));
         } catch (ConfigException e) {
@@ -120,13 +153,60 @@ public final class SweepGrid {
                     + e.getMessage().replace("--set " + axis.path() + "=0", "").replaceFirst("^[: ]+", ""), e);
         }
         for (JsonNode v : axis.values()) {
-            if (axis.path().equals(SEED) && !(v.isIntegralNumber() && v.canConvertToLong())) {
-                throw new ConfigException(where + ": axes.seed: " + v + " is not a whole number");
+            if (axis.path().equals(SEED) && v.isObject()) {
+                checkSeedWithSettings(where, axis, v, paths);
+            } else if (axis.path().equals(SEED) && !(v.isIntegralNumber() && v.canConvertToLong())) {
+                throw new ConfigException(where + ": axes.seed: " + v + " is neither a whole number nor {value: N,"
+                        + " set: {PATH: VALUE}}");
             }
             if (axis.path().equals(LEARNER) && !(v.isTextual() || (v.isObject() && v.path("name").isTextual()))) {
                 throw new ConfigException(where + ": axes.learner: " + v + " is neither a learner name nor"
                         + " {name: NAME, config: {...}}");
             }
+        }
+    }
+
+    /**
+     * A seed that brings settings: {@code {value: N, set: {PATH: VALUE, ...}}}. The settings go with the run seed
+     * (a replicate's class order, say), so the comparison pairs and averages by seed as usual.
+     */
+    private static void checkSeedWithSettings(String where, SweepFile.Axis axis, JsonNode v, Set<String> paths) {
+        java.util.Iterator<String> names = v.fieldNames();
+        while (names.hasNext()) {
+            String f = names.next();
+            if (!f.equals("value") && !f.equals("set")) {
+                throw new ConfigException(where + ": axes.seed: unknown field '" + f + "' in " + v + "; a seed is N"
+                        + " or {value: N, set: {PATH: VALUE}}");
+            }
+        }
+        JsonNode n = v.get("value");
+        if (n == null || !(n.isIntegralNumber() && n.canConvertToLong())) {
+            throw new ConfigException(where + ": axes.seed: " + v + " needs value: a whole number");
+        }
+        JsonNode set = v.get("set");
+        if (set != null && !set.isObject()) {
+            throw new ConfigException(where + ": axes.seed: set must be a mapping of --set path to value, was "
+                    + set);
+        }
+        if (set != null) {
+            set.fieldNames().forEachRemaining(path -> {
+                if (path.equals(SEED) || path.equals("name") || path.equals("seeds")) {
+                    throw new ConfigException(where + ": axes.seed: set may not change " + path);
+                }
+                if (paths.contains(path)) {
+                    throw new ConfigException(where + ": axes.seed: set changes " + path + ", which is an axis");
+                }
+                try {
+                    ConfigOverrides.parse(List.of(path + "=0"));
+                } catch (ConfigException e) {
+                    throw new ConfigException(where + ": axes.seed: set: " + e.getMessage()
+                            .replace("--set " + path + "=0", path).replaceFirst("^[: ]+", ""), e);
+                }
+            });
+        }
+        long count = axis.values().stream().filter(x -> (x.isObject() ? x.get("value") : x).equals(n)).count();
+        if (count > 1) {
+            throw new ConfigException(where + ": axes.seed gives the run seed " + n + " twice");
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  *     position among the other axes' values); it names the point's folder and its run
  * @param learner the learner's label: its name, with {@code -N} added when the learner axis names it N > 1 times
  * @param seed the run seed
- * @param axisValues every axis's value at this point, by axis path, as YAML flow text
+ * @param axisValues every axis's value at this point, by axis path, as YAML flow text (or the value's name from the
+ *     sweep file's {@code labels}; a seed that brings settings: its number)
  * @param overrides the {@code --set} arguments that make the point from the base experiment, in order
  * @param config the point's experiment, validated
  */

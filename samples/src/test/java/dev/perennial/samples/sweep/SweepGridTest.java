@@ -84,6 +84,69 @@ class SweepGridTest {
     }
 
     @Test
+    void aSeedMayBringSettingsThatGoWithIt() throws IOException {
+        // Class orders as replicates: each run seed comes with its order, so methods pair and average by seed.
+        List<SweepPoint> points = SweepGrid.expand(sweep("""
+                base: base.yaml
+                axes:
+                  learner: [finetune, lwf]
+                  seed:
+                    - {value: 1, set: {scenario.config: {increment: 2, classOrder: [3, 2, 1, 0]}}}
+                    - {value: 2, set: {scenario.config.classOrderSeed: 7}}
+                    - 3
+                """));
+        assertEquals(List.of("grid-finetune-s1", "grid-finetune-s2", "grid-finetune-s3", "grid-lwf-s1", "grid-lwf-s2",
+                "grid-lwf-s3"), points.stream().map(SweepPoint::name).toList());
+        SweepPoint p = points.get(3);
+        assertEquals(1, p.seed());
+        assertEquals("1", p.axisValues().get("seed"));
+        assertEquals("[3,2,1,0]", p.config().scenario().config().get("classOrder").toString());
+        assertEquals(7, points.get(4).config().scenario().config().get("classOrderSeed").asInt());
+        assertEquals(2, points.get(4).config().scenario().config().get("increment").asInt());
+        assertTrue(!points.get(5).config().scenario().config().has("classOrderSeed"));
+
+        String m = error("base: base.yaml\naxes: {seed: [{value: 1, sett: {}}]}\n");
+        assertEquals("grid.yaml: axes.seed: unknown field 'sett' in {\"value\":1,\"sett\":{}}; a seed is N or"
+                + " {value: N, set: {PATH: VALUE}}", m);
+        m = error("base: base.yaml\naxes: {seed: [{value: 1, set: {training.epochs: 2}}], training.epochs: [1]}\n");
+        assertEquals("grid.yaml: axes.seed: set changes training.epochs, which is an axis", m);
+        m = error("base: base.yaml\naxes: {seed: [1, {value: 1, set: {training.epochs: 2}}]}\n");
+        assertEquals("grid.yaml: axes.seed gives the run seed 1 twice", m);
+        m = error("base: base.yaml\naxes: {seed: [{set: {training.epochs: 2}}]}\n");
+        assertEquals("grid.yaml: axes.seed: {\"set\":{\"training.epochs\":2}} needs value: a whole number", m);
+    }
+
+    @Test
+    void labelsNameAnAxissValuesInTheMethodsLabel() throws IOException {
+        SweepFile s = sweep("""
+                base: base.yaml
+                axes:
+                  augmenters: [[], [{name: mixup}]]
+                  seed: [1, 2]
+                labels: {augmenters: [none, mixup]}
+                baseline: finetune (augmenters=none)
+                """);
+        List<SweepPoint> points = SweepGrid.expand(s);
+        assertEquals("mixup", points.get(2).axisValues().get("augmenters"));
+        assertEquals("mixup", points.get(2).config().augmenters().get(0).name());
+        java.util.Set<String> varying = dev.perennial.samples.sweep.report.PointRun.varying(points.stream()
+                .map(SweepPoint::axisValues).toList());
+        assertEquals("finetune (augmenters=mixup)", dev.perennial.samples.sweep.report.PointRun.method("finetune",
+                points.get(2).axisValues(), varying));
+        dev.perennial.samples.sweep.report.SweepComparison.checkBaseline(s, points, null);
+
+        String m = error("base: base.yaml\naxes: {augmenters: [[], [{name: mixup}]]}\nlabels: {augmenters: [none]}\n");
+        assertEquals("grid.yaml: labels.augmenters must be a list of 2 names, one per value of axes.augmenters", m);
+        m = error("base: base.yaml\naxes: {augmenters: [[], [{name: mixup}]]}\nlabels: {augmentrs: [a, b]}\n");
+        assertEquals("grid.yaml: labels.augmentrs names no axis; axes: augmenters", m);
+        m = error("base: base.yaml\naxes: {augmenters: [[], [{name: mixup}]]}\nlabels: {augmenters: [a, a]}\n");
+        assertEquals("grid.yaml: labels.augmenters: \"a\" is not a distinct name of 1-40 characters without ',',"
+                + " '(', ')' or '='", m);
+        m = error("base: base.yaml\naxes: {seed: [1]}\nlabels: {seed: [one]}\n");
+        assertTrue(m.startsWith("grid.yaml: labels.seed: the seed axis labels itself"), m);
+    }
+
+    @Test
     void anInlineBaseWorksLikeAFile() throws IOException {
         String inline = "base:\n" + BASE.indent(2) + "axes: {seed: [7, 8]}\n";
         List<SweepPoint> points = SweepGrid.expand(sweep(inline));
@@ -102,7 +165,8 @@ class SweepGridTest {
         m = error("base: base.yaml\naxes: {seed: 3}\n");
         assertEquals("grid.yaml: axes.seed must be a list of values, e.g. [1, 2]", m);
         m = error("base: base.yaml\naxes: {seed: [one]}\n");
-        assertEquals("grid.yaml: axes.seed: \"one\" is not a whole number", m);
+        assertEquals("grid.yaml: axes.seed: \"one\" is neither a whole number nor {value: N, set: {PATH: VALUE}}",
+                m);
         m = error("base: base.yaml\naxes: {seed: [1]}\nparallel: 0\n");
         assertEquals("grid.yaml: parallel must be a whole number of runs at a time, 1-256, was 0", m);
         m = error("base: base.yaml\naxes: {seed: [1]}\nparalel: 2\n");
