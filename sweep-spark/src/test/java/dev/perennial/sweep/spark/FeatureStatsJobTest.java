@@ -45,6 +45,20 @@ class FeatureStatsJobTest {
 
     @BeforeAll
     static void start() throws Exception {
+        fixture(dir);
+        spark = SparkSession.builder().master("local[2]").appName("FeatureStatsJobTest")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "localhost")
+                .config("spark.ui.enabled", "false").getOrCreate();
+    }
+
+    /**
+     * Writes the tiny ViT checkpoint and the image folder under {@code root}.
+     *
+     * @param root a temp folder
+     * @throws Exception on write failures
+     */
+    static void fixture(Path root) throws Exception {
+        dir = root;
         checkpoint = dir.resolve("tiny-vit.safetensors");
         try (NDManager m = NDManager.newBaseManager()) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(3);
@@ -74,9 +88,6 @@ class FeatureStatsJobTest {
                 }
             }
         }
-        spark = SparkSession.builder().master("local[2]").appName("FeatureStatsJobTest")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "localhost")
-                .config("spark.ui.enabled", "false").getOrCreate();
     }
 
     @AfterAll
@@ -91,7 +102,7 @@ class FeatureStatsJobTest {
     }
 
     /** An experiment: B3-Inc1 over a shuffled class order, the given learner block. */
-    private static Path experiment(String name, String learner) throws Exception {
+    static Path experiment(String name, String learner) throws Exception {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "name: " + name + "\nseed: 11\n"
                 + "dataset: {name: image-folder, config: {path: '" + folder + "'}}\n"
@@ -100,7 +111,7 @@ class FeatureStatsJobTest {
         return file;
     }
 
-    private static String backboneYaml() {
+    static String backboneYaml() {
         return "backbone: {checkpoint: '" + checkpoint + "', imageSize: 8, patchSize: 4, embedDim: 16, depth: 1,"
                 + " numHeads: 2}";
     }
