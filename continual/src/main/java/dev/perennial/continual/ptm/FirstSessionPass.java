@@ -130,26 +130,44 @@ public final class FirstSessionPass implements AutoCloseable {
                 return;
             }
             boolean[] fitting = new boolean[rows.length];
-            float[] mask = new float[rows.length];
+            int fitCount = 0;
             for (int i = 0; i < rows.length; i++) {
                 if (rows[i] < 0 || rows[i] >= fitRows.length) {
                     throw new IllegalArgumentException("first-session pass: row " + rows[i] + " outside 0.."
                             + (fitRows.length - 1));
                 }
                 fitting[i] = fitRows[rows[i]];
-                mask[i] = fitting[i] ? 1f : 0f;
+                fitCount += fitting[i] ? 1 : 0;
             }
-            NDArray h = projection.project(features);
-            h.attach(scope);
-            NDArray m = Owned.floats(scope, mask, new Shape(rows.length, 1));
-            // Rows multiplied by exactly 0 or 1: each head's HᵀH and HᵀY sum only its own rows.
-            fit.accumulate(h.mul(m), y);
-            score.accumulate(h.mul(m.neg().add(1f)), y);
+            // Each head sums only its own rows: the batch's features split by the learner's λ split, then projected.
+            int d = header.featureDim();
+            float[] f = features.toFloatArray();
+            accumulate(fit, scope, f, labels, fitting, true, fitCount, d);
+            accumulate(score, scope, f, labels, fitting, false, rows.length - fitCount, d);
             for (int i = 0; i < labels.length; i++) {
                 counts[(int) labels[i]]++;
                 scoreCounts[(int) labels[i]] += fitting[i] ? 0 : 1;
             }
         }
+    }
+
+    private void accumulate(RidgeHead head, NDManager scope, float[] features, long[] labels, boolean[] fitting,
+                            boolean side, int count, int d) {
+        if (count == 0) {
+            return;
+        }
+        float[] part = new float[count * d];
+        long[] partLabels = new long[count];
+        int at = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (fitting[i] == side) {
+                System.arraycopy(features, i * d, part, at * d, d);
+                partLabels[at++] = labels[i];
+            }
+        }
+        NDArray h = projection.project(Owned.floats(scope, part, new Shape(count, d)));
+        h.attach(scope);
+        head.accumulate(h, Owned.longs(scope, partLabels));
     }
 
     /** @return the statistics of the rows added so far */
