@@ -392,12 +392,44 @@ public final class FirstSessionStatistics implements Serializable {
                         + meta.get("format") + "'; expected " + FORMAT);
             }
             String classList = field(meta, "classes", file);
-            Header h = new Header(field(meta, "method", file), (int) number(meta, "classCount", file),
-                    classList.isEmpty() ? new int[0] : Arrays.stream(classList.split(",")).mapToInt(
-                            Integer::parseInt).toArray(), (int) number(meta, "featureDim", file),
+            int[] classes;
+            try {
+                classes = classList.isEmpty() ? new int[0] : Arrays.stream(classList.split(",")).mapToInt(
+                        Integer::parseInt).toArray();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("firstSessionStatistics: " + file + " metadata 'classes' is not a "
+                        + "comma-separated list of class ids: " + classList);
+            }
+            String method = field(meta, "method", file);
+            if (!METHODS.contains(method)) {
+                throw new IllegalArgumentException("firstSessionStatistics: " + file + " metadata 'method' is '"
+                        + method + "'; expected one of " + METHODS);
+            }
+            Header h = new Header(method, (int) number(meta, "classCount", file), classes,
+                    (int) number(meta, "featureDim", file),
                     (int) number(meta, "projectionWidth", file), number(meta, "projectionSeed", file),
                     number(meta, "splitSeed", file), (int) number(meta, "rows", file),
                     field(meta, "checkpointSha256", file));
+            // Every size is checked against the tensors' shapes before anything of that size is allocated.
+            int c = h.classCount();
+            int m = h.projectionWidth();
+            if (c < 1 || h.featureDim() < 1 || (h.ridge() ? m < 1 || m > 46_340 : m != 0)) {
+                throw new IllegalArgumentException("firstSessionStatistics: " + file + " has classCount " + c
+                        + ", featureDim " + h.featureDim() + ", projectionWidth " + m + "; expected >= 1, >= 1 and "
+                        + (h.ridge() ? "1..46340" : "0"));
+            }
+            requireShape(f, "counts", new Shape(c), file);
+            if (h.ridge()) {
+                for (String g : List.of("gram_fit", "gram_score")) {
+                    requireShape(f, g, new Shape(m, m), file);
+                }
+                for (String q : List.of("targets_fit", "targets_score")) {
+                    requireShape(f, q, new Shape(m, c), file);
+                }
+                requireShape(f, "score_counts", new Shape(c), file);
+            } else {
+                requireShape(f, "prototype_sums", new Shape(c, h.featureDim()), file);
+            }
             FirstSessionStatistics s = empty(h);
             copy(f, scope, "counts", s.counts, file);
             if (h.ridge()) {
@@ -413,6 +445,16 @@ public final class FirstSessionStatistics implements Serializable {
         } catch (IOException e) {
             throw new IllegalArgumentException("firstSessionStatistics: " + file + " is not a readable safetensors "
                     + "file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void requireShape(SafetensorsFile f, String name, Shape shape, Path file) {
+        if (!f.names().contains(name)) {
+            throw new IllegalArgumentException("firstSessionStatistics: " + file + " has no tensor '" + name + "'");
+        }
+        if (!f.shape(name).equals(shape)) {
+            throw new IllegalArgumentException("firstSessionStatistics: " + file + " tensor '" + name + "' has shape "
+                    + f.shape(name) + "; the header needs " + shape);
         }
     }
 

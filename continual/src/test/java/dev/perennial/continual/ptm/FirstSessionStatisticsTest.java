@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.perennial.spi.Batch;
@@ -183,6 +184,28 @@ class FirstSessionStatisticsTest {
                     contextWithSeed(TinyPtm.context(root, TinyPtm.scenario(4, TASKS), dir), 8), "ranpac");
             e = assertThrows(IllegalArgumentException.class, () -> firstSession(seeded, root));
             assertTrue(e.getMessage().contains("'projectionSeed'"), e.getMessage());
+            // Not such a file: another format, a tensor whose shape is not the header's.
+            Path other2 = dir.resolve("weights.safetensors");
+            dev.perennial.models.io.SafetensorsWriter.create().metadata("format", "pt")
+                    .addRaw("x", dev.perennial.models.io.SafetensorsDType.F64, new ai.djl.ndarray.types.Shape(1),
+                            new byte[8]).write(other2);
+            e = assertThrows(IllegalArgumentException.class, () -> FirstSessionStatistics.read(other2, root));
+            assertTrue(e.getMessage().contains("has format 'pt'"), e.getMessage());
+            Path lying = dir.resolve("lying.safetensors");
+            dev.perennial.models.io.SafetensorsWriter w = dev.perennial.models.io.SafetensorsWriter.create();
+            try (dev.perennial.models.io.SafetensorsFile f = dev.perennial.models.io.SafetensorsFile.open(file)) {
+                f.metadata().forEach(w::metadata);
+                for (String name : f.names()) {
+                    NDArray a = f.read(name, root);
+                    if (name.equals("gram_fit")) {
+                        a = a.reshape(WIDTH / 2, WIDTH * 2);
+                    }
+                    w.add(name, a);
+                }
+            }
+            w.write(lying);
+            e = assertThrows(IllegalArgumentException.class, () -> FirstSessionStatistics.read(lying, root));
+            assertTrue(e.getMessage().contains("tensor 'gram_fit' has shape (12, 48)"), e.getMessage());
             // A learner whose first session trains.
             e = assertThrows(IllegalArgumentException.class, () -> new RanPacProvider.Config(
                     TinyPtm.backbone("", "adapter"), true, 8, null, "float32", 4, 1.0, file.toString()));
