@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jars, {@code SPARK_SCALA_VERSION=2.13}, and the module's compiled classes as the executors' extra class path.
  *
  * <p>Opt-in ({@code -Dperennial.spark.localCluster=true}): starting a master, two workers and two executor JVMs
- * that each load libtorch took 193 s on the 2-core development machine at load 25 (over CI's budget for this
+ * that each load libtorch took 75-193 s on the 2-core development machine at load 22-25 (over CI's budget for this
  * module); sweep-spark/README.md gives the command.
  */
 @EnabledIfSystemProperty(named = "perennial.spark.localCluster", matches = "true")
