@@ -25,6 +25,36 @@ public final class ClassPrototypes {
     }
 
     /**
+     * Prototypes from sums and counts (first-session statistics read from a file).
+     *
+     * @param sums (C, D) per-class feature sums
+     * @param counts (C) samples per class
+     * @return the prototypes
+     */
+    public static ClassPrototypes of(double[][] sums, long[] counts) {
+        if (sums.length != counts.length || sums.length == 0) {
+            throw new IllegalArgumentException("prototypes: " + sums.length + " sums for " + counts.length
+                    + " counts");
+        }
+        ClassPrototypes p = new ClassPrototypes(counts.length, sums[0].length);
+        for (int c = 0; c < counts.length; c++) {
+            System.arraycopy(sums[c], 0, p.sums[c], 0, p.dim);
+            p.counts[c] = counts[c];
+        }
+        return p;
+    }
+
+    /**
+     * The feature sum of a class.
+     *
+     * @param c class id
+     * @return (D) a copy
+     */
+    public double[] sum(int c) {
+        return sums[c].clone();
+    }
+
+    /**
      * Adds a batch.
      *
      * @param features (B, D)

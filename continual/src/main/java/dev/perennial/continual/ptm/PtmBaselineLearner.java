@@ -77,10 +77,68 @@ public final class PtmBaselineLearner implements Learner {
      * @param precision RanPAC's solve precision
      * @param featureBatchSize batch size of feature passes
      * @param scoreSigma RanPAC's σ, the constant that multiplies the analytic logits (official: 1)
+     * @param firstSessionStatistics a {@link FirstSessionStatistics} file the first session reads instead of its
+     *     own pass over the data (simplecil, ranpac without first-session adaptation), or "" for none
      */
     public record Settings(PtmBackboneConfig backbone, boolean firstSessionAdaptation, boolean fullFineTune,
                            int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
-                           int featureBatchSize, double scoreSigma) {}
+                           int featureBatchSize, double scoreSigma, String firstSessionStatistics) {
+        /** Checks the combination. */
+        public Settings {
+            firstSessionStatistics = firstSessionStatistics == null ? "" : firstSessionStatistics;
+        }
+
+        /**
+         * The settings without a statistics file.
+         *
+         * @param backbone the PTM and PET module
+         * @param firstSessionAdaptation whether the PET module is tuned on the first task
+         * @param fullFineTune FINETUNE: all weights or the PET module only
+         * @param projectionWidth RanPAC's M
+         * @param ridgeLambdas RanPAC's λ grid
+         * @param precision RanPAC's solve precision
+         * @param featureBatchSize batch size of feature passes
+         * @param scoreSigma RanPAC's σ
+         */
+        public Settings(PtmBackboneConfig backbone, boolean firstSessionAdaptation, boolean fullFineTune,
+                        int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
+                        int featureBatchSize, double scoreSigma) {
+            this(backbone, firstSessionAdaptation, fullFineTune, projectionWidth, ridgeLambdas, precision,
+                    featureBatchSize, scoreSigma, "");
+        }
+    }
+
+    /** Mixed into the plugin seed for RanPAC's W_rand. */
+    private static final long PROJECTION_SEED_MIX = 0x5A_7A_C0L;
+
+    /**
+     * What the first session of a frozen-PTM learner computes, as a {@link FirstSessionStatistics} header: the one
+     * place the learner and the distributed pass ({@code perennial-spark feature-stats}) derive the seeds from.
+     *
+     * @param method SIMPLECIL, or RANPAC without first-session adaptation
+     * @param settings the learner's settings
+     * @param classCount the scenario's classes
+     * @param firstTaskClasses the first task's classes
+     * @param pluginSeed the learner's plugin seed ({@code PluginContext.seed()})
+     * @param rows the first task's training samples
+     * @return the header
+     * @throws IllegalArgumentException for a learner whose first session trains (APER, RanPAC with adaptation,
+     *     fine-tuning)
+     */
+    public static FirstSessionStatistics.Header firstSessionHeader(Method method, Settings settings, int classCount,
+                                                                   int[] firstTaskClasses, long pluginSeed,
+                                                                   int rows) {
+        boolean ridge = method == Method.RANPAC;
+        if (!(method == Method.SIMPLECIL || ridge && !settings.firstSessionAdaptation())) {
+            throw new IllegalArgumentException(method.name().toLowerCase(java.util.Locale.ROOT) + ": first-session "
+                    + "statistics exist for simplecil and for ranpac with firstSessionAdaptation: false (the other "
+                    + "learners train the backbone in the first session, so its features are not known before it)");
+        }
+        return new FirstSessionStatistics.Header(ridge ? "ranpac" : "simplecil", classCount, firstTaskClasses,
+                settings.backbone().embedDim(), ridge ? settings.projectionWidth() : 0,
+                ridge ? pluginSeed ^ PROJECTION_SEED_MIX : 0, ridge ? pluginSeed ^ 0 : 0, rows,
+                FirstSessionStatistics.checkpointHash(settings.backbone().checkpoint()));
+    }
 
     private final Method method;
     private final Settings settings;
@@ -146,6 +204,12 @@ public final class PtmBaselineLearner implements Learner {
         this.net = new Net(settings.backbone(), scenario.classCount(), method, settings.fullFineTune());
         this.store = new ParameterStore(context.manager(), false);
         this.seen = new boolean[scenario.classCount()];
+        if (!settings.firstSessionStatistics().isEmpty() && !(method == Method.SIMPLECIL
+                || method == Method.RANPAC && !settings.firstSessionAdaptation())) {
+            throw new IllegalArgumentException(name + ": 'firstSessionStatistics' is read by simplecil and by ranpac "
+                    + "with firstSessionAdaptation: false only (this learner trains its backbone in the first "
+                    + "session)");
+        }
     }
 
     /** @return the ridge head (RanPAC), once solved */
@@ -272,13 +336,17 @@ public final class PtmBaselineLearner implements Learner {
         if (method == Method.FINETUNE) {
             return;
         }
+        if (tasksTrained == 0 && !settings.firstSessionStatistics().isEmpty()) {
+            classifierFromFile(task);
+            return;
+        }
         try (NDManager scope = context.manager().newSubManager()) {
             FeatureTable table = FeatureTable.collect(data, settings.featureBatchSize(), scope,
                     (b, s) -> features(b.input("image")));
             if (method == Method.RANPAC) {
                 if (projection == null) {
                     projection = RandomProjection.sample(context.manager(), (int) table.features().getShape().get(1),
-                            settings.projectionWidth(), context.seed() ^ 0x5A_7A_C0L);
+                            settings.projectionWidth(), context.seed() ^ PROJECTION_SEED_MIX);
                     ridge = new RidgeHead(context.manager(), settings.projectionWidth(), scenario.classCount(),
                             settings.precision());
                 }
@@ -293,6 +361,29 @@ public final class PtmBaselineLearner implements Learner {
                 int[] classes = task.classes();
                 net.scores.setRows(classes, prototypes.means(classes));
             }
+        }
+    }
+
+    /** The first session's classifier from {@link Settings#firstSessionStatistics}, checked against this learner. */
+    private void classifierFromFile(TaskInfo task) {
+        java.nio.file.Path file = java.nio.file.Path.of(settings.firstSessionStatistics());
+        FirstSessionStatistics s = FirstSessionStatistics.read(file, context.manager());
+        s.requireMatches(firstSessionHeader(method, settings, scenario.classCount(), task.classes(), context.seed(),
+                s.header().rows()), file, name);
+        int[] classes = task.classes();
+        if (method == Method.RANPAC) {
+            int m = settings.projectionWidth();
+            projection = RandomProjection.sample(context.manager(), settings.backbone().embedDim(), m,
+                    context.seed() ^ PROJECTION_SEED_MIX);
+            ridge = new RidgeHead(context.manager(), m, scenario.classCount(), settings.precision());
+            try (NDManager scope = context.manager().newSubManager()) {
+                ridge.restore(dev.perennial.models.nn.Owned.doubles(scope, s.gram(), new Shape(m, m)),
+                        dev.perennial.models.nn.Owned.doubles(scope, s.targets(), new Shape(m,
+                                scenario.classCount())));
+            }
+            ridge.solve(s.selectLambda(context.manager(), settings.ridgeLambdas(), settings.precision()));
+        } else {
+            net.scores.setRows(classes, s.prototypes().means(classes));
         }
     }
 

@@ -27,6 +27,7 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
      * @param ridgeSolvePrecision float32 or float64
      * @param featureBatchSize batch size of the feature passes
      * @param sigma the constant σ that multiplies the analytic logits (scores' temperature, never their arg-max)
+     * @param firstSessionStatistics a first-session statistics file, or "" for none
      */
     public record Config(
         @ConfigDoc("The pre-trained ViT (checkpoint, architecture, PET module).") @JsonProperty("backbone")
@@ -44,9 +45,19 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
         int featureBatchSize,
         @ConfigDoc("σ, the constant that multiplies the analytic logits (the scores' temperature; never changes the "
                 + "predicted class), > 0. Default 1 as official RanPAC; 10 gives this SDK's earlier scores.")
-        @JsonProperty("sigma") double sigma) {
+        @JsonProperty("sigma") double sigma,
+        @ConfigDoc("First-session statistics file (bin/perennial-spark feature-stats, docs/distributed-feature-statistics.md)"
+                + " read (with firstSessionAdaptation: false) instead of the first session's own pass over the data; checked against this learner's classes,"
+                + " feature width, projection and split seeds and checkpoint hash. Empty (default): none.")
+        @JsonProperty("firstSessionStatistics") String firstSessionStatistics) {
         /** Validates. */
         public Config {
+            firstSessionStatistics = firstSessionStatistics == null ? "" : firstSessionStatistics;
+            if (!firstSessionStatistics.isEmpty() && firstSessionAdaptation) {
+                throw new IllegalArgumentException("ranpac: 'firstSessionStatistics' needs 'firstSessionAdaptation: "
+                        + "false' (the adapted backbone is trained in the first session, so its features are not "
+                        + "known before it)");
+            }
             backbone = backbone == null ? PtmBackboneConfig.defaults() : backbone;
             ridgeLambdas = ridgeLambdas == null ? java.util.Arrays.stream(RidgeHead.RANPAC_LAMBDAS).boxed().toList()
                     : List.copyOf(ridgeLambdas);
@@ -83,7 +94,7 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
 
     @Override
     public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), true, 10000, null, "float32", 64, 1.0);
+        return new Config(PtmBackboneConfig.defaults(), true, 10000, null, "float32", 64, 1.0, "");
     }
 
     @Override
@@ -102,6 +113,6 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
                 config.firstSessionAdaptation(), false, config.projectionWidth(),
                 ConfigChecks.lambdas(config.ridgeLambdas(), "ranpac"), config.ridgeSolvePrecision().equals("float64")
                         ? RidgeHead.Precision.FLOAT64 : RidgeHead.Precision.FLOAT32, config.featureBatchSize(),
-                config.sigma()), context, name());
+                config.sigma(), config.firstSessionStatistics()), context, name());
     }
 }

@@ -372,7 +372,7 @@ public final class RidgeHead implements AutoCloseable {
         return a.booleanMask(mask.reshape(n, 1).broadcast(n, w)).reshape(-1, w);
     }
 
-    private static NDArray solve(NDArray g, NDArray q, double lambda, NDManager into) {
+    static NDArray solve(NDArray g, NDArray q, double lambda, NDManager into) {
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("ridge λ must be a finite number > 0, was " + lambda);
         }

@@ -21,14 +21,20 @@ public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvide
      *
      * @param backbone the PTM (its PET module is not used)
      * @param featureBatchSize batch size of the prototype passes
+     * @param firstSessionStatistics a first-session statistics file, or "" for none
      */
     public record Config(
         @ConfigDoc("The pre-trained ViT (checkpoint, architecture, PET module).") @JsonProperty("backbone")
         PtmBackboneConfig backbone,
         @ConfigDoc("Batch size of the no-gradient feature passes, >= 1. Default 64.") @JsonProperty("featureBatchSize")
-        int featureBatchSize) {
+        int featureBatchSize,
+        @ConfigDoc("First-session statistics file (bin/perennial-spark feature-stats, docs/distributed-feature-statistics.md)"
+                + " read instead of the first session's own pass over the data; checked against this learner's classes,"
+                + " feature width, projection and split seeds and checkpoint hash. Empty (default): none.")
+        @JsonProperty("firstSessionStatistics") String firstSessionStatistics) {
         /** Validates. */
         public Config {
+            firstSessionStatistics = firstSessionStatistics == null ? "" : firstSessionStatistics;
             backbone = backbone == null ? PtmBackboneConfig.defaults() : backbone;
             ConfigChecks.requireBatch(featureBatchSize, "simplecil");
         }
@@ -51,7 +57,7 @@ public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvide
 
     @Override
     public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), 64);
+        return new Config(PtmBackboneConfig.defaults(), 64, "");
     }
 
     @Override
@@ -67,6 +73,7 @@ public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvide
     @Override
     public Learner create(Config config, PluginContext context) {
         return new PtmBaselineLearner(PtmBaselineLearner.Method.SIMPLECIL, new PtmBaselineLearner.Settings(config.backbone(), false, false, 1,
-                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize(), 1.0), context, name());
+                new double[] {1}, RidgeHead.Precision.FLOAT32, config.featureBatchSize(), 1.0,
+                config.firstSessionStatistics()), context, name());
     }
 }

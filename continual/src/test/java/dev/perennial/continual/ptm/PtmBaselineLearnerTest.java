@@ -159,7 +159,7 @@ class PtmBaselineLearnerTest {
             Engine.getInstance().setRandomSeed(4);
             ScenarioInfo scenario = TinyPtm.scenario(4, TASKS);
             RanPacProvider.Config cfg = new RanPacProvider.Config(TinyPtm.backbone("", "adapter"), false, 8,
-                    d.ridgeLambdas(), "float32", 5, d.sigma());
+                    d.ridgeLambdas(), "float32", 5, d.sigma(), "");
             PtmBaselineLearner learner = (PtmBaselineLearner) provider.create(cfg,
                     TinyPtm.context(root, scenario, dir));
             StringBuilder json = new StringBuilder("{\"method\": \"ranpac\", \"width\": 8, \"classes\": 4, \"grid\": "
