@@ -128,13 +128,13 @@ public final class DiffusionFakeBenchmark {
 
         ObjectMapper json = new ObjectMapper();
         Path pretrainingFile = generator.resolve("pretraining.json");
-        if (!Files.isRegularFile(generator.resolve("unet/config.json"))) {
+        if (arms.contains("diffusionfake") && !Files.isRegularFile(generator.resolve("unet/config.json"))) {
             System.out.println("no generator in " + generator.toAbsolutePath() + ": pre-training one (TinyLatentDiffusion"
                     + " defaults)");
             TinyLatentDiffusion.pretrain(TinyLatentDiffusion.Settings.defaults(), generator, System.out);
         }
         JsonNode pretraining = Files.isRegularFile(pretrainingFile) ? json.readTree(pretrainingFile.toFile()) : null;
-        if (pretraining == null) {
+        if (pretraining == null && arms.contains("diffusionfake")) {
             System.out.println("WARNING: " + generator + " has no pretraining.json: the generator was not pre-trained by"
                     + " TinyLatentDiffusion and may be untrained; its reconstructions then mean nothing");
         }
@@ -364,9 +364,10 @@ public final class DiffusionFakeBenchmark {
         List<Summary> rows = new ArrayList<>(summarise(arms, runs));
         rows.addAll(pairedDifferences(runs));
         for (Summary s : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %s%s | %s | %s | %s |%n", s.arm(), s.group(),
-                    SyntheticForgeryProtocol.HELD_OUT_GROUPS.contains(s.group())
-                            || s.group().equals(SyntheticForgeryProtocol.HELD_OUT) ? " (held out)" : "",
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", s.arm(),
+                    s.group().equals(SyntheticForgeryProtocol.HELD_OUT) ? "FR + EFS (held out, together)"
+                            : SyntheticForgeryProtocol.HELD_OUT_GROUPS.contains(s.group()) ? s.group() + " (held out)"
+                            : s.group() + " (trained family)",
                     s.auc().format(), s.eerNearestPoint().format(), s.eerInterpolated().format());
         }
     }

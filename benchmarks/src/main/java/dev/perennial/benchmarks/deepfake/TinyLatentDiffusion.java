@@ -57,8 +57,8 @@ import java.util.Random;
  * deepfake plugin's sample {@code plugins/deepfake/samples/diffusionfake.yaml} (16 px, 8 × 8 × 4 latents).
  *
  * <p>Arguments ({@code --name value}): {@code --out} (target/diffusionfake-generator), {@code --size} (16),
- * {@code --identities} (256), {@code --frames} (4), {@code --vae-steps} (600), {@code --unet-steps} (1500),
- * {@code --batch-size} (32), {@code --learning-rate} (0.002), {@code --kl-weight} (0.001), {@code --timesteps}
+ * {@code --identities} (64), {@code --frames} (4), {@code --vae-steps} (200), {@code --unet-steps} (400),
+ * {@code --batch-size} (16), {@code --learning-rate} (0.002), {@code --kl-weight} (0.001), {@code --timesteps}
  * (100), {@code --beta-start} (0.0001), {@code --beta-end} (0.02), {@code --seed} (1).
  */
 public final class TinyLatentDiffusion {
@@ -110,7 +110,7 @@ public final class TinyLatentDiffusion {
 
         /** @return the defaults of the benchmark */
         public static Settings defaults() {
-            return new Settings(16, 256, 4, 600, 1500, 32, 2e-3, 1e-3, 100, 1e-4, 0.02, 1);
+            return new Settings(16, 64, 4, 200, 400, 16, 2e-3, 1e-3, 100, 1e-4, 0.02, 1);
         }
     }
 
