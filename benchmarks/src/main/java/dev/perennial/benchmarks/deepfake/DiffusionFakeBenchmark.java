@@ -46,8 +46,8 @@ import java.util.stream.Stream;
  * checks that its own held-out union agrees with the loop's.
  *
  * <p>Arguments ({@code --name value}): {@code --generator} (target/diffusionfake-generator), {@code --seeds} (3),
- * {@code --first-seed} (1), {@code --epochs} (4), {@code --batch-size} (16), {@code --learning-rate} (0.001),
- * {@code --train-videos} (96), {@code --test-videos} (32), {@code --frames} (4), {@code --base-width} (4),
+ * {@code --first-seed} (1), {@code --epochs} (12), {@code --batch-size} (16), {@code --learning-rate} (0.001),
+ * {@code --train-videos} (256), {@code --test-videos} (48), {@code --frames} (4), {@code --base-width} (8),
  * {@code --arms} (baseline,diffusionfake), {@code --out} (target/benchmarks/diffusionfake.json).
  */
 public final class DiffusionFakeBenchmark {
@@ -111,13 +111,13 @@ public final class DiffusionFakeBenchmark {
         Path generator = Path.of(o.getOrDefault("generator", "target/diffusionfake-generator"));
         int seeds = Integer.parseInt(o.getOrDefault("seeds", "3"));
         int firstSeed = Integer.parseInt(o.getOrDefault("first-seed", "1"));
-        int epochs = Integer.parseInt(o.getOrDefault("epochs", "4"));
+        int epochs = Integer.parseInt(o.getOrDefault("epochs", "12"));
         int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "16"));
         double learningRate = Double.parseDouble(o.getOrDefault("learning-rate", "0.001"));
-        int trainVideos = Integer.parseInt(o.getOrDefault("train-videos", "96"));
-        int testVideos = Integer.parseInt(o.getOrDefault("test-videos", "32"));
+        int trainVideos = Integer.parseInt(o.getOrDefault("train-videos", "256"));
+        int testVideos = Integer.parseInt(o.getOrDefault("test-videos", "48"));
         int frames = Integer.parseInt(o.getOrDefault("frames", "4"));
-        int baseWidth = Integer.parseInt(o.getOrDefault("base-width", "4"));
+        int baseWidth = Integer.parseInt(o.getOrDefault("base-width", "8"));
         List<String> arms = List.of(o.getOrDefault("arms", "baseline,diffusionfake").split(","));
         for (String a : arms) {
             if (!a.equals("baseline") && !a.equals("diffusionfake")) {
