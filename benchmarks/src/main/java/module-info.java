@@ -6,16 +6,19 @@ module dev.perennial.benchmarks {
     requires dev.perennial.llava;
     requires dev.perennial.distillation;
     requires dev.perennial.slerpface;
+    requires dev.perennial.deepfake;
     requires com.fasterxml.jackson.databind;
     requires java.management;
 
     exports dev.perennial.benchmarks.augmentation;
     exports dev.perennial.benchmarks.distillation;
+    exports dev.perennial.benchmarks.deepfake;
 
     provides dev.perennial.spi.DatasetSourceProvider with
             dev.perennial.benchmarks.augmentation.SpuriousBackgroundsProvider,
             dev.perennial.benchmarks.perf.StepDataProvider,
-            dev.perennial.benchmarks.safe.DecodedImageSetProvider;
+            dev.perennial.benchmarks.safe.DecodedImageSetProvider,
+            dev.perennial.benchmarks.deepfake.SyntheticForgeryProtocolProvider;
     provides dev.perennial.spi.MetricProvider with
             dev.perennial.benchmarks.augmentation.WorstGroupAccuracyProvider,
             dev.perennial.benchmarks.vqa.TaskAccuracyProvider.Choice,
