@@ -31,7 +31,8 @@ import java.util.Map;
  * kind; {@code -ce}: the student's cross-entropy); each UNVERIFIED switch flipped ({@code unfrozen},
  * {@code fs-both}, {@code fusion-ce}, {@code symmetric}, {@code cls-pool}, {@code proj-32}, {@code tau-0.2});
  * the loss-scaling remedies ({@code warmup}: ramp over the first quarter of the steps, {@code initial},
- * {@code grad-norm}) and combinations ({@code warmup+fusion-ce}, {@code grad-norm+fusion-ce}).
+ * {@code grad-norm}) and combinations ({@code warmup+fusion-ce}, {@code grad-norm+fusion-ce}; on the default
+ * scaling: {@code initial+warmup}, {@code initial-fs} without the fusion–student pair).
  *
  * <p>For every cakd variant the run checkpoints every {@code --eval-every} steps and scores both the student and
  * the assistant (fusion) model on the test images at each checkpoint ({@link AssistantAccuracy}), giving accuracy
@@ -105,6 +106,9 @@ public final class CakdAblation {
                 Map.of()));
         v.add(cakd("grad-norm+fusion-ce", Map.of("lossScaling", "grad-norm", "fusionCe", true),
                 Map.of()));
+        // Combinations on the default scaling (lossScaling: initial).
+        v.add(cakd("initial+warmup", Map.of("lossScaling", "initial", "warmupSteps", warmupSteps), Map.of()));
+        v.add(cakd("initial-fs", Map.of("lossScaling", "initial", "fusionStudentWeight", 0.0), Map.of()));
         return v;
     }
 
