@@ -42,7 +42,8 @@ import java.util.Map;
  *
  * <p>Arguments ({@code --name value}): {@code --data} (../shared/data/cifar10.zip), {@code --per-class} (100),
  * {@code --teacher-per-class} (400), {@code --image-size} (16), {@code --teacher-epochs} (20), {@code --epochs} (8),
- * {@code --seeds} (3), {@code --student-width} (16), {@code --batch-size} (64), {@code --variants} (all),
+ * {@code --seeds} (3), {@code --first-seed} (0: seeds first-seed … first-seed + seeds − 1, so that a run can be
+ * split over processes and paired by seed), {@code --student-width} (16), {@code --batch-size} (64), {@code --variants} (all),
  * {@code --eval-every} (steps; default two epochs), {@code --teacher} (a teacher checkpoint to reuse; trained and
  * written there when absent; default next to the output), {@code --out} (target/benchmarks/cakd-ablation.json).
  */
@@ -138,6 +139,7 @@ public final class CakdAblation {
         int teacherEpochs = Integer.parseInt(o.getOrDefault("teacher-epochs", "20"));
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "8"));
         int seeds = Integer.parseInt(o.getOrDefault("seeds", "3"));
+        int firstSeed = Integer.parseInt(o.getOrDefault("first-seed", "0"));
         int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "64"));
         int studentWidth = Integer.parseInt(o.getOrDefault("student-width", "16"));
         int stepsPerEpoch = (classes * perClass + batchSize - 1) / batchSize;
@@ -195,7 +197,7 @@ public final class CakdAblation {
         json.put("student", student);
         json.put("training", training);
         json.put("variants", chosen);
-        for (long seed = 0; seed < seeds; seed++) {
+        for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
             for (Variant v : chosen) {
                 List<Map<String, Double>> terms = new ArrayList<>();
                 List<double[]> curve = new ArrayList<>();
@@ -267,8 +269,9 @@ public final class CakdAblation {
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "CIFAR-%d at %d px, ResNet-18 (width %d) on %d images per class, %d epochs "
-                + "(%d steps), seeds 0-%d: student top-1 (mean ± std), paired difference to cakd and to none, "
-                + "assistant top-1%n", classes, imageSize, studentWidth, perClass, epochs, totalSteps, seeds - 1);
+                + "(%d steps), seeds %d-%d: student top-1 (mean ± std), paired difference to cakd and to none, "
+                + "assistant top-1%n", classes, imageSize, studentWidth, perClass, epochs, totalSteps, firstSeed,
+                firstSeed + seeds - 1);
         System.out.println("| variant | student | − cakd (paired) | − none (paired) | assistant |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Variant v : chosen) {
