@@ -211,13 +211,13 @@ public final class CakdAblation {
                     runTraining.put("lossWeights", v.lossWeights());
                 }
                 boolean cakd = v.plugin().equals("cakd");
-                Perennial.Builder b = Perennial.builder().name("cakd-ablation-" + v.name()).seed(seed)
+                Perennial.Builder b = Perennial.builder().name(runName(v.name())).seed(seed)
                         .dataset("image-folder", dataset)
                         .scenario("class-incremental", Map.of("increment", classes))
                         .learner("distill-student", Map.of("model", student))
                         .training(runTraining)
                         .metric("accuracy", Map.of())
-                        .runDirectory(runs.resolve(v.name() + "-" + seed));
+                        .runDirectory(runs.resolve(runName(v.name()) + "-" + seed));
                 if (!v.plugin().equals("none")) {
                     b.distiller(v.plugin(), distiller);
                 }
@@ -284,6 +284,14 @@ public final class CakdAblation {
                             : String.format(Locale.ROOT, "%.4f ± %.4f", mean(assistant), std(assistant)));
         }
         System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    /**
+     * The run's name and folder: a combination's '+' is not allowed in run names (letters, digits, '.', '_', '-'),
+     * so {@code initial+warmup} runs as {@code cakd-ablation-initial_and_warmup}.
+     */
+    static String runName(String variant) {
+        return "cakd-ablation-" + variant.replace("+", "_and_");
     }
 
     private static double[] accuracies(List<Run> results, String variant) {
