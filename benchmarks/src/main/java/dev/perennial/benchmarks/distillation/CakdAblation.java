@@ -32,7 +32,8 @@ import java.util.Map;
  * {@code fs-both}, {@code fusion-ce}, {@code symmetric}, {@code cls-pool}, {@code proj-32}, {@code tau-0.2});
  * the loss-scaling remedies ({@code warmup}: ramp over the first quarter of the steps, {@code initial},
  * {@code grad-norm}) and combinations ({@code warmup+fusion-ce}, {@code grad-norm+fusion-ce}; on the default
- * scaling: {@code initial+warmup}, {@code initial-fs} without the fusion–student pair).
+ * scaling: {@code initial+warmup}, {@code initial-fs} without the fusion–student pair, {@code initial+cls},
+ * {@code initial+warmup+cls}).
  *
  * <p>For every cakd variant the run checkpoints every {@code --eval-every} steps and scores both the student and
  * the assistant (fusion) model on the test images at each checkpoint ({@link AssistantAccuracy}), giving accuracy
@@ -110,6 +111,9 @@ public final class CakdAblation {
         // Combinations on the default scaling (lossScaling: initial).
         v.add(cakd("initial+warmup", Map.of("lossScaling", "initial", "warmupSteps", warmupSteps), Map.of()));
         v.add(cakd("initial-fs", Map.of("lossScaling", "initial", "fusionStudentWeight", 0.0), Map.of()));
+        v.add(cakd("initial+cls", Map.of("lossScaling", "initial", "vitPooling", "cls"), Map.of()));
+        v.add(cakd("initial+warmup+cls", Map.of("lossScaling", "initial", "warmupSteps", warmupSteps, "vitPooling",
+                "cls"), Map.of()));
         return v;
     }
 
