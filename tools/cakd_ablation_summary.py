@@ -4,7 +4,8 @@
 Runs are paired by seed across files (every file used the same teacher checkpoint, data, schedule and seeds).
 For each variant: student top-1 mean ± std over seeds, the paired difference to `cakd` and to `none`, the
 assistant's top-1 (mid-training checkpoint and end), the student's last logged cross-entropy, and the mean over
-the last quarter of the logged steps of the sum of the cakd terms.
+the last quarter of the logged steps of the sum of the cakd terms; then, for runs with checkpoints
+(`--eval-every`), the assistant's and the student's top-1 at every checkpoint, averaged over seeds.
 
 usage: tools/cakd_ablation_summary.py A.json [B.json ...]
 """
@@ -67,6 +68,24 @@ def main(paths):
             v, len(rs), mean_std([r["accuracy"] for r in rs]), paired(v, "cakd"), paired(v, "none"),
             mean_std(mids), mean_std([r["assistant"] for r in rs]), mean_std(last_ce),
             mean_std(tails) if any(tails) else "–"))
+    # Accuracy over training (CakdAblation's --eval-every checkpoints): mean over seeds at each step.
+    curves = [v for v in order if any(len(rs[0]["curve"]) > 1 for rs in runs[v].values())]
+    if curves:
+        steps = sorted({int(c[0]) for v in curves for rs in runs[v].values() for c in rs[0]["curve"]})
+        print()
+        print("Assistant (student) top-1 over training, mean over seeds:")
+        print("| variant | " + " | ".join("step %d" % s for s in steps) + " |")
+        print("|---|" + "---:|" * len(steps))
+        for v in curves:
+            cells = []
+            for step in steps:
+                pts = [c for rs in runs[v].values() for c in rs[0]["curve"] if int(c[0]) == step]
+                if not pts:
+                    cells.append("–")
+                    continue
+                cells.append("%.3f (%.3f)" % (statistics.mean(num(c[2]) for c in pts),
+                                              statistics.mean(num(c[1]) for c in pts)))
+            print("| %s | %s |" % (v, " | ".join(cells)))
     for v in order:
         for s, rs in sorted(runs[v].items()):
             if len(rs) > 1:

@@ -31,7 +31,9 @@ import java.util.Map;
  * kind; {@code -ce}: the student's cross-entropy); each UNVERIFIED switch flipped ({@code unfrozen},
  * {@code fs-both}, {@code fusion-ce}, {@code symmetric}, {@code cls-pool}, {@code proj-32}, {@code tau-0.2});
  * the loss-scaling remedies ({@code warmup}: ramp over the first quarter of the steps, {@code initial},
- * {@code grad-norm}) and combinations ({@code warmup+fusion-ce}, {@code grad-norm+fusion-ce}).
+ * {@code grad-norm}) and combinations ({@code warmup+fusion-ce}, {@code grad-norm+fusion-ce}; on the default
+ * scaling: {@code initial+warmup}, {@code initial-fs} without the fusion–student pair, {@code initial+cls},
+ * {@code initial+warmup+cls}).
  *
  * <p>For every cakd variant the run checkpoints every {@code --eval-every} steps and scores both the student and
  * the assistant (fusion) model on the test images at each checkpoint ({@link AssistantAccuracy}), giving accuracy
@@ -41,7 +43,8 @@ import java.util.Map;
  *
  * <p>Arguments ({@code --name value}): {@code --data} (../shared/data/cifar10.zip), {@code --per-class} (100),
  * {@code --teacher-per-class} (400), {@code --image-size} (16), {@code --teacher-epochs} (20), {@code --epochs} (8),
- * {@code --seeds} (3), {@code --student-width} (16), {@code --batch-size} (64), {@code --variants} (all),
+ * {@code --seeds} (3), {@code --first-seed} (0: seeds first-seed … first-seed + seeds − 1, so that a run can be
+ * split over processes and paired by seed), {@code --student-width} (16), {@code --batch-size} (64), {@code --variants} (all),
  * {@code --eval-every} (steps; default two epochs), {@code --teacher} (a teacher checkpoint to reuse; trained and
  * written there when absent; default next to the output), {@code --out} (target/benchmarks/cakd-ablation.json).
  */
@@ -105,6 +108,12 @@ public final class CakdAblation {
                 Map.of()));
         v.add(cakd("grad-norm+fusion-ce", Map.of("lossScaling", "grad-norm", "fusionCe", true),
                 Map.of()));
+        // Combinations on the default scaling (lossScaling: initial).
+        v.add(cakd("initial+warmup", Map.of("lossScaling", "initial", "warmupSteps", warmupSteps), Map.of()));
+        v.add(cakd("initial-fs", Map.of("lossScaling", "initial", "fusionStudentWeight", 0.0), Map.of()));
+        v.add(cakd("initial+cls", Map.of("lossScaling", "initial", "vitPooling", "cls"), Map.of()));
+        v.add(cakd("initial+warmup+cls", Map.of("lossScaling", "initial", "warmupSteps", warmupSteps, "vitPooling",
+                "cls"), Map.of()));
         return v;
     }
 
@@ -134,6 +143,7 @@ public final class CakdAblation {
         int teacherEpochs = Integer.parseInt(o.getOrDefault("teacher-epochs", "20"));
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "8"));
         int seeds = Integer.parseInt(o.getOrDefault("seeds", "3"));
+        int firstSeed = Integer.parseInt(o.getOrDefault("first-seed", "0"));
         int batchSize = Integer.parseInt(o.getOrDefault("batch-size", "64"));
         int studentWidth = Integer.parseInt(o.getOrDefault("student-width", "16"));
         int stepsPerEpoch = (classes * perClass + batchSize - 1) / batchSize;
@@ -191,7 +201,7 @@ public final class CakdAblation {
         json.put("student", student);
         json.put("training", training);
         json.put("variants", chosen);
-        for (long seed = 0; seed < seeds; seed++) {
+        for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
             for (Variant v : chosen) {
                 List<Map<String, Double>> terms = new ArrayList<>();
                 List<double[]> curve = new ArrayList<>();
@@ -205,13 +215,13 @@ public final class CakdAblation {
                     runTraining.put("lossWeights", v.lossWeights());
                 }
                 boolean cakd = v.plugin().equals("cakd");
-                Perennial.Builder b = Perennial.builder().name("cakd-ablation-" + v.name()).seed(seed)
+                Perennial.Builder b = Perennial.builder().name(runName(v.name())).seed(seed)
                         .dataset("image-folder", dataset)
                         .scenario("class-incremental", Map.of("increment", classes))
                         .learner("distill-student", Map.of("model", student))
                         .training(runTraining)
                         .metric("accuracy", Map.of())
-                        .runDirectory(runs.resolve(v.name() + "-" + seed));
+                        .runDirectory(runs.resolve(runName(v.name()) + "-" + seed));
                 if (!v.plugin().equals("none")) {
                     b.distiller(v.plugin(), distiller);
                 }
@@ -263,8 +273,9 @@ public final class CakdAblation {
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "CIFAR-%d at %d px, ResNet-18 (width %d) on %d images per class, %d epochs "
-                + "(%d steps), seeds 0-%d: student top-1 (mean ± std), paired difference to cakd and to none, "
-                + "assistant top-1%n", classes, imageSize, studentWidth, perClass, epochs, totalSteps, seeds - 1);
+                + "(%d steps), seeds %d-%d: student top-1 (mean ± std), paired difference to cakd and to none, "
+                + "assistant top-1%n", classes, imageSize, studentWidth, perClass, epochs, totalSteps, firstSeed,
+                firstSeed + seeds - 1);
         System.out.println("| variant | student | − cakd (paired) | − none (paired) | assistant |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Variant v : chosen) {
@@ -277,6 +288,14 @@ public final class CakdAblation {
                             : String.format(Locale.ROOT, "%.4f ± %.4f", mean(assistant), std(assistant)));
         }
         System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    /**
+     * The run's name and folder: a combination's '+' is not allowed in run names (letters, digits, '.', '_', '-'),
+     * so {@code initial+warmup} runs as {@code cakd-ablation-initial_and_warmup}.
+     */
+    static String runName(String variant) {
+        return "cakd-ablation-" + variant.replace("+", "_and_");
     }
 
     private static double[] accuracies(List<Run> results, String variant) {

@@ -27,8 +27,10 @@ import java.util.Map;
  * {@code --epochs} (student epochs, 8), {@code --seeds} (1), {@code --students} (resnet18,mobilenet-v2),
  * {@code --methods} (none,kd,fitnet,ofa,cakd; also cakd-bank, cakd with the memory-bank InfoNCE, and ofa-logits,
  * ofa's final-logit term without its stage heads), {@code --student-width} (ResNet base width, 16),
- * {@code --teacher-width} (ViT width, 64), {@code --teacher-depth} (4), {@code --batch-size} (64), {@code --out}
- * (target/benchmarks/distillation-cifar.json). The defaults are sized for a shared 2-core machine; the teacher
+ * {@code --teacher-width} (ViT width, 64), {@code --teacher-depth} (4), {@code --teacher-patch} (ViT patch size, 4),
+ * {@code --batch-size} (64), {@code --teacher} (a teacher checkpoint: reused when it exists, else trained and written
+ * there; default a fresh one next to the output), {@code --out} (target/benchmarks/distillation-cifar.json). The JSON
+ * file is rewritten after every run, so a stopped benchmark keeps the runs it finished. The defaults are sized for a shared 2-core machine; the teacher
  * sees more images than the students, as a teacher trained on the full set would.
  */
 public final class DistillationBenchmark {
@@ -74,40 +76,66 @@ public final class DistillationBenchmark {
         int studentWidth = Integer.parseInt(o.getOrDefault("student-width", "16"));
         int teacherWidth = Integer.parseInt(o.getOrDefault("teacher-width", "64"));
         int teacherDepth = Integer.parseInt(o.getOrDefault("teacher-depth", "4"));
+        int teacherPatch = Integer.parseInt(o.getOrDefault("teacher-patch", "4"));
+        if (teacherPatch < 1 || imageSize % teacherPatch != 0) {
+            throw new IllegalArgumentException("--teacher-patch: " + teacherPatch + " must divide --image-size "
+                    + imageSize);
+        }
         List<String> students = List.of(o.getOrDefault("students", "resnet18,mobilenet-v2").split(","));
         List<String> methods = List.of(o.getOrDefault("methods", "none,kd,fitnet,ofa,cakd").split(","));
         Path out = Path.of(o.getOrDefault("out", "target/benchmarks/distillation-cifar.json"));
         Path runs = out.toAbsolutePath().getParent().resolve("distillation-runs");
-        Path teacherFile = runs.resolve("teacher.safetensors");
+        Path teacherFile = o.containsKey("teacher") ? Path.of(o.get("teacher")).toAbsolutePath()
+                : runs.resolve("teacher.safetensors");
+        boolean reuseTeacher = o.containsKey("teacher") && Files.exists(teacherFile);
 
         Map<String, Object> dataset = Map.of("path", data, "limitPerClass", perClass, "height", imageSize,
                 "width", imageSize);
         ImageFolderConfig testData = new ImageFolderConfig(data, 3, imageSize, imageSize, perClass);
         Map<String, Object> teacherDataset = Map.of("path", data, "limitPerClass", teacherPerClass, "height",
                 imageSize, "width", imageSize);
-        Map<String, Object> teacher = spec("vit", classes, imageSize, teacherWidth, teacherDepth, 4, 1.0, "");
+        Map<String, Object> teacher = spec("vit", classes, imageSize, teacherWidth, teacherDepth, teacherPatch, 1.0,
+                "");
         // AdamW for the ViT teacher and SGD for CNN students, as the OFA CIFAR recipes (cakd.md §3).
         Map<String, Object> teacherTraining = Map.of("optimizer", "adamw", "learningRate", 1e-3, "weightDecay", 0.05,
                 "schedule", "cosine", "epochs", teacherEpochs, "batchSize", batchSize, "gradientClipNorm", 5.0);
         Map<String, Object> studentTraining = Map.of("optimizer", "sgd", "learningRate", 0.05, "momentum", 0.9,
                 "weightDecay", 5e-4, "schedule", "cosine", "epochs", epochs, "batchSize", batchSize);
 
-        RunReport teacherReport = Perennial.builder().name("distillation-teacher").seed(0)
-                .dataset("image-folder", teacherDataset)
-                .scenario("class-incremental", Map.of("increment", classes))
-                .learner("distill-student", Map.of("model", teacher, "saveTo", teacherFile.toString()))
-                .training(teacherTraining)
-                .metric("accuracy", Map.of())
-                .runDirectory(runs.resolve("teacher"))
-                .build().run();
-        double teacherAccuracy = teacherReport.score(0, 0);
-        System.out.printf(Locale.ROOT, "teacher vit (width %d, depth %d): accuracy %.4f (%.0f s)%n", teacherWidth,
-                teacherDepth, teacherAccuracy, teacherReport.timings().getOrDefault("train", Double.NaN));
+        double teacherAccuracy = Double.NaN;
+        double teacherCpuSeconds = Double.NaN;
+        Map<String, String> environment = Map.of();
+        if (reuseTeacher) {
+            System.out.println("reusing teacher " + teacherFile + " (its accuracy is in the run that trained it)");
+        } else {
+            double cpuBefore = processCpuSeconds();
+            RunReport teacherReport = Perennial.builder().name("distillation-teacher").seed(0)
+                    .dataset("image-folder", teacherDataset)
+                    .scenario("class-incremental", Map.of("increment", classes))
+                    .learner("distill-student", Map.of("model", teacher, "saveTo", teacherFile.toString()))
+                    .training(teacherTraining)
+                    .metric("accuracy", Map.of())
+                    .runDirectory(runs.resolve("teacher"))
+                    .build().run();
+            teacherAccuracy = teacherReport.score(0, 0);
+            teacherCpuSeconds = processCpuSeconds() - cpuBefore;
+            environment = teacherReport.environment();
+            System.out.printf(Locale.ROOT, "teacher vit (width %d, depth %d, patch %d): accuracy %.4f (%.0f s, cpu %.0f"
+                    + " s)%n", teacherWidth, teacherDepth, teacherPatch, teacherAccuracy,
+                    teacherReport.timings().getOrDefault("train", Double.NaN), teacherCpuSeconds);
+        }
         Map<String, Object> trainedTeacher = new LinkedHashMap<>(teacher);
         trainedTeacher.put("checkpoint", teacherFile.toString());
 
         List<Result> results = new ArrayList<>();
-        Map<String, String> environment = teacherReport.environment();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "distillation/cifar-" + classes);
+        json.put("arguments", Arrays.asList(args));
+        json.put("dataset", dataset);
+        json.put("teacher", Map.of("spec", teacher, "dataset", teacherDataset, "training", teacherTraining,
+                "accuracy", teacherAccuracy, "cpuSeconds", teacherCpuSeconds, "reused", reuseTeacher,
+                "checkpoint", teacherFile.toString()));
+        json.put("studentTraining", studentTraining);
         // Seed-major, so that a run stopped early still has every student and method for the seeds it finished.
         for (long seed = 0; seed < seeds; seed++) {
             for (String student : students) {
@@ -149,6 +177,13 @@ public final class DistillationBenchmark {
                             student, method, seed, result.accuracy(), pluginOf(method).equals("cakd")
                                     ? String.format(Locale.ROOT, ", assistant %.4f", assistant) : "",
                             result.trainSeconds(), result.cpuSeconds());
+                    if (environment.isEmpty()) {
+                        environment = r.environment();
+                    }
+                    json.put("runs", results);
+                    json.put("processCpuSeconds", processCpuSeconds());
+                    json.put("environment", environment);
+                    write(out, json);
                 }
             }
         }
@@ -184,19 +219,11 @@ public final class DistillationBenchmark {
             }
             System.out.println(row);
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("benchmark", "distillation/cifar-" + classes);
-        json.put("arguments", Arrays.asList(args));
-        json.put("dataset", dataset);
-        json.put("teacher", Map.of("spec", teacher, "dataset", teacherDataset, "training", teacherTraining,
-                "accuracy", teacherAccuracy));
-        json.put("studentTraining", studentTraining);
         json.put("runs", results);
         json.put("processCpuSeconds", processCpuSeconds());
         System.out.printf(Locale.ROOT, "process CPU time %.0f s%n", processCpuSeconds());
         json.put("environment", environment);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        write(out, json);
         System.out.println("wrote " + out.toAbsolutePath());
     }
 
@@ -274,6 +301,11 @@ public final class DistillationBenchmark {
         }
         double m = mean(v);
         return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+    }
+
+    private static void write(Path out, Map<String, Object> json) throws IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     }
 
     private static Map<String, String> parse(String[] args) {
