@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import dev.perennial.models.diffusion.Diffusers;
+import dev.perennial.models.io.CheckpointException;
 import dev.perennial.models.io.NameMap;
 import dev.perennial.models.io.SafetensorsFile;
 import dev.perennial.models.nn.Scalars;
@@ -14,6 +17,10 @@ import dev.perennial.slerpface.learn.SlerpFaceLearnerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The project's face recogniser as ID³'s frozen f̄: a {@code slerpface-grouping} network ({@link GroupTemplateNet})
@@ -78,9 +85,48 @@ public final class RecogniserEmbedder implements IdentityEmbedder {
         }
         GroupTemplateNet net = new GroupTemplateNet(config, 3, imageSide, (int) classes);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSide, imageSide));
-        Diffusers.loadStrict(file, net, prefix.isEmpty() ? NameMap.identity() : NameMap.selectPrefix(prefix),
-                "slerpface-grouping " + config + " at " + imageSide + "x" + imageSide);
+        String what = "slerpface-grouping " + config + " at " + imageSide + "x" + imageSide;
+        if (prefix.isEmpty()) {
+            Diffusers.loadStrict(file, net, NameMap.identity(), what);
+        } else {
+            copyLoopCheckpoint(file, net, what, manager);
+        }
         return of(net, manager);
+    }
+
+    /**
+     * A run checkpoint names the learner's parameters {@code learner/<DJL parameter path>} (the loop saves
+     * {@code getParameters()} keys); every one must be present with its shape.
+     */
+    private static void copyLoopCheckpoint(Path file, GroupTemplateNet net, String what, NDManager manager)
+            throws IOException {
+        List<String> problems = new ArrayList<>();
+        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager temp = manager.newSubManager()) {
+            Set<String> left = new TreeSet<>(f.names());
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                String name = "learner/" + p.getKey();
+                left.remove(name);
+                if (!f.names().contains(name)) {
+                    problems.add("missing " + name);
+                    continue;
+                }
+                NDArray value = f.read(name, temp);
+                NDArray target = p.getValue().getArray();
+                if (!value.getShape().equals(target.getShape())) {
+                    problems.add(name + " is " + value.getShape() + " in the file, " + target.getShape()
+                            + " in the network");
+                } else {
+                    value.copyTo(target);
+                }
+            }
+            left.removeIf(n -> !n.startsWith("learner/"));
+            if (!left.isEmpty()) {
+                problems.add("unexpected " + left);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CheckpointException(file, "does not match " + what + ": " + problems);
+        }
     }
 
     @Override

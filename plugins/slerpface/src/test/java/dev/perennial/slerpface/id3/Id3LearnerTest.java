@@ -200,10 +200,46 @@ class Id3LearnerTest {
             assertTrue(v >= 0 && v <= 1);
         }
         assertEquals(2, data.train().get(5).label().orElseThrow());
-        Id3Synthetic again = Id3Synthetic.generate(new Id3SyntheticConfig(file.toString(), "", 3, 2, 1, 0.5, 1.0,
-                1.5, 3, 0.0, 4, 7), m);
+        Id3SyntheticConfig same = new Id3SyntheticConfig(file.toString(), "", 3, 2, 1, 0.5, 1.0, 1.5, 3, 0.0, 4, 7);
+        assertTrue(data == Id3Synthetic.generate(same, m), "the last set is not sampled twice");
+        Id3Synthetic again = Id3Synthetic.sample(same, m);
         assertArrayEquals(px, ((Feature.Floats) again.train().get(5).features().get("image")).values(),
                 "deterministic under the seed");
+    }
+
+    @Test
+    void theRecogniserLoadsFromARunCheckpoint() throws Exception {
+        // the loop saves learner/<DJL parameter path>; write one such file from a fresh network and read it back
+        try (NDManager r = m.newSubManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            GroupTemplateNet net = new GroupTemplateNet(RECOGNISER, 3, 16, 4);
+            net.initialize(r, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+            dev.perennial.models.io.SafetensorsWriter w = dev.perennial.models.io.SafetensorsWriter.create();
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                w.add("learner/" + p.getKey(), p.getValue().getArray());
+            }
+            Path file = dir.resolve("model.safetensors");
+            w.write(file);
+            NDArray x = Owned.floats(r, Id3PropertiesTest.gaussians(2 * 3 * 16 * 16, 3), new Shape(2, 3, 16, 16));
+            float[] expected = RecogniserEmbedder.of(net, r).embed(x).toFloatArray();
+            float[] loaded = RecogniserEmbedder.load(file, RECOGNISER, 16, r).embed(x).toFloatArray();
+            assertArrayEquals(expected, loaded, 1e-6f);
+            CheckpointExceptionCheck.assertNamesTensors(() -> RecogniserEmbedder.load(file,
+                    new SlerpFaceLearnerConfig(List.of(1, 1, 1, 1), 8, true, 4, 16, 0.2, false), 16, r));
+        }
+    }
+
+    /** A mismatched recogniser is one line naming the file and a tensor. */
+    private static final class CheckpointExceptionCheck {
+        interface Load {
+            void run() throws Exception;
+        }
+
+        static void assertNamesTensors(Load load) {
+            Exception e = assertThrows(Exception.class, load::run);
+            assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("learner/")
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
     }
 
     @Test
