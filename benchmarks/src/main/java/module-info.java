@@ -39,6 +39,7 @@ module dev.perennial.benchmarks {
     exports dev.perennial.benchmarks;
     exports dev.perennial.benchmarks.memory;
     exports dev.perennial.benchmarks.gpu;
+    exports dev.perennial.benchmarks.id3;
     exports dev.perennial.benchmarks.interop;
     exports dev.perennial.benchmarks.perf;
     exports dev.perennial.benchmarks.resume;

@@ -13,10 +13,13 @@ module dev.perennial.slerpface {
     exports dev.perennial.slerpface.security;
     exports dev.perennial.slerpface.learn;
     exports dev.perennial.slerpface.faces;
+    exports dev.perennial.slerpface.id3;
 
     provides dev.perennial.spi.ProtectorProvider with dev.perennial.slerpface.SlerpFaceProvider,
             dev.perennial.slerpface.baseline.NoProtectionProvider,
             dev.perennial.slerpface.baseline.RandomProjectionProvider;
-    provides dev.perennial.spi.LearnerProvider with dev.perennial.slerpface.learn.SlerpFaceLearnerProvider;
-    provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.slerpface.faces.GeneratedFacesProvider;
+    provides dev.perennial.spi.LearnerProvider with dev.perennial.slerpface.learn.SlerpFaceLearnerProvider,
+            dev.perennial.slerpface.id3.Id3LearnerProvider;
+    provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.slerpface.faces.GeneratedFacesProvider,
+            dev.perennial.slerpface.id3.AttributedFacesProvider, dev.perennial.slerpface.id3.Id3SyntheticProvider;
 }

@@ -51,14 +51,15 @@ public record FaceRenderer(int size, long seed) {
      */
     public float[] render(int id, int image) {
         Identity p = identity(id);
-        Random r = new Random((seed * 31 + id) * 0xBF58476D1CE4E5B9L + image * 0x94D049BB133111EBL + 7);
-        double shiftX = 0.05 * r.nextGaussian();
-        double shiftY = 0.04 * r.nextGaussian();
-        double yaw = 0.04 * r.nextGaussian();
-        double lightAngle = 2 * Math.PI * r.nextDouble();
-        double lightStrength = 0.25 * r.nextDouble();
-        double smile = 0.06 * r.nextGaussian();
-        double noise = 0.02 + 0.03 * r.nextDouble();
+        Random r = nuisanceRandom(id, image);
+        Nuisance q = Nuisance.draw(r);
+        double shiftX = q.shiftX();
+        double shiftY = q.shiftY();
+        double yaw = q.yaw();
+        double lightAngle = q.lightAngle();
+        double lightStrength = q.lightStrength();
+        double smile = q.smile();
+        double noise = q.noise();
         int n = size;
         float[] out = new float[3 * n * n];
         for (int yi = 0; yi < n; yi++) {
@@ -105,6 +106,47 @@ public record FaceRenderer(int size, long seed) {
             }
         }
         return out;
+    }
+
+    /** The number of values in {@link #attributes}. */
+    public static final int ATTRIBUTES = 7;
+
+    /**
+     * The ground-truth nuisance ("attribute") parameters of one image, each scaled to about unit spread: pose
+     * (x and y shift, yaw), illumination (the lighting gradient as strength·(cos, sin) of its angle), expression
+     * (smile) and sensor noise. They are identity-irrelevant by construction (drawn from the image's own stream),
+     * which is what ID³'s attribute predictors are for (spec deepfake.md E.8).
+     *
+     * @param id the identity
+     * @param image the image of that identity
+     * @return {@value #ATTRIBUTES} values: shiftX/0.05, shiftY/0.04, yaw/0.04, 4·s·cos φ, 4·s·sin φ, smile/0.06,
+     *     (noise − 0.035)/0.015
+     */
+    public float[] attributes(int id, int image) {
+        Nuisance q = Nuisance.draw(nuisanceRandom(id, image));
+        return new float[] {(float) (q.shiftX() / 0.05), (float) (q.shiftY() / 0.04), (float) (q.yaw() / 0.04),
+            (float) (4 * q.lightStrength() * Math.cos(q.lightAngle())),
+            (float) (4 * q.lightStrength() * Math.sin(q.lightAngle())), (float) (q.smile() / 0.06),
+            (float) ((q.noise() - 0.035) / 0.015)};
+    }
+
+    private Random nuisanceRandom(int id, int image) {
+        return new Random((seed * 31 + id) * 0xBF58476D1CE4E5B9L + image * 0x94D049BB133111EBL + 7);
+    }
+
+    /** The per-image nuisance, drawn first from the image's stream (the pixel noise follows in the same stream). */
+    private record Nuisance(double shiftX, double shiftY, double yaw, double lightAngle, double lightStrength,
+                            double smile, double noise) {
+        static Nuisance draw(Random r) {
+            double shiftX = 0.05 * r.nextGaussian();
+            double shiftY = 0.04 * r.nextGaussian();
+            double yaw = 0.04 * r.nextGaussian();
+            double lightAngle = 2 * Math.PI * r.nextDouble();
+            double lightStrength = 0.25 * r.nextDouble();
+            double smile = 0.06 * r.nextGaussian();
+            double noise = 0.02 + 0.03 * r.nextDouble();
+            return new Nuisance(shiftX, shiftY, yaw, lightAngle, lightStrength, smile, noise);
+        }
     }
 
     private static float[] scale(float[] c, float f) {
