@@ -207,8 +207,18 @@ public final class ReplayBenchmark {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     }
 
-    /** Each learner's configuration: the same backbone, and the same memory M for every rehearsal learner. */
-    static Map<String, Object> learnerConfig(String method, Map<String, Object> backbone, int memory,
+    /**
+     * Each learner's configuration: the same backbone, and the same memory M for every rehearsal learner (also used by
+     * {@code safe.SafeBenchmark} for these methods on its pre-trained ViT).
+     *
+     * @param method finetune, lwf, ewc, er, der, derpp, icarl or gdumb
+     * @param backbone the {@code backbone} field
+     * @param memory M, in examples
+     * @param replayBatch examples drawn from the memory per step
+     * @param ewcLambda EWC's λ
+     * @return the learner's configuration
+     */
+    public static Map<String, Object> learnerConfig(String method, Map<String, Object> backbone, int memory,
                                              int replayBatch, double ewcLambda) {
         Map<String, Object> buffer = Map.of("size", memory, "replayBatchSize", replayBatch);
         return switch (method) {
@@ -224,8 +234,13 @@ public final class ReplayBenchmark {
         };
     }
 
-    /** The learner's memory at the end of the run, from its state values in the report: {examples, bytes}. */
-    static long[] memoryOf(RunReport report) {
+    /**
+     * The learner's memory at the end of the run, from its state values in the report.
+     *
+     * @param report the run's report
+     * @return {examples, bytes}; zeros for a learner without memory
+     */
+    public static long[] memoryOf(RunReport report) {
         for (Map<String, Object> values : report.pluginValues().values()) {
             for (String prefix : List.of("buffer/", "exemplars/")) {
                 if (values.get(prefix + "examples") instanceof Number n && values.get(prefix + "bytes") instanceof Number b) {

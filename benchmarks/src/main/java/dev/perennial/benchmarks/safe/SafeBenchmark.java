@@ -6,6 +6,7 @@ import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.events.RunListener;
 import dev.perennial.api.events.StepEvent;
+import dev.perennial.benchmarks.replay.ReplayBenchmark;
 import dev.perennial.continual.safe.InferenceHeadReport;
 import dev.perennial.continual.safe.ReferenceClassOrder;
 import java.io.IOException;
@@ -49,6 +50,13 @@ import java.util.stream.Stream;
  * <p>The defaults are the measured configuration of BENCHMARKS.md (about 1,900 s of CPU in all, so about 16 minutes
  * on two idle cores with two workers).
  *
+ * <p>The from-scratch learners {@code finetune, lwf, ewc, er, der, derpp, icarl, gdumb} run on the same ViT through
+ * their {@code ptm-vit} backbone (same checkpoint, every ViT weight trained unless {@code --freeze all|blocks<k}),
+ * with the same memory {@code --memory} (2,000 examples, PyCIL's CIFAR-100 convention) for every rehearsal learner,
+ * {@code --replay-batch-size} (48) and {@code --ewc-lambda} (100); their rows add forgetting and memory. The prompt
+ * methods take {@code --prompt-optimizer adamw --prompt-learning-rate 0.001} (their papers' Adam) when given, the
+ * SAFE protocol's SGD otherwise.
+ *
  * <pre>
  * bin/benchmark safe.SafeBenchmark [--methods safe,safe-no-transfer,ranpac,aper,simplecil,ptm-finetune,l2p,...]
  *     [--orders safe1993,1,2] [--train-per-class 150] [--test-per-class 50] [--epochs 2] [--workers 2] ...
@@ -83,6 +91,9 @@ public final class SafeBenchmark {
      * @param incrementalAccuracies A_k after each task (the loop's report)
      * @param averageIncrementalAccuracy mean of A_k
      * @param lastAccuracy A_T
+     * @param forgetting the loop's average forgetting after the last task
+     * @param memoryExamples examples in the learner's memory at the end (rehearsal learners; 0 otherwise)
+     * @param memoryBytes bytes of that memory
      * @param heads with {@code reportHeads}: per head, A_k from the head report
      * @param lossSummary per task, the mean of each loss term over the first and over the last tenth of its steps
      * @param trainSeconds the loop's training time
@@ -90,7 +101,8 @@ public final class SafeBenchmark {
      * @param cpuSeconds the child process's CPU time (user + system) at the end of the run
      */
     record JobResult(String method, String order, List<Double> incrementalAccuracies,
-                     double averageIncrementalAccuracy, double lastAccuracy, Map<String, List<Double>> heads,
+                     double averageIncrementalAccuracy, double lastAccuracy, double forgetting, long memoryExamples,
+                     long memoryBytes, Map<String, List<Double>> heads,
                      List<Map<String, Object>> lossSummary, double trainSeconds, double wallSeconds,
                      double cpuSeconds) {}
 
@@ -162,7 +174,8 @@ public final class SafeBenchmark {
         return switch (method) {
             case "simplecil" -> 0.5;
             case "aper", "ranpac" -> 1.0;
-            case "ptm-finetune", "l2p", "dualprompt", "coda-prompt" -> 2.0;
+            case "ptm-finetune", "l2p", "dualprompt", "coda-prompt", "finetune", "lwf", "ewc" -> 2.0;
+            case "er", "der", "derpp", "gdumb", "icarl" -> 2.5;
             default -> 3.0;
         };
     }
@@ -210,7 +223,7 @@ public final class SafeBenchmark {
         String method = parts[0];
         String order = parts[1];
         long start = System.nanoTime();
-        Map<String, Object> learner = learnerConfig(method, o.backbone(o.ptmCheckpoint), o.projection);
+        Map<String, Object> learner = learnerConfig(method, o.backbone(o.ptmCheckpoint), o.projection, o.replay());
         if (method.equals("coda-prompt")) {
             // The released 100 components over 10 tasks: 10 per task, whatever --tasks/--increment give; fewer when
             // the PTM is narrower than that many (orthogonal D-dimensional keys: at most D of them).
@@ -230,7 +243,7 @@ public final class SafeBenchmark {
                 .scenario("class-incremental", Map.of("increment", o.increment, "classOrderSeed",
                         classOrderSeed(order), "maxTasks", o.maxTasks))
                 .learner(learnerName, learner)
-                .training(o.training())
+                .training(o.training(method))
                 .runDirectory(runs)
                 .build()
                 .run(steps);
@@ -245,8 +258,10 @@ public final class SafeBenchmark {
             InferenceHeadReport.read(file).matrices().forEach((head, m) -> heads.put(head, incremental(m)));
         }
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9;
+        long[] memory = ReplayBenchmark.memoryOf(report);
         JobResult r = new JobResult(method, order, report.summary().incrementalAccuracies(),
-                report.summary().averageIncrementalAccuracy(), report.summary().lastAccuracy(), heads,
+                report.summary().averageIncrementalAccuracy(), report.summary().lastAccuracy(),
+                report.summary().forgetting(), memory[0], memory[1], heads,
                 steps.summary(), report.timings().getOrDefault("train", Double.NaN),
                 (System.nanoTime() - start) / 1e9, cpu);
         // Checkpoints hold the ridge statistics (M×M per head and task): not worth keeping.
@@ -325,6 +340,46 @@ public final class SafeBenchmark {
      * one λ, one forward for every loss term; RanPAC: SAFE's λ grid 1e3..1e8, σ = 10).
      */
     static Map<String, Object> learnerConfig(String method, Map<String, Object> backbone, int projection) {
+        return learnerConfig(method, backbone, projection, Replay.DEFAULTS);
+    }
+
+    /** The from-scratch learners that this benchmark runs on its ViT through the {@code ptm-vit} backbone. */
+    static final List<String> REPLAY_METHODS = List.of("finetune", "lwf", "ewc", "er", "der", "derpp", "icarl",
+            "gdumb");
+
+    /**
+     * Settings of the from-scratch learners (finetune, lwf, ewc and the rehearsal learners) on the PTM.
+     *
+     * @param memory M in examples, the same for every rehearsal learner
+     * @param replayBatch examples drawn from the memory per step
+     * @param ewcLambda EWC's λ
+     * @param freeze which ViT weights stay fixed: none, all or blocks&lt;k
+     */
+    record Replay(int memory, int replayBatch, double ewcLambda, String freeze) {
+        static final Replay DEFAULTS = new Replay(2000, 48, 100, "none");
+    }
+
+    /**
+     * The learner configuration of a method name; {@link #REPLAY_METHODS} get a {@code ptm-vit} backbone on the same
+     * checkpoint and architecture as the PTM learners.
+     */
+    static Map<String, Object> learnerConfig(String method, Map<String, Object> backbone, int projection,
+                                             Replay replay) {
+        if (REPLAY_METHODS.contains(method)) {
+            Map<String, Object> vit = new LinkedHashMap<>();
+            for (String k : List.of("checkpoint", "imageSize", "patchSize", "embedDim", "depth", "numHeads")) {
+                if (backbone.containsKey(k)) {
+                    vit.put(k, backbone.get(k));
+                }
+            }
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("name", "ptm-vit");
+            b.put("featureDim", backbone.getOrDefault("embedDim", 768));
+            b.put("vit", vit);
+            b.put("freeze", replay.freeze());
+            return new LinkedHashMap<>(ReplayBenchmark.learnerConfig(method, b, replay.memory(), replay.replayBatch(),
+                    replay.ewcLambda()));
+        }
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("backbone", backbone);
         switch (method) {
@@ -360,7 +415,8 @@ public final class SafeBenchmark {
             case "coda-prompt" -> c.put("layers", blocksBelow(List.of(0, 1, 2, 3, 4), backbone));
             default -> throw new IllegalArgumentException("--methods: unknown method '" + method + "'; known: safe, "
                     + "safe-no-transfer, safe-slow, safe-fast, safe-average, safe-earlier, ranpac, ranpac-earlier, "
-                    + "aper, simplecil, ptm-finetune, l2p, dualprompt, coda-prompt");
+                    + "aper, simplecil, ptm-finetune, l2p, dualprompt, coda-prompt, " + String.join(", ",
+                    REPLAY_METHODS));
         }
         return c;
     }
@@ -398,8 +454,9 @@ public final class SafeBenchmark {
         System.out.printf(Locale.ROOT, "CIFAR-100 B0-Inc%d, %d train and %d test images per class, %d epochs per "
                 + "task, orders %s, PTM %s%n", o.increment, o.trainPerClass, o.testPerClass, o.epochs, o.orders,
                 ptmInfo.get("kind"));
-        System.out.println("| method | average incremental accuracy | last accuracy | per order (avg / last) |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| method | average incremental accuracy | last accuracy | forgetting | memory (examples / KiB)"
+                + " | orders | per order (avg / last) |");
+        System.out.println("|---|---|---|---|---|---|---|");
         List<Map<String, Object>> table = new ArrayList<>();
         rows.forEach((row, byOrder) -> {
             double[] avg = byOrder.values().stream().mapToDouble(SafeBenchmark::mean).toArray();
@@ -407,8 +464,18 @@ public final class SafeBenchmark {
             StringBuilder per = new StringBuilder();
             byOrder.forEach((order, l) -> per.append(per.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
                     "%s: %.4f / %.4f", order, mean(l), l.get(l.size() - 1))));
-            System.out.printf(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ± %.4f | %s |%n", row, mean(avg), std(avg),
-                    mean(last), std(last), per);
+            // Forgetting and memory of the method's own runs (head-report rows have none).
+            double[] forgetting = byOrder.keySet().stream().map(order -> results.get(row + "@" + order))
+                    .filter(r -> r != null).mapToDouble(JobResult::forgetting).toArray();
+            long[] memory = byOrder.keySet().stream().map(order -> results.get(row + "@" + order))
+                    .filter(r -> r != null).mapToLong(JobResult::memoryExamples).toArray();
+            long[] bytes = byOrder.keySet().stream().map(order -> results.get(row + "@" + order))
+                    .filter(r -> r != null).mapToLong(JobResult::memoryBytes).toArray();
+            String forget = forgetting.length == 0 ? "-" : String.format(Locale.ROOT, "%.4f ± %.4f",
+                    mean(forgetting), std(forgetting));
+            String mem = memory.length == 0 ? "-" : memory[0] + " / " + bytes[0] / 1024;
+            System.out.printf(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ± %.4f | %s | %s | %d | %s |%n", row, mean(avg),
+                    std(avg), mean(last), std(last), forget, mem, byOrder.size(), per);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("row", row);
             m.put("orders", new ArrayList<>(byOrder.keySet()));
@@ -416,6 +483,12 @@ public final class SafeBenchmark {
             m.put("averageIncrementalStd", std(avg));
             m.put("lastMean", mean(last));
             m.put("lastStd", std(last));
+            if (forgetting.length > 0) {
+                m.put("forgettingMean", mean(forgetting));
+                m.put("forgettingStd", std(forgetting));
+                m.put("memoryExamples", memory[0]);
+                m.put("memoryBytes", bytes[0]);
+            }
             m.put("incrementalAccuracies", byOrder);
             table.add(m);
         });
@@ -432,7 +505,9 @@ public final class SafeBenchmark {
         json.put("dataset", o.dataset(o.orders.get(0)).entrySet().stream().filter(e -> !e.getKey().equals(
                 "classOrder")).collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
         json.put("orders", o.orders);
-        json.put("training", o.training());
+        json.put("training", o.training("safe"));
+        json.put("promptTraining", o.training("l2p"));
+        json.put("replay", o.replay());
         json.put("projectionWidth", o.projection);
         json.put("workers", o.workers);
         json.put("wallSeconds", wall);
@@ -514,6 +589,9 @@ public final class SafeBenchmark {
         final int patch;
         final int bottleneck;
         final int workers;
+        final Replay replay;
+        final String promptOptimizer;
+        final double promptLr;
         final Path out;
         final Path workDir;
         final String job;
@@ -526,6 +604,16 @@ public final class SafeBenchmark {
             cifar10 = Path.of(o.getOrDefault("cifar10", "../shared/data/cifar10.zip"));
             methods = List.of(o.getOrDefault("methods", DEFAULT_METHODS).split(","));
             methods.forEach(m -> learnerConfig(m, Map.of(), 1));
+            replay = new Replay(Integer.parseInt(o.getOrDefault("memory", "2000")),
+                    Integer.parseInt(o.getOrDefault("replay-batch-size", "48")),
+                    Double.parseDouble(o.getOrDefault("ewc-lambda", "100")), o.getOrDefault("freeze", "none"));
+            promptOptimizer = o.getOrDefault("prompt-optimizer", "sgd");
+            if (!List.of("sgd", "adamw").contains(promptOptimizer)) {
+                throw new IllegalArgumentException("--prompt-optimizer must be sgd or adamw, was '" + promptOptimizer
+                        + "'");
+            }
+            promptLr = Double.parseDouble(o.getOrDefault("prompt-learning-rate", Double.toString(
+                    Double.parseDouble(o.getOrDefault("learning-rate", "0.01")))));
             orders = List.of(o.getOrDefault("orders", "safe1993,1,2").split(","));
             orders.forEach(SafeBenchmark::classOrderSeed);
             trainPerClass = Integer.parseInt(o.getOrDefault("train-per-class", "150"));
@@ -598,12 +686,28 @@ public final class SafeBenchmark {
             return d;
         }
 
-        Map<String, Object> training() {
+        Replay replay() {
+            return replay;
+        }
+
+        /**
+         * The training settings of a method: the SAFE protocol's SGD for every method, except that the prompt
+         * methods take {@code --prompt-optimizer adamw} (Adam without weight decay, as their released configs)
+         * when given.
+         */
+        Map<String, Object> training(String method) {
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("optimizer", "sgd");
-            t.put("learningRate", lr);
-            t.put("momentum", 0.9);
-            t.put("weightDecay", 5e-4);
+            boolean prompt = List.of("l2p", "dualprompt", "coda-prompt").contains(method);
+            if (prompt && promptOptimizer.equals("adamw")) {
+                t.put("optimizer", "adamw");
+                t.put("learningRate", promptLr);
+                t.put("weightDecay", 0.0);
+            } else {
+                t.put("optimizer", "sgd");
+                t.put("learningRate", prompt ? promptLr : lr);
+                t.put("momentum", 0.9);
+                t.put("weightDecay", 5e-4);
+            }
             t.put("schedule", "cosine");
             t.put("epochs", epochs);
             t.put("batchSize", batchSize);

@@ -40,6 +40,7 @@ abstract class ClassIncrementalLearner implements Learner {
     protected final ClassifierNet net;
     protected final ParameterStore parameters;
     private final BackboneConfig backboneConfig;
+    private final String pluginName;
     private final Shape inputShape;
     private final boolean[] seen;
     private final boolean[] current;
@@ -54,8 +55,10 @@ abstract class ClassIncrementalLearner implements Learner {
             throw new IllegalArgumentException(pluginName + " needs an 'image' feature of shape C×H×W; the data set"
                     + " gives " + scenario.featureShapes().keySet());
         }
+        backbone.checkImage(image, pluginName);
         this.inputShape = new Shape(1, image[0], image[1], image[2]);
         this.backboneConfig = backbone;
+        this.pluginName = pluginName;
         this.net = new ClassifierNet(backbone.build(), scenario.classCount());
         this.parameters = context.parameterStore();
         this.seen = new boolean[scenario.classCount()];
@@ -66,6 +69,7 @@ abstract class ClassIncrementalLearner implements Learner {
     protected final void ensureInitialized() {
         if (!initialized) {
             net.initialize(context.manager(), DataType.FLOAT32, inputShape);
+            backboneConfig.prepare(net.backbone(), pluginName);
             initialized = true;
         }
     }

@@ -205,15 +205,27 @@ public record PtmBackboneConfig(
      * @param plugin the learner's name, for messages
      */
     public void loadPretrained(VisionTransformer ptm, String plugin) {
+        loadPretrained(ptm, plugin, "backbone");
+    }
+
+    /**
+     * {@link #loadPretrained(VisionTransformer, String)} for a config that sits under another field (e.g.
+     * {@code backbone.vit} of a from-scratch learner's {@code ptm-vit} backbone): the messages name that field.
+     *
+     * @param ptm the initialized plain ViT
+     * @param plugin the learner's name, for messages
+     * @param field where this config sits in the learner's configuration, e.g. {@code backbone}
+     */
+    public void loadPretrained(VisionTransformer ptm, String plugin, String field) {
         if (checkpoint.isEmpty()) {
             return;
         }
         Path path = Path.of(checkpoint);
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException(plugin + ": backbone.checkpoint '" + checkpoint + "' does not exist;"
-                    + " give a timm-named .safetensors file or checkpoint directory");
+            throw new IllegalArgumentException(plugin + ": " + field + ".checkpoint '" + checkpoint + "' does not"
+                    + " exist; give a timm-named .safetensors file or checkpoint directory");
         }
-        CheckpointNaming naming = CheckpointNaming.parse(nameMap, "backbone.nameMap").orElseThrow();
+        CheckpointNaming naming = CheckpointNaming.parse(nameMap, field + ".nameMap").orElseThrow();
         try (TensorSource source = naming.view(Checkpoints.open(path), CheckpointNaming.Architecture.VIT)) {
             WeightLoader loader = WeightLoader.strict().ignoring("^pos_embed$").allowingMissing("^pos_embed$");
             for (String ignored : IGNORED) {
@@ -221,8 +233,8 @@ public record PtmBackboneConfig(
             }
             loader.load(source, ptm);
             if (!source.names().contains("pos_embed")) {
-                throw new IllegalArgumentException(plugin + ": backbone.checkpoint '" + checkpoint
-                        + "' has no pos_embed tensor under backbone.nameMap '" + nameMap + "'; is it a ViT with "
+                throw new IllegalArgumentException(plugin + ": " + field + ".checkpoint '" + checkpoint
+                        + "' has no pos_embed tensor under " + field + ".nameMap '" + nameMap + "'; is it a ViT with "
                         + "those names (timm, torchvision or hf)?");
             }
             NDArray target = ptm.posEmbed().getArray();
@@ -230,7 +242,7 @@ public record PtmBackboneConfig(
                 ptm.loadPositionEmbedding(source.read("pos_embed", scope), PositionEmbeddingResampler.TIMM_DEFAULT);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(plugin + ": cannot read backbone.checkpoint '" + checkpoint + "'", e);
+            throw new UncheckedIOException(plugin + ": cannot read " + field + ".checkpoint '" + checkpoint + "'", e);
         }
     }
 

@@ -112,6 +112,8 @@ public final class GdumbProvider extends RehearsalProvider<GdumbProvider.Config>
                 // learner's parameters so that the model the loop optimizes and checkpoints stays the same object.
                 ClassifierNet fresh = new ClassifierNet(backboneConfig.build(), scenario.classCount());
                 fresh.initialize(context.manager(), DataType.FLOAT32, inputShape);
+                // A pre-trained backbone (ptm-vit) restarts from its checkpoint, not from random weights.
+                backboneConfig.prepare(fresh.backbone(), "gdumb");
                 List<Parameter> from = fresh.getParameters().values();
                 List<Parameter> to = net.getParameters().values();
                 for (int i = 0; i < from.size(); i++) {

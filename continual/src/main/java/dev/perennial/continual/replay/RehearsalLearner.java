@@ -60,6 +60,7 @@ abstract class RehearsalLearner implements Learner {
             throw new IllegalArgumentException(pluginName + " needs an 'image' feature of shape C×H×W; the data set"
                     + " gives " + scenario.featureShapes().keySet());
         }
+        backbone.checkImage(image, pluginName);
         this.inputShape = new Shape(1, image[0], image[1], image[2]);
         this.backboneConfig = backbone;
         this.net = new ClassifierNet(backbone.build(), scenario.classCount());
@@ -71,6 +72,7 @@ abstract class RehearsalLearner implements Learner {
     protected final void ensureInitialized() {
         if (!initialized) {
             net.initialize(context.manager(), DataType.FLOAT32, inputShape);
+            backboneConfig.prepare(net.backbone(), pluginName);
             initialized = true;
         }
     }
