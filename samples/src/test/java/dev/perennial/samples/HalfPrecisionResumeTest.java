@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
-import dev.perennial.api.events.RunListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,22 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HalfPrecisionResumeTest {
 
-    /** Simulates a crash right after a given checkpoint is on disk. */
-    private static final class CrashAfter implements RunListener {
-        private final String tag;
-
-        CrashAfter(String tag) {
-            this.tag = tag;
-        }
-
-        @Override
-        public void onCheckpoint(Path directory) {
-            if (directory.getFileName().toString().equals(tag)) {
-                throw new IllegalStateException("simulated crash after " + tag);
-            }
-        }
-    }
-
     private static Perennial.Builder experiment(Path runs) {
         return Perennial.builder()
                 .name("resume-fp16")
@@ -56,12 +39,6 @@ class HalfPrecisionResumeTest {
                 .runDirectory(runs);
     }
 
-    private static Path onlyRun(Path runs) throws Exception {
-        try (Stream<Path> s = Files.list(runs)) {
-            return s.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
-    }
-
     private static Path checkpoint(Path run, String tag) throws Exception {
         try (Stream<Path> s = Files.walk(run)) {
             return s.filter(p -> p.getFileName().toString().equals(tag) && Files.isDirectory(p))
@@ -74,8 +51,8 @@ class HalfPrecisionResumeTest {
         RunReport uninterrupted = experiment(tmp.resolve("a")).build().run();
         Path runs = tmp.resolve("b");
         assertThrows(IllegalStateException.class,
-                () -> experiment(runs).build().run(new CrashAfter("step-8")));
-        Path run = onlyRun(runs);
+                () -> experiment(runs).build().run(new ResumeTest.CrashAfter("step-8")));
+        Path run = CliTest.onlyRun(runs);
 
         JsonNode extra = new ObjectMapper().readTree(checkpoint(run, "step-8").resolve("manifest.json").toFile())
                 .get("extra");

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeTest {
 
-    /** Simulates a crash right after a given checkpoint is on disk. */
-    private static final class CrashAfter implements RunListener {
+    /** Simulates a crash right after a given checkpoint is on disk (also used by {@link HalfPrecisionResumeTest}). */
+    static final class CrashAfter implements RunListener {
         private final String tag;
 
         CrashAfter(String tag) {
