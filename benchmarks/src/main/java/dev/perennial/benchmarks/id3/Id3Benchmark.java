@@ -1,5 +1,6 @@
 package dev.perennial.benchmarks.id3;
 
+import dev.perennial.benchmarks.BenchmarkArgs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -87,22 +88,22 @@ public final class Id3Benchmark {
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
         Instant started = Instant.now();
-        String loadBefore = loadAverage();
-        Map<String, String> o = parse(args);
+        String loadBefore = BenchmarkArgs.loadAverage();
+        Map<String, String> o = BenchmarkArgs.parse(args, OPTIONS);
         if (o.containsKey("merge")) {
             merge(o, args, started, loadBefore);
             return;
         }
-        List<Integer> seeds = integers(o.getOrDefault("seeds", "1,2,3"), "seeds");
-        int identities = integer(o, "identities", 16);
-        int images = integer(o, "images", 4);
-        int size = integer(o, "size", 16);
+        List<Integer> seeds = BenchmarkArgs.integers(o.getOrDefault("seeds", "1,2,3"), "seeds");
+        int identities = BenchmarkArgs.integer(o, "identities", 16);
+        int images = BenchmarkArgs.integer(o, "images", 4);
+        int size = BenchmarkArgs.integer(o, "size", 16);
         GeneratedFacesConfig faces = new GeneratedFacesConfig(identities, images, 1, size,
                 Long.parseLong(o.getOrDefault("face-seed", "7")));
         SlerpFaceLearnerConfig recogniser = new SlerpFaceLearnerConfig(List.of(1, 1, 1, 1),
-                integer(o, "rec-width", 8), true, 16, 16, 0.2, false);
-        int verifyIdentities = integer(o, "verify-identities", 30);
-        int verifyImages = integer(o, "verify-images", 3);
+                BenchmarkArgs.integer(o, "rec-width", 8), true, 16, 16, 0.2, false);
+        int verifyIdentities = BenchmarkArgs.integer(o, "verify-identities", 30);
+        int verifyImages = BenchmarkArgs.integer(o, "verify-images", 3);
         Path out = Path.of(o.getOrDefault("out", "target/benchmarks/id3.json")).toAbsolutePath();
         Path runs = out.getParent().resolve("id3-runs");
 
@@ -147,7 +148,7 @@ public final class Id3Benchmark {
             seedJson.put("denoiserPlain", runSummary(plainRun));
 
             // 3.–4. the synthetic sets and the recognisers trained on them
-            Map<String, Object> a = synthetic(id3File, identities, images, size, o, seed, real(o, "guidance", 1.0));
+            Map<String, Object> a = synthetic(id3File, identities, images, size, o, seed, BenchmarkArgs.real(o, "guidance", 1.0));
             Map<String, Object> c = synthetic(plainFile, identities, images, size, o, seed, 0.0);
             RunReport aRun = trainRecogniser("id3-synthetic", a, identities, recogniser, o, seed,
                     seedRuns.resolve("recogniser-id3"));
@@ -230,7 +231,7 @@ public final class Id3Benchmark {
         if (untrained) {
             System.out.println("NOTE: a denoiser had 0 training steps: its samples are not faces.");
         }
-        String loadAfter = loadAverage();
+        String loadAfter = BenchmarkArgs.loadAverage();
         System.out.println("load average before " + loadBefore + ", after " + loadAfter + "; wall "
                 + Duration.between(started, Instant.now()).toSeconds() + " s");
         Map<String, Object> json = new LinkedHashMap<>();
@@ -297,14 +298,14 @@ public final class Id3Benchmark {
         learner.put("flipMirrorBack", r.flipMirrorBack());
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("optimizer", "sgd");
-        training.put("learningRate", real(o, "rec-lr", 0.02));
+        training.put("learningRate", BenchmarkArgs.real(o, "rec-lr", 0.02));
         training.put("momentum", 0.9);
         training.put("weightDecay", 5e-4);
         training.put("schedule", "cosine");
         training.put("warmupSteps", 20);
         training.put("gradientClipNorm", 5.0);
-        training.put("epochs", integer(o, "rec-epochs", 15));
-        training.put("batchSize", integer(o, "batch", 16));
+        training.put("epochs", BenchmarkArgs.integer(o, "rec-epochs", 15));
+        training.put("batchSize", BenchmarkArgs.integer(o, "batch", 16));
         return Perennial.builder().name("id3-recogniser").seed(seed).dataset(dataset, datasetConfig)
                 .scenario("class-incremental", Map.of("increment", identities))
                 .learner("slerpface-grouping", learner).training(training).metric("accuracy", Map.of())
@@ -319,22 +320,22 @@ public final class Id3Benchmark {
         learner.put("recogniserWidth", r.baseWidth());
         learner.put("recogniserCifarStem", r.cifarStem());
         learner.put("recogniserGroupSize", r.groupSize());
-        learner.put("blockOutChannels", integers(o.getOrDefault("channels", "8,16"), "channels"));
-        learner.put("heads", integer(o, "heads", 2));
-        learner.put("crossAttentionDim", integer(o, "cross-dim", 16));
+        learner.put("blockOutChannels", BenchmarkArgs.integers(o.getOrDefault("channels", "8,16"), "channels"));
+        learner.put("heads", BenchmarkArgs.integer(o, "heads", 2));
+        learner.put("crossAttentionDim", BenchmarkArgs.integer(o, "cross-dim", 16));
         learner.put("useAttributes", id3);
-        learner.put("reconstructionWeight", id3 ? real(o, "lambda1", 0.1) : 0.0);
-        learner.put("identityWeight", id3 ? real(o, "lambda2", 0.05) : 0.0);
-        learner.put("kappa", real(o, "kappa", 16));
+        learner.put("reconstructionWeight", id3 ? BenchmarkArgs.real(o, "lambda1", 0.1) : 0.0);
+        learner.put("identityWeight", id3 ? BenchmarkArgs.real(o, "lambda2", 0.05) : 0.0);
+        learner.put("kappa", BenchmarkArgs.real(o, "kappa", 16));
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("optimizer", "adamw");
-        training.put("learningRate", real(o, "diff-lr", 0.002));
+        training.put("learningRate", BenchmarkArgs.real(o, "diff-lr", 0.002));
         training.put("weightDecay", 0.0);
         training.put("schedule", "cosine");
         training.put("warmupSteps", 20);
         training.put("gradientClipNorm", 1.0);
-        training.put("epochs", integer(o, "diff-epochs", 15));
-        training.put("batchSize", integer(o, "batch", 16));
+        training.put("epochs", BenchmarkArgs.integer(o, "diff-epochs", 15));
+        training.put("batchSize", BenchmarkArgs.integer(o, "batch", 16));
         return Perennial.builder().name(id3 ? "id3-denoiser" : "plain-denoiser").seed(seed)
                 .dataset("generated-faces-attributed", faces)
                 .scenario("class-incremental", Map.of("increment", identities))
@@ -350,10 +351,10 @@ public final class Id3Benchmark {
         m.put("identities", identities);
         m.put("imagesPerIdentity", images);
         m.put("testImages", 1);
-        m.put("anchorMaxCosine", real(o, "anchor-cos", 0.3));
+        m.put("anchorMaxCosine", BenchmarkArgs.real(o, "anchor-cos", 0.3));
         m.put("identityGuidance", guidance);
-        m.put("classifierFreeScale", real(o, "cfg", 1.5));
-        m.put("samplingSteps", integer(o, "sampling-steps", 10));
+        m.put("classifierFreeScale", BenchmarkArgs.real(o, "cfg", 1.5));
+        m.put("samplingSteps", BenchmarkArgs.integer(o, "sampling-steps", 10));
         m.put("eta", 0.0);
         m.put("batchSize", 64);
         m.put("seed", 1000 + seed);
@@ -515,54 +516,4 @@ public final class Id3Benchmark {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unavailable";
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; '" + args[i] + "' is not one."
-                        + " Accepted names: " + OPTIONS);
-            }
-            String name = args[i].substring(2);
-            if (!OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown argument --" + name + "; accepted: " + OPTIONS);
-            }
-            o.put(name, args[++i]);
-        }
-        return o;
-    }
-
-    private static List<Integer> integers(String list, String name) {
-        try {
-            return Arrays.stream(list.split(",")).map(s -> Integer.parseInt(s.trim())).toList();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + list + "' is not a comma-separated list of"
-                    + " integers", e);
-        }
-    }
-
-    private static int integer(Map<String, String> o, String name, int fallback) {
-        String v = o.get(name);
-        try {
-            return v == null ? fallback : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + v + "' is not an integer", e);
-        }
-    }
-
-    private static double real(Map<String, String> o, String name, double fallback) {
-        String v = o.get(name);
-        try {
-            return v == null ? fallback : Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + v + "' is not a number", e);
-        }
-    }
 }

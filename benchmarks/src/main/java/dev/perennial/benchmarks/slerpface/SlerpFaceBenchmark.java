@@ -1,5 +1,6 @@
 package dev.perennial.benchmarks.slerpface;
 
+import dev.perennial.benchmarks.BenchmarkArgs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
@@ -66,29 +67,29 @@ public final class SlerpFaceBenchmark {
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
         Instant started = Instant.now();
-        String loadBefore = loadAverage();
-        Map<String, String> o = parse(args);
-        int identities = integer(o, "identities", 200);
-        GeneratedFacesConfig faces = new GeneratedFacesConfig(identities, integer(o, "train-images", 15),
-                integer(o, "test-images", 3), integer(o, "size", 32), Long.parseLong(o.getOrDefault("face-seed", "7")));
-        List<Integer> layers = integers(o.getOrDefault("layers", "1,1,1,1"), "layers");
-        SlerpFaceLearnerConfig learner = new SlerpFaceLearnerConfig(layers, integer(o, "width", 16), true, 16,
-                real(o, "arcface-scale", 16), real(o, "arcface-margin", 0.2), false);
+        String loadBefore = BenchmarkArgs.loadAverage();
+        Map<String, String> o = BenchmarkArgs.parse(args, OPTIONS);
+        int identities = BenchmarkArgs.integer(o, "identities", 200);
+        GeneratedFacesConfig faces = new GeneratedFacesConfig(identities, BenchmarkArgs.integer(o, "train-images", 15),
+                BenchmarkArgs.integer(o, "test-images", 3), BenchmarkArgs.integer(o, "size", 32), Long.parseLong(o.getOrDefault("face-seed", "7")));
+        List<Integer> layers = BenchmarkArgs.integers(o.getOrDefault("layers", "1,1,1,1"), "layers");
+        SlerpFaceLearnerConfig learner = new SlerpFaceLearnerConfig(layers, BenchmarkArgs.integer(o, "width", 16), true, 16,
+                BenchmarkArgs.real(o, "arcface-scale", 16), BenchmarkArgs.real(o, "arcface-margin", 0.2), false);
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("optimizer", "sgd");
-        training.put("learningRate", real(o, "lr", 0.02));
+        training.put("learningRate", BenchmarkArgs.real(o, "lr", 0.02));
         training.put("momentum", 0.9);
         training.put("weightDecay", 5e-4);
         training.put("schedule", "cosine");
         // warm-up and clipping: the plugin README records a collapse to an all-zero group map at lr 0.05 without them
         training.put("warmupSteps", 20);
         training.put("gradientClipNorm", 5.0);
-        training.put("epochs", integer(o, "epochs", 8));
-        training.put("batchSize", integer(o, "batch-size", 64));
-        int attackers = integer(o, "attacker-identities", 150);
-        int tests = integer(o, "test-identities", 60);
-        int images = integer(o, "images", 4);
-        double ridgeLambda = real(o, "ridge-lambda", 1.0);
+        training.put("epochs", BenchmarkArgs.integer(o, "epochs", 8));
+        training.put("batchSize", BenchmarkArgs.integer(o, "batch-size", 64));
+        int attackers = BenchmarkArgs.integer(o, "attacker-identities", 150);
+        int tests = BenchmarkArgs.integer(o, "test-identities", 60);
+        int images = BenchmarkArgs.integer(o, "images", 4);
+        double ridgeLambda = BenchmarkArgs.real(o, "ridge-lambda", 1.0);
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
         List<String> schemeNames = List.of(o.getOrDefault("schemes",
                 "none,random-projection,slerpface,slerpface-no-dropout").split(","));
@@ -140,8 +141,8 @@ public final class SlerpFaceBenchmark {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (TrainedRecogniser recogniser = TrainedRecogniser.restore(run, learner, faces.identities(), shape);
              ImageDecoderAttack decoderAttack = new ImageDecoderAttack(new DecoderConfig(1, faces.size(),
-                     integer(o, "decoder-channels", 128), integer(o, "decoder-epochs", 40),
-                     integer(o, "decoder-batch", 32), real(o, "decoder-lr", 0.002)), unseen, recogniser, seed)) {
+                     BenchmarkArgs.integer(o, "decoder-channels", 128), BenchmarkArgs.integer(o, "decoder-epochs", 40),
+                     BenchmarkArgs.integer(o, "decoder-batch", 32), BenchmarkArgs.real(o, "decoder-lr", 0.002)), unseen, recogniser, seed)) {
             Instant extraction = Instant.now();
             ExtractedFaceTemplates templates = new ExtractedFaceTemplates(recogniser, unseen, attackers + tests,
                     images);
@@ -151,7 +152,7 @@ public final class SlerpFaceBenchmark {
                     + " extracted in %.1f s%n", m, d, m, attackers + tests, images,
                     Duration.between(extraction, Instant.now()).toMillis() / 1e3);
             SlerpFaceConfig slerp = SlerpFaceConfig.defaults().withShape(m, d);
-            int bits = integer(o, "bits", m * d / 2);
+            int bits = BenchmarkArgs.integer(o, "bits", m * d / 2);
             ProtectorEvaluation evaluation = new ProtectorEvaluation(templates, attackers, tests, images, FAR,
                     ridgeLambda, seed);
             List<InversionAttack> attacks = List.of(RidgeInverter.attack(ridgeLambda), decoderAttack);
@@ -193,7 +194,7 @@ public final class SlerpFaceBenchmark {
         }
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L) / 1e3;
         double wall = Duration.between(started, Instant.now()).toMillis() / 1e3;
-        String loadAfter = loadAverage();
+        String loadAfter = BenchmarkArgs.loadAverage();
         System.out.printf(Locale.ROOT, "%nprocess CPU time %.0f s, wall %.0f s; load average before: %s, after: %s%n",
                 cpu, wall, loadBefore, loadAfter);
 
@@ -250,54 +251,4 @@ public final class SlerpFaceBenchmark {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unavailable";
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; '" + args[i] + "' is not one."
-                        + " Accepted names: " + OPTIONS);
-            }
-            String name = args[i].substring(2);
-            if (!OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown argument --" + name + "; accepted: " + OPTIONS);
-            }
-            o.put(name, args[++i]);
-        }
-        return o;
-    }
-
-    private static List<Integer> integers(String list, String name) {
-        try {
-            return Arrays.stream(list.split(",")).map(s -> Integer.parseInt(s.trim())).toList();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + list + "' is not a comma-separated list of"
-                    + " integers", e);
-        }
-    }
-
-    private static int integer(Map<String, String> o, String name, int fallback) {
-        String v = o.get(name);
-        try {
-            return v == null ? fallback : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + v + "' is not an integer", e);
-        }
-    }
-
-    private static double real(Map<String, String> o, String name, double fallback) {
-        String v = o.get(name);
-        try {
-            return v == null ? fallback : Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + v + "' is not a number", e);
-        }
-    }
 }
