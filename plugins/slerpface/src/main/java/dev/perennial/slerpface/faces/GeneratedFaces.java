@@ -64,45 +64,16 @@ public final class GeneratedFaces implements DatasetSource {
                 new long[] {3, config.size(), config.size()});
     }
 
-    /** The images {@code [firstImage, firstImage + count)} of every identity, identity-major. */
-    private final class Split implements DatasetSplit {
-        private final int firstImage;
-        private final int count;
-
+    /** The images {@code [firstImage, firstImage + count)} of every identity, rendered on demand. */
+    private final class Split extends IdentityMajorSplit {
         Split(int firstImage, int count) {
-            this.firstImage = firstImage;
-            this.count = count;
+            super("generated-faces", config.identities(), firstImage, count, classNames);
         }
 
         @Override
-        public int size() {
-            return config.identities() * count;
-        }
-
-        @Override
-        public int[] labels() {
-            int[] labels = new int[size()];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = i / count;
-            }
-            return labels;
-        }
-
-        @Override
-        public Example get(int index) {
-            if (index < 0 || index >= size()) {
-                throw new IndexOutOfBoundsException("generated-faces: example " + index + " outside 0.." + (size() - 1));
-            }
-            int identity = index / count;
-            int image = firstImage + index % count;
-            float[] pixels = renderer.render(identity, image);
+        protected Example example(int index, int identity, int image) {
             return Example.labelledImage(index, identity,
-                    new Feature.Floats(pixels, new long[] {3, config.size(), config.size()}));
-        }
-
-        @Override
-        public List<String> classNames() {
-            return classNames;
+                    new Feature.Floats(renderer.render(identity, image), new long[] {3, config.size(), config.size()}));
         }
     }
 }

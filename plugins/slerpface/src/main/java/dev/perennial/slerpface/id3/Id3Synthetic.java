@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.perennial.models.nn.Owned;
 import dev.perennial.slerpface.faces.FaceRenderer;
 import dev.perennial.slerpface.learn.SlerpFaceLearnerConfig;
+import dev.perennial.slerpface.faces.IdentityMajorSplit;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSplit;
 import dev.perennial.spi.Example;
@@ -207,43 +208,17 @@ public final class Id3Synthetic implements DatasetSource {
                         : " -- UNTRAINED denoiser (0 training steps): the images are not faces");
     }
 
-    private final class Split implements DatasetSplit {
-        private final int first;
-        private final int count;
-
+    /** The images {@code [first, first + count)} of every identity, from the generated set. */
+    private final class Split extends IdentityMajorSplit {
         Split(int first, int count) {
-            this.first = first;
-            this.count = count;
+            super("id3-synthetic", config.identities(), first, count, classNames);
         }
 
         @Override
-        public int size() {
-            return config.identities() * count;
-        }
-
-        @Override
-        public int[] labels() {
-            int[] labels = new int[size()];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = i / count;
-            }
-            return labels;
-        }
-
-        @Override
-        public Example get(int index) {
-            if (index < 0 || index >= size()) {
-                throw new IndexOutOfBoundsException("id3-synthetic: example " + index + " outside 0.." + (size() - 1));
-            }
-            int k = index / count;
-            int per = config.imagesPerIdentity() + config.testImages();
-            float[] pixels = images[k * per + first + index % count];
-            return Example.labelledImage(index, k, new Feature.Floats(pixels.clone(), new long[] {3, size, size}));
-        }
-
-        @Override
-        public List<String> classNames() {
-            return classNames;
+        protected Example example(int index, int identity, int image) {
+            float[] pixels = images[identity * (config.imagesPerIdentity() + config.testImages()) + image];
+            return Example.labelledImage(index, identity,
+                    new Feature.Floats(pixels.clone(), new long[] {3, size, size}));
         }
     }
 }
