@@ -25,8 +25,8 @@ import java.util.Map;
  * {@code --per-class} (student images per class in each split, 50), {@code --teacher-per-class} (200),
  * {@code --image-size} (images are resized to this square size, 16), {@code --teacher-epochs} (15),
  * {@code --epochs} (student epochs, 8), {@code --seeds} (1), {@code --students} (resnet18,mobilenet-v2),
- * {@code --methods} (none,kd,fitnet,ofa,cakd; also cakd-bank, cakd with the memory-bank InfoNCE, and ofa-logits,
- * ofa's final-logit term without its stage heads), {@code --student-width} (ResNet base width, 16),
+ * {@code --methods} (none,kd,fitnet,ofa,cakd; also cakd-tuned, the best cakd of the 16 px ablation, cakd-bank,
+ * cakd with the memory-bank InfoNCE, and ofa-logits, ofa's final-logit term without its stage heads), {@code --student-width} (ResNet base width, 16),
  * {@code --teacher-width} (ViT width, 64), {@code --teacher-depth} (4), {@code --teacher-patch} (ViT patch size, 4),
  * {@code --batch-size} (64), {@code --teacher} (a teacher checkpoint: reused when it exists, else trained and written
  * there; default a fresh one next to the output), {@code --out} (target/benchmarks/distillation-cifar.json). The JSON
@@ -151,8 +151,9 @@ public final class DistillationBenchmark {
                             .training(studentTraining)
                             .metric("accuracy", Map.of())
                             .runDirectory(runs.resolve(student + "-" + method + "-" + seed));
+                    int stepsPerEpoch = (classes * perClass + batchSize - 1) / batchSize;
                     Map<String, Object> distiller = distillerConfig(method, trainedTeacher, studentSpec, student,
-                            studentWidth, classes * perClass);
+                            studentWidth, classes * perClass, stepsPerEpoch * epochs);
                     if (distiller != null) {
                         b.distiller(pluginOf(method), distiller);
                     }
@@ -233,7 +234,7 @@ public final class DistillationBenchmark {
      */
     static String pluginOf(String method) {
         return switch (method) {
-            case "cakd-bank" -> "cakd";
+            case "cakd-bank", "cakd-tuned" -> "cakd";
             case "ofa-logits" -> "ofa";
             default -> method;
         };
@@ -242,10 +243,18 @@ public final class DistillationBenchmark {
     /**
      * A distiller's configuration per method, at the spec defaults; null for none. {@code cakd-bank} sizes the
      * memory bank to the training images (their ids are 0..N-1) and takes CRD's 16,384 negatives or, with fewer
-     * images, every other row.
+     * images, every other row. {@code cakd-tuned} is the best configuration of the 16 px ablation
+     * (BENCHMARKS.md, issue 26): {@code initial} scaling, a warm-up over the first quarter of the steps and the
+     * ViT teacher's class token.
      */
     static Map<String, Object> distillerConfig(String method, Map<String, Object> teacher,
             Map<String, Object> student, String studentArch, int studentWidth, int trainImages) {
+        return distillerConfig(method, teacher, student, studentArch, studentWidth, trainImages, 0);
+    }
+
+    /** As above; {@code totalSteps} (the student's optimizer steps) sizes {@code cakd-tuned}'s warm-up. */
+    static Map<String, Object> distillerConfig(String method, Map<String, Object> teacher,
+            Map<String, Object> student, String studentArch, int studentWidth, int trainImages, int totalSteps) {
         return switch (method) {
             case "none" -> null;
             case "kd" -> Map.of("teacher", teacher);
@@ -260,11 +269,14 @@ public final class DistillationBenchmark {
             // the runs made that way).
             case "cakd" -> Map.of("teacher", teacher, "student", student, "allowPointStageMap",
                     studentArch.equals("mobilenet-v2"));
+            case "cakd-tuned" -> Map.of("teacher", teacher, "student", student, "allowPointStageMap",
+                    studentArch.equals("mobilenet-v2"), "lossScaling", "initial", "warmupSteps",
+                    Math.max(1, totalSteps / 4), "vitPooling", "cls");
             case "cakd-bank" -> Map.of("teacher", teacher, "student", student, "infoNceMode", "memory-bank",
                     "memoryBankSize", trainImages, "memoryBankNegatives", Math.min(16_384, trainImages - 1),
                     "allowPointStageMap", studentArch.equals("mobilenet-v2"));
             default -> throw new IllegalArgumentException("--methods: unknown method '" + method
-                    + "'; use none, kd, fitnet, ofa, ofa-logits, cakd, cakd-bank");
+                    + "'; use none, kd, fitnet, ofa, ofa-logits, cakd, cakd-tuned, cakd-bank");
         };
     }
 

@@ -40,6 +40,20 @@ class DistillationBenchmarkTest {
     }
 
     @Test
+    void cakdTunedIsTheBestAblationConfigurationWithAQuarterWarmup() {
+        assertEquals("cakd", DistillationBenchmark.pluginOf("cakd-tuned"));
+        CakdConfig tuned = bind(DistillationBenchmark.distillerConfig("cakd-tuned", TEACHER, STUDENT, "resnet18", 16,
+                1500, 240));
+        assertEquals("initial", tuned.lossScaling());
+        assertEquals(60, tuned.warmupSteps());
+        assertEquals("cls", tuned.vitPooling());
+        CakdConfig plain = bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "resnet18", 16, 1500,
+                240));
+        assertEquals(0, plain.warmupSteps());
+        assertEquals("mean-tokens", plain.vitPooling());
+    }
+
+    @Test
     void methodsAreNamed() {
         assertNull(DistillationBenchmark.distillerConfig("none", TEACHER, STUDENT, "resnet18", 16, 1500));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
