@@ -16,13 +16,22 @@ import java.util.List;
  * {@link FirstSessionStatistics}: the PTM the learner builds ({@code backbone.vitConfig(false)} and its checkpoint),
  * its pooled features, then {@link ClassPrototypes#add} (simplecil) or the random projection
  * {@link RandomProjection#project} and {@link RidgeHead#accumulate} in float64 into a fitting and a scoring head by
- * the learner's λ split of the row index (ranpac). A process (a Spark partition) adds the rows it has, in any order;
+ * the learner's λ split of the row index (ranpac). For the learners that adapt the backbone in the first session,
+ * the adapted model of that session ({@link FirstSessionModel}) is loaded into a PET copy of the PTM: {@code aper}
+ * sums the concatenated PTM and adapted features per class, {@code safe} passes the adapted (slow) features through
+ * the slow and the fast head's projections and splits. A process (a Spark partition) adds the rows it has, in any order;
  * {@link FirstSessionStatistics#merge} adds the parts.
  */
 public final class FirstSessionPass implements AutoCloseable {
     private final FirstSessionStatistics.Header header;
     private final NDManager manager;
     private final VisionTransformer ptm;
+    private final VisionTransformer adapted;
+    private final RandomProjection fastProjection;
+    private final RidgeHead fastFit;
+    private final RidgeHead fastScore;
+    private final boolean[] fastFitRows;
+    private final long[] fastScoreCounts;
     private final ParameterStore store;
     private final ClassPrototypes prototypes;
     private final RandomProjection projection;
@@ -40,21 +49,69 @@ public final class FirstSessionPass implements AutoCloseable {
      * @param parent the manager the pass's arrays live under (a sub-manager is made and closed)
      */
     public FirstSessionPass(FirstSessionStatistics.Header header, PtmBackboneConfig backbone, NDManager parent) {
-        if (backbone.embedDim() != header.featureDim()) {
+        this(header, backbone, null, parent);
+    }
+
+    /**
+     * Loads the PTM and, for aper and safe, the first session's adapted model.
+     *
+     * @param header what is computed (method, classes, widths, seeds, rows, adapted model's hash)
+     * @param backbone the learner's backbone (its checkpoint must hash to the header's)
+     * @param model the first session's adapted model (aper, safe; its hash must be the header's), or null
+     * @param parent the manager the pass's arrays live under (a sub-manager is made and closed)
+     */
+    public FirstSessionPass(FirstSessionStatistics.Header header, PtmBackboneConfig backbone, FirstSessionModel model,
+                            NDManager parent) {
+        boolean adapts = FirstSessionModel.METHODS.contains(header.method());
+        if (adapts != (model != null)) {
+            throw new IllegalArgumentException("first-session pass: " + header.method() + (adapts
+                    ? " needs its first session's adapted model (feature-stats --adapted FILE)"
+                    : " has no adapted model"));
+        }
+        if (model != null && !model.adaptedSha256().equals(header.adaptedSha256())) {
+            throw new IllegalArgumentException("first-session pass: the adapted model " + model.file() + " hashes to "
+                    + model.adaptedSha256() + ", the header's adaptedSha256 is " + header.adaptedSha256());
+        }
+        int width = header.method().equals("aper") ? 2 * backbone.embedDim() : backbone.embedDim();
+        if (width != header.featureDim()) {
             throw new IllegalArgumentException("first-session pass: backbone.embedDim " + backbone.embedDim()
                     + " differs from the header's featureDim " + header.featureDim());
         }
         this.header = header;
         this.counts = new long[header.classCount()];
         this.scoreCounts = new long[header.classCount()];
+        this.fastScoreCounts = new long[header.classCount()];
         this.manager = parent.newSubManager();
         try {
             this.ptm = new VisionTransformer(backbone.vitConfig(false));
             ptm.initialize(manager, DataType.FLOAT32, new Shape(1, 3, backbone.imageSize(), backbone.imageSize()));
             ptm.getParameters().values().forEach(p -> ai.djl.ndarray.NDScope.unregister(p.getArray()));
             backbone.loadPretrained(ptm, header.method());
+            if (model != null) {
+                this.adapted = new VisionTransformer(backbone.vitConfig(true));
+                adapted.initialize(manager, DataType.FLOAT32, new Shape(1, 3, backbone.imageSize(),
+                        backbone.imageSize()));
+                adapted.getParameters().values().forEach(p -> ai.djl.ndarray.NDScope.unregister(p.getArray()));
+                PtmBackboneConfig.copyShared(ptm, adapted);
+                model.loadInto(adapted, null, manager);
+            } else {
+                this.adapted = null;
+            }
             this.store = new ParameterStore(manager, false);
-            if (header.method().equals("ranpac")) {
+            if (header.twoHeads()) {
+                int m = header.projectionWidth();
+                this.fastProjection = header.fastProjectionSeed() == header.projectionSeed() ? null
+                        : RandomProjection.sample(manager, header.featureDim(), m, header.fastProjectionSeed());
+                this.fastFit = new RidgeHead(manager, m, header.classCount(), RidgeHead.Precision.FLOAT64);
+                this.fastScore = new RidgeHead(manager, m, header.classCount(), RidgeHead.Precision.FLOAT64);
+                this.fastFitRows = RidgeHead.splitMask(header.rows(), header.fastSplitSeed());
+            } else {
+                this.fastProjection = null;
+                this.fastFit = null;
+                this.fastScore = null;
+                this.fastFitRows = null;
+            }
+            if (header.ridge()) {
                 this.prototypes = null;
                 this.projection = RandomProjection.sample(manager, header.featureDim(), header.projectionWidth(),
                         header.projectionSeed());
@@ -122,37 +179,52 @@ public final class FirstSessionPass implements AutoCloseable {
     public void add(NDArray images, long[] labels, int[] rows) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = images;
-            NDArray features = ptm.features(store, x, false).pooled().toType(DataType.FLOAT32, false);
+            NDArray features = switch (header.method()) {
+                case "aper" -> ptm.features(store, x, false).pooled()
+                        .concat(adapted.features(store, x, false).pooled(), 1);
+                case "safe" -> adapted.features(store, x, false).pooled();
+                default -> ptm.features(store, x, false).pooled();
+            };
+            features = features.toType(DataType.FLOAT32, false);
             features.attach(scope);
             NDArray y = Owned.longs(scope, labels);
             if (prototypes != null) {
                 prototypes.add(features, y);
                 return;
             }
-            boolean[] fitting = new boolean[rows.length];
-            int fitCount = 0;
-            for (int i = 0; i < rows.length; i++) {
-                if (rows[i] < 0 || rows[i] >= fitRows.length) {
-                    throw new IllegalArgumentException("first-session pass: row " + rows[i] + " outside 0.."
-                            + (fitRows.length - 1));
-                }
-                fitting[i] = fitRows[rows[i]];
-                fitCount += fitting[i] ? 1 : 0;
-            }
             // Each head sums only its own rows: the batch's features split by the learner's λ split, then projected.
-            int d = header.featureDim();
             float[] f = features.toFloatArray();
-            accumulate(fit, scope, f, labels, fitting, true, fitCount, d);
-            accumulate(score, scope, f, labels, fitting, false, rows.length - fitCount, d);
-            for (int i = 0; i < labels.length; i++) {
-                counts[(int) labels[i]]++;
-                scoreCounts[(int) labels[i]] += fitting[i] ? 0 : 1;
+            accumulate(projection, fit, score, fitRows, scoreCounts, scope, f, labels, rows);
+            if (fastFit != null) {
+                accumulate(fastProjection != null ? fastProjection : projection, fastFit, fastScore, fastFitRows,
+                        fastScoreCounts, scope, f, labels, rows);
+            }
+            for (long label : labels) {
+                counts[(int) label]++;
             }
         }
     }
 
-    private void accumulate(RidgeHead head, NDManager scope, float[] features, long[] labels, boolean[] fitting,
-                            boolean side, int count, int d) {
+    private void accumulate(RandomProjection w, RidgeHead fitHead, RidgeHead scoreHead, boolean[] split,
+                            long[] scoring, NDManager scope, float[] f, long[] labels, int[] rows) {
+        boolean[] fitting = new boolean[rows.length];
+        int fitCount = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= split.length) {
+                throw new IllegalArgumentException("first-session pass: row " + rows[i] + " outside 0.."
+                        + (split.length - 1));
+            }
+            fitting[i] = split[rows[i]];
+            fitCount += fitting[i] ? 1 : 0;
+            scoring[(int) labels[i]] += fitting[i] ? 0 : 1;
+        }
+        int d = header.featureDim();
+        accumulate(w, fitHead, scope, f, labels, fitting, true, fitCount, d);
+        accumulate(w, scoreHead, scope, f, labels, fitting, false, rows.length - fitCount, d);
+    }
+
+    private static void accumulate(RandomProjection projection, RidgeHead head, NDManager scope, float[] features,
+                                   long[] labels, boolean[] fitting, boolean side, int count, int d) {
         if (count == 0) {
             return;
         }
@@ -177,6 +249,9 @@ public final class FirstSessionPass implements AutoCloseable {
             s.addPrototypes(prototypes);
         } else {
             s.addRidge(fit, score, counts, scoreCounts);
+            if (fastFit != null) {
+                s.addFastRidge(fastFit, fastScore, fastScoreCounts);
+            }
         }
         return s;
     }

@@ -32,6 +32,11 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code simplecil}: per-class feature sums (float64) and counts; the prototypes are their quotients
  *       ({@link ClassPrototypes#mean}).</li>
+ *   <li>{@code aper}: the same sums of the concatenated PTM and adapted features (width 2D) of the adapted model
+ *       of the first session ({@link FirstSessionModel}, named by {@code adaptedSha256}).</li>
+ *   <li>{@code safe}: the ridge statistics below of the slow learner's features (the adapted model of the first
+ *       session), twice: under the slow head's projection and λ split and under the fast head's
+ *       ({@code fast_*} tensors), as SAFE's task-1 heads each add their own rows and pick their own λ.</li>
  *   <li>{@code ranpac} without first-session adaptation: RanPAC's ridge statistics {@code G = HᵀH} and
  *       {@code Q = HᵀY} of the projected features {@code H = ReLU(φ(x)·W_rand)}, kept in float64 as two halves,
  *       the rows that fit and the rows that score the λ candidates ({@link RidgeHead#splitMask} of the pass's row
@@ -52,7 +57,7 @@ public final class FirstSessionStatistics implements Serializable {
     /** The {@code format} metadata value of the file. */
     public static final String FORMAT = "perennial-first-session-statistics/1";
     /** The learners whose first session is a pass over the data. */
-    public static final List<String> METHODS = List.of("simplecil", "ranpac");
+    public static final List<String> METHODS = List.of("simplecil", "ranpac", "aper", "safe");
 
     /**
      * What the statistics were computed from; the learner checks each field against its own configuration.
@@ -66,9 +71,14 @@ public final class FirstSessionStatistics implements Serializable {
      * @param splitSeed the seed of the λ fit/score split (ranpac), 0 for simplecil
      * @param rows N, the first task's training samples
      * @param checkpointSha256 SHA-256 of the PTM checkpoint ({@link #checkpointHash})
+     * @param adaptedSha256 aper, safe: the content hash of the first session's adapted model
+     *     ({@link FirstSessionModel#contentHash}); "" otherwise
+     * @param fastProjectionSeed safe: the seed of the fast head's W_rand; 0 otherwise
+     * @param fastSplitSeed safe: the seed of the fast head's λ split; 0 otherwise
      */
     public record Header(String method, int classCount, int[] classes, int featureDim, int projectionWidth,
-                         long projectionSeed, long splitSeed, int rows, String checkpointSha256)
+                         long projectionSeed, long splitSeed, int rows, String checkpointSha256,
+                         String adaptedSha256, long fastProjectionSeed, long fastSplitSeed)
             implements Serializable {
         /** Validates. */
         public Header {
@@ -77,10 +87,36 @@ public final class FirstSessionStatistics implements Serializable {
                         + METHODS);
             }
             classes = classes.clone();
+            adaptedSha256 = adaptedSha256 == null ? "" : adaptedSha256;
         }
 
-        boolean ridge() {
-            return method.equals("ranpac");
+        /**
+         * A header of a learner without an adapted model (simplecil, ranpac).
+         *
+         * @param method simplecil or ranpac
+         * @param classCount C
+         * @param classes the first task's classes
+         * @param featureDim D
+         * @param projectionWidth M or 0
+         * @param projectionSeed W_rand's seed or 0
+         * @param splitSeed the λ split's seed or 0
+         * @param rows N
+         * @param checkpointSha256 the PTM's hash
+         */
+        public Header(String method, int classCount, int[] classes, int featureDim, int projectionWidth,
+                      long projectionSeed, long splitSeed, int rows, String checkpointSha256) {
+            this(method, classCount, classes, featureDim, projectionWidth, projectionSeed, splitSeed, rows,
+                    checkpointSha256, "", 0, 0);
+        }
+
+        /** @return whether the statistics are ridge statistics (ranpac, safe) rather than class sums */
+        public boolean ridge() {
+            return method.equals("ranpac") || method.equals("safe");
+        }
+
+        /** @return whether there is a second, fast head's block (safe) */
+        public boolean twoHeads() {
+            return method.equals("safe");
         }
 
         @Override
@@ -88,7 +124,9 @@ public final class FirstSessionStatistics implements Serializable {
             return o instanceof Header h && method.equals(h.method) && classCount == h.classCount
                     && Arrays.equals(classes, h.classes) && featureDim == h.featureDim
                     && projectionWidth == h.projectionWidth && projectionSeed == h.projectionSeed
-                    && splitSeed == h.splitSeed && rows == h.rows && checkpointSha256.equals(h.checkpointSha256);
+                    && splitSeed == h.splitSeed && rows == h.rows && checkpointSha256.equals(h.checkpointSha256)
+                    && adaptedSha256.equals(h.adaptedSha256) && fastProjectionSeed == h.fastProjectionSeed
+                    && fastSplitSeed == h.fastSplitSeed;
         }
 
         @Override
@@ -105,10 +143,23 @@ public final class FirstSessionStatistics implements Serializable {
     private final double[] targetsFit;
     private final double[] targetsScore;
     private final long[] scoreCounts;
+    private final double[] fastGramFit;
+    private final double[] fastGramScore;
+    private final double[] fastTargetsFit;
+    private final double[] fastTargetsScore;
+    private final long[] fastScoreCounts;
 
     private FirstSessionStatistics(Header header, long[] counts, double[] prototypeSums, double[] gramFit,
                                    double[] gramScore, double[] targetsFit, double[] targetsScore,
                                    long[] scoreCounts) {
+        int m = header.projectionWidth();
+        int c = header.classCount();
+        boolean two = header.twoHeads();
+        this.fastGramFit = two ? new double[m * m] : null;
+        this.fastGramScore = two ? new double[m * m] : null;
+        this.fastTargetsFit = two ? new double[m * c] : null;
+        this.fastTargetsScore = two ? new double[m * c] : null;
+        this.fastScoreCounts = two ? new long[c] : null;
         this.header = header;
         this.counts = counts;
         this.prototypeSums = prototypeSums;
@@ -164,6 +215,11 @@ public final class FirstSessionStatistics implements Serializable {
         add(targetsFit, other.targetsFit);
         add(targetsScore, other.targetsScore);
         add(scoreCounts, other.scoreCounts);
+        add(fastGramFit, other.fastGramFit);
+        add(fastGramScore, other.fastGramScore);
+        add(fastTargetsFit, other.fastTargetsFit);
+        add(fastTargetsScore, other.fastTargetsScore);
+        add(fastScoreCounts, other.fastScoreCounts);
         return this;
     }
 
@@ -199,9 +255,26 @@ public final class FirstSessionStatistics implements Serializable {
         add(scoreCounts, scoreRowCounts);
     }
 
+    /**
+     * Adds the fast head's ridge statistics (safe; the rows' counts are added by {@link #addRidge}).
+     *
+     * @param fit the head that accumulated the fast split's fitting rows
+     * @param score the head that accumulated its scoring rows
+     * @param scoreRowCounts the fast split's scoring rows per class
+     */
+    void addFastRidge(RidgeHead fit, RidgeHead score, long[] scoreRowCounts) {
+        add(fastGramFit, fit.gram().toType(DataType.FLOAT64, false).toDoubleArray());
+        add(fastTargetsFit, fit.targets().toType(DataType.FLOAT64, false).toDoubleArray());
+        add(fastGramScore, score.gram().toType(DataType.FLOAT64, false).toDoubleArray());
+        add(fastTargetsScore, score.targets().toType(DataType.FLOAT64, false).toDoubleArray());
+        add(fastScoreCounts, scoreRowCounts);
+    }
+
     /** @return the class sums as prototypes (simplecil) */
     public ClassPrototypes prototypes() {
-        requireMethod("simplecil");
+        if (header.ridge()) {
+            throw new IllegalStateException("first-session statistics of " + header.method() + " hold no class sums");
+        }
         int d = header.featureDim();
         double[][] sums = new double[header.classCount()][];
         for (int c = 0; c < sums.length; c++) {
@@ -210,20 +283,50 @@ public final class FirstSessionStatistics implements Serializable {
         return ClassPrototypes.of(sums, counts);
     }
 
-    /** @return G = G_fit + G_score, (M·M) row-major */
+    /** @return G = G_fit + G_score, (M·M) row-major (safe: the slow head's) */
     public double[] gram() {
-        requireMethod("ranpac");
+        requireRidge();
         double[] g = gramFit.clone();
         add(g, gramScore);
         return g;
     }
 
-    /** @return Q = Q_fit + Q_score, (M·C) row-major */
+    /** @return Q = Q_fit + Q_score, (M·C) row-major (safe: the slow head's) */
     public double[] targets() {
-        requireMethod("ranpac");
+        requireRidge();
         double[] q = targetsFit.clone();
         add(q, targetsScore);
         return q;
+    }
+
+    /** @return safe: the fast head's G, (M·M) row-major */
+    public double[] fastGram() {
+        requireMethod("safe");
+        double[] g = fastGramFit.clone();
+        add(g, fastGramScore);
+        return g;
+    }
+
+    /** @return safe: the fast head's Q, (M·C) row-major */
+    public double[] fastTargets() {
+        requireMethod("safe");
+        double[] q = fastTargetsFit.clone();
+        add(q, fastTargetsScore);
+        return q;
+    }
+
+    /**
+     * {@link #selectLambda} for the fast head's block (safe).
+     *
+     * @param manager where the solves run
+     * @param grid the candidates
+     * @param precision the solve precision
+     * @return the chosen λ
+     */
+    public double selectFastLambda(NDManager manager, double[] grid, RidgeHead.Precision precision) {
+        requireMethod("safe");
+        return selectLambda(manager, grid, precision, fastGramFit, fastTargetsFit, fastGramScore, fastTargetsScore,
+                fastScoreCounts);
     }
 
     /**
@@ -237,7 +340,12 @@ public final class FirstSessionStatistics implements Serializable {
      * @return the chosen λ
      */
     public double selectLambda(NDManager manager, double[] grid, RidgeHead.Precision precision) {
-        requireMethod("ranpac");
+        requireRidge();
+        return selectLambda(manager, grid, precision, gramFit, targetsFit, gramScore, targetsScore, scoreCounts);
+    }
+
+    private double selectLambda(NDManager manager, double[] grid, RidgeHead.Precision precision, double[] gramFit,
+                                double[] targetsFit, double[] gramScore, double[] targetsScore, long[] scoreCounts) {
         int m = header.projectionWidth();
         int c = header.classCount();
         long nScore = Arrays.stream(scoreCounts).sum();
@@ -308,6 +416,13 @@ public final class FirstSessionStatistics implements Serializable {
                 expected.splitSeed());
         check(header.checkpointSha256().equals(expected.checkpointSha256()), where, "checkpointSha256",
                 header.checkpointSha256(), expected.checkpointSha256());
+        check(header.adaptedSha256().equals(expected.adaptedSha256()), where, "adaptedSha256",
+                header.adaptedSha256(), expected.adaptedSha256() + " (the content hash of its first session's"
+                + " adapted model)");
+        check(header.fastProjectionSeed() == expected.fastProjectionSeed(), where, "fastProjectionSeed",
+                header.fastProjectionSeed(), expected.fastProjectionSeed());
+        check(header.fastSplitSeed() == expected.fastSplitSeed(), where, "fastSplitSeed", header.fastSplitSeed(),
+                expected.fastSplitSeed());
         long n = Arrays.stream(counts).sum();
         check(n == header.rows(), where, "rows", n + " summed", header.rows() + " in the header");
         for (int c : header.classes()) {
@@ -321,6 +436,13 @@ public final class FirstSessionStatistics implements Serializable {
         if (!ok) {
             throw new IllegalArgumentException(where + "'" + field + "' is " + found + ", the learner's is "
                     + expected + " (compute the file again with the learner's configuration)");
+        }
+    }
+
+    private void requireRidge() {
+        if (!header.ridge()) {
+            throw new IllegalStateException("first-session statistics of " + header.method() + " hold no ridge"
+                    + " statistics");
         }
     }
 
@@ -352,7 +474,10 @@ public final class FirstSessionStatistics implements Serializable {
                 .metadata("projectionSeed", Long.toString(header.projectionSeed()))
                 .metadata("splitSeed", Long.toString(header.splitSeed()))
                 .metadata("rows", Integer.toString(header.rows()))
-                .metadata("checkpointSha256", header.checkpointSha256());
+                .metadata("checkpointSha256", header.checkpointSha256())
+                .metadata("adaptedSha256", header.adaptedSha256())
+                .metadata("fastProjectionSeed", Long.toString(header.fastProjectionSeed()))
+                .metadata("fastSplitSeed", Long.toString(header.fastSplitSeed()));
         w.addRaw("counts", SafetensorsDType.I64, new Shape(c), longBytes(counts));
         if (header.ridge()) {
             int m = header.projectionWidth();
@@ -361,6 +486,14 @@ public final class FirstSessionStatistics implements Serializable {
             w.addRaw("targets_fit", SafetensorsDType.F64, new Shape(m, c), doubleBytes(targetsFit));
             w.addRaw("targets_score", SafetensorsDType.F64, new Shape(m, c), doubleBytes(targetsScore));
             w.addRaw("score_counts", SafetensorsDType.I64, new Shape(c), longBytes(scoreCounts));
+            if (header.twoHeads()) {
+                w.addRaw("fast_gram_fit", SafetensorsDType.F64, new Shape(m, m), doubleBytes(fastGramFit));
+                w.addRaw("fast_gram_score", SafetensorsDType.F64, new Shape(m, m), doubleBytes(fastGramScore));
+                w.addRaw("fast_targets_fit", SafetensorsDType.F64, new Shape(m, c), doubleBytes(fastTargetsFit));
+                w.addRaw("fast_targets_score", SafetensorsDType.F64, new Shape(m, c),
+                        doubleBytes(fastTargetsScore));
+                w.addRaw("fast_score_counts", SafetensorsDType.I64, new Shape(c), longBytes(fastScoreCounts));
+            }
         } else {
             w.addRaw("prototype_sums", SafetensorsDType.F64, new Shape(c, header.featureDim()),
                     doubleBytes(prototypeSums));
@@ -409,7 +542,9 @@ public final class FirstSessionStatistics implements Serializable {
                     (int) number(meta, "featureDim", file),
                     (int) number(meta, "projectionWidth", file), number(meta, "projectionSeed", file),
                     number(meta, "splitSeed", file), (int) number(meta, "rows", file),
-                    field(meta, "checkpointSha256", file));
+                    field(meta, "checkpointSha256", file), meta.getOrDefault("adaptedSha256", ""),
+                    meta.containsKey("fastProjectionSeed") ? number(meta, "fastProjectionSeed", file) : 0,
+                    meta.containsKey("fastSplitSeed") ? number(meta, "fastSplitSeed", file) : 0);
             // Every size is checked against the tensors' shapes before anything of that size is allocated.
             int c = h.classCount();
             int m = h.projectionWidth();
@@ -427,6 +562,15 @@ public final class FirstSessionStatistics implements Serializable {
                     requireShape(f, q, new Shape(m, c), file);
                 }
                 requireShape(f, "score_counts", new Shape(c), file);
+                if (h.twoHeads()) {
+                    for (String g : List.of("fast_gram_fit", "fast_gram_score")) {
+                        requireShape(f, g, new Shape(m, m), file);
+                    }
+                    for (String q : List.of("fast_targets_fit", "fast_targets_score")) {
+                        requireShape(f, q, new Shape(m, c), file);
+                    }
+                    requireShape(f, "fast_score_counts", new Shape(c), file);
+                }
             } else {
                 requireShape(f, "prototype_sums", new Shape(c, h.featureDim()), file);
             }
@@ -438,6 +582,13 @@ public final class FirstSessionStatistics implements Serializable {
                 copy(f, scope, "targets_fit", s.targetsFit, file);
                 copy(f, scope, "targets_score", s.targetsScore, file);
                 copy(f, scope, "score_counts", s.scoreCounts, file);
+                if (h.twoHeads()) {
+                    copy(f, scope, "fast_gram_fit", s.fastGramFit, file);
+                    copy(f, scope, "fast_gram_score", s.fastGramScore, file);
+                    copy(f, scope, "fast_targets_fit", s.fastTargetsFit, file);
+                    copy(f, scope, "fast_targets_score", s.fastTargetsScore, file);
+                    copy(f, scope, "fast_score_counts", s.fastScoreCounts, file);
+                }
             } else {
                 copy(f, scope, "prototype_sums", s.prototypeSums, file);
             }

@@ -78,14 +78,40 @@ public final class PtmBaselineLearner implements Learner {
      * @param featureBatchSize batch size of feature passes
      * @param scoreSigma RanPAC's σ, the constant that multiplies the analytic logits (official: 1)
      * @param firstSessionStatistics a {@link FirstSessionStatistics} file the first session reads instead of its
-     *     own pass over the data (simplecil, ranpac without first-session adaptation), or "" for none
+     *     own pass over the data (simplecil, ranpac without first-session adaptation, aper), or "" for none
+     * @param firstSessionModel APER: a {@link FirstSessionModel} file loaded at the first session instead of
+     *     training it, or ""
+     * @param firstSessionExport APER: where the first session's adapted model is written after the session, or ""
      */
     public record Settings(PtmBackboneConfig backbone, boolean firstSessionAdaptation, boolean fullFineTune,
                            int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
-                           int featureBatchSize, double scoreSigma, String firstSessionStatistics) {
+                           int featureBatchSize, double scoreSigma, String firstSessionStatistics,
+                           String firstSessionModel, String firstSessionExport) {
         /** Checks the combination. */
         public Settings {
             firstSessionStatistics = firstSessionStatistics == null ? "" : firstSessionStatistics;
+            firstSessionModel = firstSessionModel == null ? "" : firstSessionModel;
+            firstSessionExport = firstSessionExport == null ? "" : firstSessionExport;
+        }
+
+        /**
+         * The settings without a first-session model.
+         *
+         * @param backbone the PTM and PET module
+         * @param firstSessionAdaptation whether the PET module is tuned on the first task
+         * @param fullFineTune FINETUNE: all weights or the PET module only
+         * @param projectionWidth RanPAC's M
+         * @param ridgeLambdas RanPAC's λ grid
+         * @param precision RanPAC's solve precision
+         * @param featureBatchSize batch size of feature passes
+         * @param scoreSigma RanPAC's σ
+         * @param firstSessionStatistics a statistics file, or ""
+         */
+        public Settings(PtmBackboneConfig backbone, boolean firstSessionAdaptation, boolean fullFineTune,
+                        int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
+                        int featureBatchSize, double scoreSigma, String firstSessionStatistics) {
+            this(backbone, firstSessionAdaptation, fullFineTune, projectionWidth, ridgeLambdas, precision,
+                    featureBatchSize, scoreSigma, firstSessionStatistics, "", "");
         }
 
         /**
@@ -104,7 +130,7 @@ public final class PtmBaselineLearner implements Learner {
                         int projectionWidth, double[] ridgeLambdas, RidgeHead.Precision precision,
                         int featureBatchSize, double scoreSigma) {
             this(backbone, firstSessionAdaptation, fullFineTune, projectionWidth, ridgeLambdas, precision,
-                    featureBatchSize, scoreSigma, "");
+                    featureBatchSize, scoreSigma, "", "", "");
         }
     }
 
@@ -115,23 +141,29 @@ public final class PtmBaselineLearner implements Learner {
      * What the first session of a frozen-PTM learner computes, as a {@link FirstSessionStatistics} header: the one
      * place the learner and the distributed pass ({@code perennial-spark feature-stats}) derive the seeds from.
      *
-     * @param method SIMPLECIL, or RANPAC without first-session adaptation
+     * @param method SIMPLECIL, RANPAC without first-session adaptation, or APER
      * @param settings the learner's settings
      * @param classCount the scenario's classes
      * @param firstTaskClasses the first task's classes
      * @param pluginSeed the learner's plugin seed ({@code PluginContext.seed()})
      * @param rows the first task's training samples
+     * @param adaptedSha256 APER: the content hash of the first session's adapted model; "" otherwise
      * @return the header
-     * @throws IllegalArgumentException for a learner whose first session trains (APER, RanPAC with adaptation,
+     * @throws IllegalArgumentException for a learner without first-session statistics (RanPAC with adaptation,
      *     fine-tuning)
      */
     public static FirstSessionStatistics.Header firstSessionHeader(Method method, Settings settings, int classCount,
                                                                    int[] firstTaskClasses, long pluginSeed,
-                                                                   int rows) {
+                                                                   int rows, String adaptedSha256) {
+        if (method == Method.APER) {
+            return new FirstSessionStatistics.Header("aper", classCount, firstTaskClasses,
+                    2 * settings.backbone().embedDim(), 0, 0, 0, rows,
+                    FirstSessionStatistics.checkpointHash(settings.backbone().checkpoint()), adaptedSha256, 0, 0);
+        }
         boolean ridge = method == Method.RANPAC;
         if (!(method == Method.SIMPLECIL || ridge && !settings.firstSessionAdaptation())) {
             throw new IllegalArgumentException(method.name().toLowerCase(java.util.Locale.ROOT) + ": first-session "
-                    + "statistics exist for simplecil and for ranpac with firstSessionAdaptation: false (the other "
+                    + "statistics exist for simplecil, aper and ranpac with firstSessionAdaptation: false (the other "
                     + "learners train the backbone in the first session, so its features are not known before it)");
         }
         return new FirstSessionStatistics.Header(ridge ? "ranpac" : "simplecil", classCount, firstTaskClasses,
@@ -204,11 +236,16 @@ public final class PtmBaselineLearner implements Learner {
         this.net = new Net(settings.backbone(), scenario.classCount(), method, settings.fullFineTune());
         this.store = new ParameterStore(context.manager(), false);
         this.seen = new boolean[scenario.classCount()];
-        if (!settings.firstSessionStatistics().isEmpty() && !(method == Method.SIMPLECIL
+        if (!settings.firstSessionStatistics().isEmpty() && !(method == Method.SIMPLECIL || method == Method.APER
                 || method == Method.RANPAC && !settings.firstSessionAdaptation())) {
-            throw new IllegalArgumentException(name + ": 'firstSessionStatistics' is read by simplecil and by ranpac "
-                    + "with firstSessionAdaptation: false only (this learner trains its backbone in the first "
+            throw new IllegalArgumentException(name + ": 'firstSessionStatistics' is read by simplecil, aper and by "
+                    + "ranpac with firstSessionAdaptation: false only (this learner trains its backbone in the first "
                     + "session)");
+        }
+        if ((!settings.firstSessionModel().isEmpty() || !settings.firstSessionExport().isEmpty())
+                && method != Method.APER) {
+            throw new IllegalArgumentException(name + ": 'firstSessionModel' and 'firstSessionExport' are read by "
+                    + "aper only");
         }
     }
 
@@ -248,8 +285,22 @@ public final class PtmBaselineLearner implements Learner {
     /** Whether the current session tunes the backbone (PET or all of it). */
     private boolean tuning() {
         return method == Method.FINETUNE
-                || (tasksTrained == 0 && settings.firstSessionAdaptation()
+                || (tasksTrained == 0 && settings.firstSessionAdaptation() && settings.firstSessionModel().isEmpty()
                     && (method == Method.APER || method == Method.RANPAC));
+    }
+
+    /** The first session's adapted model: the adapted ViT and the tuning head (APER). */
+    private java.util.Map<String, NDArray> adaptedTensors() {
+        return FirstSessionModel.tensors(net.adapted, net.head);
+    }
+
+    /** Loads {@link Settings#firstSessionModel} (checked against this learner) instead of training the session. */
+    private void loadFirstSessionModel(TaskInfo task) {
+        FirstSessionModel model = FirstSessionModel.read(java.nio.file.Path.of(settings.firstSessionModel()),
+                context.manager());
+        model.requireMatches("aper", scenario.classCount(), task.classes(),
+                FirstSessionStatistics.checkpointHash(settings.backbone().checkpoint()), name);
+        model.loadInto(net.adapted, net.head, context.manager());
     }
 
     @Override
@@ -267,10 +318,15 @@ public final class PtmBaselineLearner implements Learner {
             }
             seen[c] = true;
         }
+        if (tasksTrained == 0 && !settings.firstSessionModel().isEmpty()) {
+            // The first session's adaptation was trained and exported before: nothing trains now.
+            loadFirstSessionModel(task);
+            exportFirstSession(task);
+        }
         applyFreezing();
         if (!tuning()) {
             // Frozen session: the classifier's statistics are final before any step (see the class comment).
-            updateClassifier(task, data);
+            updateClassifier(task, data, tasksTrained == 0);
         }
     }
 
@@ -332,11 +388,11 @@ public final class PtmBaselineLearner implements Learner {
     }
 
     /** Prototypes into the score head, or statistics into the ridge head, from the task's training data. */
-    private void updateClassifier(TaskInfo task, TaskData data) {
+    private void updateClassifier(TaskInfo task, TaskData data, boolean firstSession) {
         if (method == Method.FINETUNE) {
             return;
         }
-        if (tasksTrained == 0 && !settings.firstSessionStatistics().isEmpty()) {
+        if (firstSession && !settings.firstSessionStatistics().isEmpty()) {
             classifierFromFile(task);
             return;
         }
@@ -369,7 +425,8 @@ public final class PtmBaselineLearner implements Learner {
         java.nio.file.Path file = java.nio.file.Path.of(settings.firstSessionStatistics());
         FirstSessionStatistics s = FirstSessionStatistics.read(file, context.manager());
         s.requireMatches(firstSessionHeader(method, settings, scenario.classCount(), task.classes(), context.seed(),
-                s.header().rows()), file, name);
+                s.header().rows(), method == Method.APER ? FirstSessionModel.contentHash(adaptedTensors()) : ""),
+                file, name);
         int[] classes = task.classes();
         if (method == Method.RANPAC) {
             int m = settings.projectionWidth();
@@ -387,13 +444,24 @@ public final class PtmBaselineLearner implements Learner {
         }
     }
 
+    /** Writes {@link Settings#firstSessionExport} (APER), once the first session's adaptation is final. */
+    private void exportFirstSession(TaskInfo task) {
+        if (settings.firstSessionExport().isEmpty()) {
+            return;
+        }
+        FirstSessionModel.write(java.nio.file.Path.of(settings.firstSessionExport()), "aper", scenario.classCount(),
+                task.classes(), FirstSessionStatistics.checkpointHash(settings.backbone().checkpoint()),
+                adaptedTensors());
+    }
+
     @Override
     public void afterTask(TaskInfo task, TaskData data) {
         if (tuning() && method != Method.FINETUNE) {
             // End of the adaptation session: the adapted backbone is final, so the classifier can be built.
             tasksTrained++;
             applyFreezing();
-            updateClassifier(task, data);
+            exportFirstSession(task);
+            updateClassifier(task, data, true);
             return;
         }
         tasksTrained++;

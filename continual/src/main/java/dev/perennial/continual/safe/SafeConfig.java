@@ -37,6 +37,9 @@ import java.util.List;
  *     train-mode forward pass of the trained learner, with its own adapter-dropout draw, as SAFE.py does
  *     ({@code slow_cm} and {@code fast} call the network again); false reuses the CE pass's features (one forward,
  *     this SDK's earlier behaviour)
+ * @param firstSessionExport where the first session's adapted model (slow ViT and slow head) is written, or ""
+ * @param firstSessionModel a first-session model loaded at task 1 instead of training it, or ""
+ * @param firstSessionStatistics first-session statistics of that model read instead of task 1's ridge pass, or ""
  */
 public record SafeConfig(
         @ConfigDoc("The pre-trained ViT and its PET module (adapter, ssf, vpt).") @JsonProperty("backbone")
@@ -83,7 +86,21 @@ public record SafeConfig(
         @JsonProperty("reportHeads") boolean reportHeads,
         @ConfigDoc("Compute the loss terms besides CE on a second train-mode forward pass of the trained learner (its "
                 + "own adapter-dropout draw), as the reference code does (default true); false reuses the CE pass.")
-        @JsonProperty("secondForward") boolean secondForward) {
+        @JsonProperty("secondForward") boolean secondForward,
+        @ConfigDoc("Where the first session's adapted model (the slow learner's ViT and cosine head, safetensors with "
+                + "its content hash adaptedSha256) is written once task 1 has trained; the input of "
+                + "bin/perennial-spark feature-stats --adapted (docs/distributed-feature-statistics.md). Needs "
+                + "backbone.checkpoint. Empty (default): none.")
+        @JsonProperty("firstSessionExport") String firstSessionExport,
+        @ConfigDoc("A first-session model written by firstSessionExport, loaded at task 1 instead of training it "
+                + "(nothing trains in that session); checked against this learner's classes and checkpoint hash. "
+                + "Empty (default): task 1 trains.")
+        @JsonProperty("firstSessionModel") String firstSessionModel,
+        @ConfigDoc("First-session statistics file (bin/perennial-spark feature-stats --adapted) read instead of task "
+                + "1's pass for the ridge heads; checked against this learner's classes, widths, projection and split "
+                + "seeds, checkpoint hash and the content hash of its slow learner after task 1. Not with "
+                + "pooledStatisticsOrder: joint. Empty (default): none.")
+        @JsonProperty("firstSessionStatistics") String firstSessionStatistics) {
 
     /** The accepted {@code inference} values. */
     public static final List<String> INFERENCES = List.of("entropy", "slow", "fast");
@@ -98,6 +115,20 @@ public record SafeConfig(
         ridgeSolvePrecision = ridgeSolvePrecision == null ? "float32" : ridgeSolvePrecision;
         pooledStatisticsOrder = pooledStatisticsOrder == null ? "official" : pooledStatisticsOrder;
         ridgeLambdas = ridgeLambdas == null ? defaultLambdas() : List.copyOf(ridgeLambdas);
+        firstSessionExport = firstSessionExport == null ? "" : firstSessionExport;
+        firstSessionModel = firstSessionModel == null ? "" : firstSessionModel;
+        firstSessionStatistics = firstSessionStatistics == null ? "" : firstSessionStatistics;
+        if (!(firstSessionExport + firstSessionModel + firstSessionStatistics).isEmpty()
+                && backbone.checkpoint().isEmpty()) {
+            throw new IllegalArgumentException("safe: 'firstSessionExport', 'firstSessionModel' and "
+                    + "'firstSessionStatistics' need backbone.checkpoint (random PTM weights differ between "
+                    + "processes)");
+        }
+        if (!firstSessionStatistics.isEmpty() && sharedRidgeStatistics && "joint".equals(pooledStatisticsOrder)) {
+            throw new IllegalArgumentException("safe: 'firstSessionStatistics' is read with pooledStatisticsOrder: "
+                    + "official or sharedRidgeStatistics: false (joint picks λ on a split of the pooled rows, which "
+                    + "the file does not keep)");
+        }
         nonNegative("lambdaDiag", lambdaDiag);
         nonNegative("lambdaRdn", lambdaRdn);
         nonNegative("lambdaCos", lambdaCos);
@@ -133,6 +164,53 @@ public record SafeConfig(
             throw new IllegalArgumentException("safe: 'sharedRidgeStatistics' pools features of one projection; set "
                     + "'sharedRandomProjection' to true or 'sharedRidgeStatistics' to false");
         }
+    }
+
+    /**
+     * The configuration without first-session files.
+     *
+     * @param backbone see the record
+     * @param lambdaDiag see the record
+     * @param lambdaRdn see the record
+     * @param lambdaCos see the record
+     * @param lambdaCc see the record
+     * @param gamma see the record
+     * @param inference see the record
+     * @param projectionWidth see the record
+     * @param ridgeLambdas see the record
+     * @param sharedRandomProjection see the record
+     * @param sharedRidgeStatistics see the record
+     * @param pooledStatisticsOrder see the record
+     * @param imprintSlowHeadNewClasses see the record
+     * @param cosLossReduction see the record
+     * @param ridgeSolvePrecision see the record
+     * @param featureBatchSize see the record
+     * @param reportHeads see the record
+     * @param secondForward see the record
+     */
+    public SafeConfig(PtmBackboneConfig backbone, double lambdaDiag, double lambdaRdn, double lambdaCos,
+                      double lambdaCc, double gamma, String inference, int projectionWidth, List<Double> ridgeLambdas,
+                      boolean sharedRandomProjection, boolean sharedRidgeStatistics, String pooledStatisticsOrder,
+                      boolean imprintSlowHeadNewClasses, String cosLossReduction, String ridgeSolvePrecision,
+                      int featureBatchSize, boolean reportHeads, boolean secondForward) {
+        this(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference, projectionWidth, ridgeLambdas,
+                sharedRandomProjection, sharedRidgeStatistics, pooledStatisticsOrder, imprintSlowHeadNewClasses,
+                cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads, secondForward, "", "", "");
+    }
+
+    /**
+     * A copy with other first-session files.
+     *
+     * @param export firstSessionExport
+     * @param model firstSessionModel
+     * @param statistics firstSessionStatistics
+     * @return the copy
+     */
+    public SafeConfig withFirstSession(String export, String model, String statistics) {
+        return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
+                projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, pooledStatisticsOrder,
+                imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads,
+                secondForward, export, model, statistics);
     }
 
     private static void nonNegative(String field, double value) {
@@ -176,7 +254,8 @@ public record SafeConfig(
         return new SafeConfig(newBackbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
                 projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
                 pooledStatisticsOrder, imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision,
-                featureBatchSize, reportHeads, secondForward);
+                featureBatchSize, reportHeads, secondForward, firstSessionExport, firstSessionModel,
+                firstSessionStatistics);
     }
 
     /**
@@ -189,7 +268,7 @@ public record SafeConfig(
         return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference, width,
                 ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, pooledStatisticsOrder,
                 imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, reportHeads,
-                secondForward);
+                secondForward, firstSessionExport, firstSessionModel, firstSessionStatistics);
     }
 
     /**
@@ -202,7 +281,7 @@ public record SafeConfig(
         return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
                 projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics, pooledStatisticsOrder,
                 imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision, featureBatchSize, report,
-                secondForward);
+                secondForward, firstSessionExport, firstSessionModel, firstSessionStatistics);
     }
 
     /**
@@ -216,7 +295,8 @@ public record SafeConfig(
         return new SafeConfig(backbone, lambdaDiag, lambdaRdn, lambdaCos, lambdaCc, gamma, inference,
                 projectionWidth, ridgeLambdas, sharedRandomProjection, sharedRidgeStatistics,
                 earlier ? "joint" : "official", imprintSlowHeadNewClasses, cosLossReduction, ridgeSolvePrecision,
-                featureBatchSize, reportHeads, !earlier);
+                featureBatchSize, reportHeads, !earlier, firstSessionExport, firstSessionModel,
+                firstSessionStatistics);
     }
 
     /** @return whether both ridge heads are solved in the official order on pooled statistics */

@@ -9,6 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.perennial.continual.ptm.CosineHead;
 import dev.perennial.continual.ptm.FeatureTable;
+import dev.perennial.continual.ptm.FirstSessionModel;
+import dev.perennial.continual.ptm.FirstSessionStatistics;
 import dev.perennial.continual.ptm.MaskedCrossEntropy;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
 import dev.perennial.continual.ptm.RandomProjection;
@@ -66,6 +68,12 @@ import java.util.Map;
  *       {@code secondForward: false} reuses the CE pass's features (one forward, the earlier behaviour; the
  *       terms then see the same dropout mask as CE).</li>
  * </ul>
+ *
+ * <p>First session in pieces (docs/distributed-feature-statistics.md): {@code firstSessionExport} writes the slow
+ * learner's ViT and cosine head after task 1 has trained ({@link FirstSessionModel}); {@code firstSessionModel} loads
+ * them at task 1 instead of training it; {@code firstSessionStatistics} reads task 1's ridge statistics, computed from
+ * that model by {@code perennial-spark feature-stats --adapted}, instead of task 1's own pass
+ * ({@link #firstSessionHeader}).
  *
  * Loss terms are returned already multiplied by their λ: {@code ce}, {@code diag}, {@code rdn} (task 1);
  * {@code ce}, {@code cos}, {@code cc} (later tasks).
@@ -137,6 +145,38 @@ public final class SafeLearner implements Learner {
         return java.util.Optional.ofNullable(fastRidge);
     }
 
+    /** Mixed into the plugin seed for the slow head's W_rand (the fast head's is this + 1 unless shared). */
+    private static final long PROJECTION_SEED_MIX = 0x5AFE_0001L;
+
+    /**
+     * What task 1's ridge statistics are, as a {@link FirstSessionStatistics} header: the one place the learner and
+     * the distributed pass ({@code perennial-spark feature-stats --adapted}) derive the seeds from.
+     *
+     * @param config the learner's configuration
+     * @param classCount the scenario's classes
+     * @param firstTaskClasses the first task's classes
+     * @param pluginSeed the learner's plugin seed
+     * @param rows the first task's training samples
+     * @param adaptedSha256 the content hash of the first session's model ({@link FirstSessionModel})
+     * @param firstTaskIndex the first task's index (0)
+     * @return the header
+     */
+    public static FirstSessionStatistics.Header firstSessionHeader(SafeConfig config, int classCount,
+                                                                   int[] firstTaskClasses, long pluginSeed, int rows,
+                                                                   String adaptedSha256, int firstTaskIndex) {
+        long projection = pluginSeed ^ PROJECTION_SEED_MIX;
+        long split = pluginSeed ^ (0x5AFEL << 20) ^ firstTaskIndex;
+        return new FirstSessionStatistics.Header("safe", classCount, firstTaskClasses, config.backbone().embedDim(),
+                config.projectionWidth(), projection, split, rows,
+                FirstSessionStatistics.checkpointHash(config.backbone().checkpoint()), adaptedSha256,
+                config.sharedRandomProjection() ? projection : projection + 1, split + 1);
+    }
+
+    /** @return the first session's model: the slow ViT and its cosine head */
+    private Map<String, NDArray> firstSessionTensors() {
+        return FirstSessionModel.tensors(net.slow(), net.slowHead());
+    }
+
     private void ensureInitialized() {
         if (initialized) {
             return;
@@ -177,6 +217,14 @@ public final class SafeLearner implements Learner {
                 }
             }
             net.slowHead().zeroRows(others.stream().mapToInt(Integer::intValue).toArray());
+            if (!config.firstSessionModel().isEmpty()) {
+                // Task 1 was trained and exported before: load it; nothing trains in this session.
+                FirstSessionModel model = FirstSessionModel.read(java.nio.file.Path.of(config.firstSessionModel()),
+                        context.manager());
+                model.requireMatches("safe", scenario.classCount(), classes,
+                        FirstSessionStatistics.checkpointHash(config.backbone().checkpoint()), name);
+                model.loadInto(net.slow(), net.slowHead(), context.manager());
+            }
         }
         applyFreezing();
     }
@@ -191,6 +239,10 @@ public final class SafeLearner implements Learner {
         ParameterFreezer.trainOnlyMatching(trained, config.backbone().petPatterns());
         (first ? net.fastHead() : net.slowHead()).freezeParameters(true);
         (first ? net.slowHead() : net.fastHead()).freezeParameters(false);
+        if (first && !config.firstSessionModel().isEmpty()) {
+            // The loaded first session: every parameter frozen, so the loop skips the session's steps.
+            net.freezeParameters(true);
+        }
     }
 
     @Override
@@ -265,6 +317,14 @@ public final class SafeLearner implements Learner {
     @Override
     public void afterTask(TaskInfo task, TaskData data) {
         boolean first = tasksTrained == 0;
+        boolean fromFile = first && !config.firstSessionStatistics().isEmpty();
+        String adaptedHash = first && (fromFile || !config.firstSessionExport().isEmpty())
+                ? FirstSessionModel.contentHash(firstSessionTensors()) : "";
+        if (first && !config.firstSessionExport().isEmpty()) {
+            FirstSessionModel.write(java.nio.file.Path.of(config.firstSessionExport()), "safe",
+                    scenario.classCount(), task.classes(),
+                    FirstSessionStatistics.checkpointHash(config.backbone().checkpoint()), firstSessionTensors());
+        }
         if (first) {
             // End of task 1: the fast learner starts as an exact copy of the slow one (safe.md §3.2).
             PtmBackboneConfig.copyShared(net.slow(), net.fast());
@@ -274,7 +334,7 @@ public final class SafeLearner implements Learner {
             // and the fast head trains on from it in task 2 (update_fc carries σ over).
             net.slowHead().setSigma(CosineHead.SIGMA_INIT);
             net.fastHead().setSigma(CosineHead.SIGMA_INIT);
-            long seed = context.seed() ^ 0x5AFE_0001L;
+            long seed = context.seed() ^ PROJECTION_SEED_MIX;
             slowProjection = RandomProjection.sample(context.manager(), config.backbone().embedDim(),
                     config.projectionWidth(), seed);
             fastProjection = config.sharedRandomProjection() ? slowProjection : RandomProjection.sample(
@@ -291,6 +351,11 @@ public final class SafeLearner implements Learner {
                 fastOwnRidge = config.sharedRidgeStatistics() ? new RidgeHead(context.manager(),
                         config.projectionWidth(), scenario.classCount(), config.precision()) : fastRidge;
             }
+        }
+        if (fromFile) {
+            ridgeFromFile(task, adaptedHash);
+            tasksTrained++;
+            return;
         }
         try (NDManager scope = context.manager().newSubManager()) {
             FeatureTable slowFeatures = FeatureTable.collect(data, config.featureBatchSize(), scope,
@@ -349,6 +414,55 @@ public final class SafeLearner implements Learner {
             }
         }
         tasksTrained++;
+    }
+
+    /**
+     * Task 1's ridge heads from {@link SafeConfig#firstSessionStatistics}, checked against this learner and the
+     * content hash of its slow learner: the statistics the own pass would accumulate, in the same order (official:
+     * the fast rows, solve the fast head, then the slow rows, solve the slow head; separate statistics: each head its
+     * own), each λ picked on its own split from the statistics.
+     */
+    private void ridgeFromFile(TaskInfo task, String adaptedHash) {
+        java.nio.file.Path file = java.nio.file.Path.of(config.firstSessionStatistics());
+        FirstSessionStatistics s = FirstSessionStatistics.read(file, context.manager());
+        s.requireMatches(firstSessionHeader(config, scenario.classCount(), task.classes(), context.seed(),
+                s.header().rows(), adaptedHash, task.index()), file, name);
+        int m = config.projectionWidth();
+        int c = scenario.classCount();
+        double lambdaSlow = s.selectLambda(context.manager(), config.lambdaGrid(), config.precision());
+        double lambdaFast = s.selectFastLambda(context.manager(), config.lambdaGrid(), config.precision());
+        try (NDManager scope = context.manager().newSubManager()) {
+            NDArray gs = Owned.doubles(scope, s.gram(), new Shape(m, m));
+            NDArray qs = Owned.doubles(scope, s.targets(), new Shape(m, c));
+            NDArray gf = Owned.doubles(scope, s.fastGram(), new Shape(m, m));
+            NDArray qf = Owned.doubles(scope, s.fastTargets(), new Shape(m, c));
+            if (config.officialPooledOrder()) {
+                slowRidge.restore(gf, qf);
+                fastRidge.solve(lambdaFast);
+                slowRidge.restore(Owned.doubles(scope, sum(s.fastGram(), s.gram()), new Shape(m, m)),
+                        Owned.doubles(scope, sum(s.fastTargets(), s.targets()), new Shape(m, c)));
+                slowRidge.solve(lambdaSlow);
+                if (config.reportHeads()) {
+                    slowOwnRidge.restore(gs, qs);
+                    slowOwnRidge.solve(lambdaSlow);
+                    fastOwnRidge.restore(gf, qf);
+                    fastOwnRidge.solve(lambdaFast);
+                }
+            } else {
+                slowRidge.restore(gs, qs);
+                slowRidge.solve(lambdaSlow);
+                fastRidge.restore(gf, qf);
+                fastRidge.solve(lambdaFast);
+            }
+        }
+    }
+
+    private static double[] sum(double[] a, double[] b) {
+        double[] out = a.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += b[i];
+        }
+        return out;
     }
 
     /** Accumulates one learner's own features into its report-only ridge head and re-solves it. */

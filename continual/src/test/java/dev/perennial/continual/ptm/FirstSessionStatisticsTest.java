@@ -53,7 +53,7 @@ class FirstSessionStatisticsTest {
     private FirstSessionStatistics pieces(PtmBaselineLearner.Method method, Path checkpoint, NDManager root) {
         TinyPtm.Images images = firstTask();
         FirstSessionStatistics.Header h = PtmBaselineLearner.firstSessionHeader(method,
-                settings(method, checkpoint, ""), 4, TASKS.get(0).classes(), 7, images.size());
+                settings(method, checkpoint, ""), 4, TASKS.get(0).classes(), 7, images.size(), "");
         FirstSessionStatistics a;
         FirstSessionStatistics b;
         try (FirstSessionPass pass = new FirstSessionPass(h, TinyPtm.backbone(checkpoint.toString(), "adapter"),

@@ -300,4 +300,30 @@ public final class TinyPtm {
             }
         };
     }
+
+    /**
+     * Task data whose examples must not be read: a learner given it proves it made no pass over the data.
+     *
+     * @param info the task
+     * @return the data
+     */
+    public static TaskData noData(TaskInfo info) {
+        return new TaskData() {
+            @Override
+            public TaskInfo task() {
+                return info;
+            }
+
+            @Override
+            public void forEachBatch(int batchSize, BiConsumer<Batch, StepContext> visitor) {
+                throw new AssertionError("the learner read task " + info.name() + "'s data");
+            }
+
+            @Override
+            public void gradients(int batchSize, BiFunction<Batch, StepContext, NDArray> loss,
+                                  BiConsumer<Batch, StepContext> afterBackward) {
+                throw new AssertionError("the learner read task " + info.name() + "'s data");
+            }
+        };
+    }
 }

@@ -27,7 +27,7 @@ import org.apache.spark.sql.SparkSession;
  * ({@link FirstSessionStatistics}).
  *
  * <pre>
- * FeatureStatsJob EXPERIMENT.yaml --out FILE [--partitions N] [--single-process] [--json FILE]
+ * FeatureStatsJob EXPERIMENT.yaml --out FILE [--adapted MODEL] [--partitions N] [--single-process] [--json FILE]
  * FeatureStatsJob --diff A.safetensors B.safetensors
  * </pre>
  *
@@ -36,21 +36,24 @@ import org.apache.spark.sql.SparkSession;
  * {@code image-folder}: the folder on a path every node reads), loads the PTM checkpoint, runs
  * {@link FirstSessionPass} over its rows and returns its partial statistics; the driver adds them with a tree
  * aggregation of depth 2. {@code --single-process} runs the same pass over all rows in this JVM, without Spark (the
- * reference). {@code --diff} prints the largest absolute differences between two files. The master is
+ * reference). For {@code aper} and {@code safe}, whose first session adapts the backbone, {@code --adapted} names
+ * the model the learner's {@code firstSessionExport} wrote after that session: every task loads it too, and the
+ * file records its content hash. {@code --diff} prints the largest absolute differences between two files. The master is
  * {@code local[N]} (N: {@code --partitions}, default 2) unless {@code spark.master} is set. Exit codes: 0 done, 2 bad
  * input.
  */
 public final class FeatureStatsJob {
     static final int OK = 0;
     static final int BAD_INPUT = 2;
-    private static final String USAGE = "usage: feature-stats EXPERIMENT.yaml --out FILE [--partitions N]"
+    private static final String USAGE = "usage: feature-stats EXPERIMENT.yaml --out FILE [--adapted MODEL]"
+            + " [--partitions N]"
             + " [--single-process] [--json FILE] | feature-stats --diff A.safetensors B.safetensors";
 
     private FeatureStatsJob() {}
 
     /** The command line. */
     record Options(Path experiment, Path out, Integer partitions, boolean singleProcess, Path json, Path diffA,
-                   Path diffB) {}
+                   Path diffB, Path adapted) {}
 
     /** What a run measured. */
     record Result(String mode, int partitions, int rows, double seconds, FirstSessionStatistics statistics) {
@@ -71,7 +74,7 @@ public final class FeatureStatsJob {
             if (o.diffA() != null) {
                 code = diff(o.diffA(), o.diffB(), System.out);
             } else if (o.singleProcess()) {
-                code = report(o, singleProcess(o.experiment()), System.out);
+                code = report(o, singleProcess(o.experiment(), o.adapted()), System.out);
             } else {
                 int n = o.partitions() != null ? o.partitions() : 2;
                 SparkConf conf = new SparkConf();
@@ -84,7 +87,7 @@ public final class FeatureStatsJob {
                 }
                 SparkSession spark = b.getOrCreate();
                 try {
-                    code = report(o, spark(spark, o.experiment(), o.partitions()), System.out);
+                    code = report(o, spark(spark, o.experiment(), o.adapted(), o.partitions()), System.out);
                 } finally {
                     spark.stop();
                 }
@@ -113,8 +116,8 @@ public final class FeatureStatsJob {
             if (o.diffA() != null) {
                 return diff(o.diffA(), o.diffB(), out);
             }
-            return report(o, o.singleProcess() ? singleProcess(o.experiment())
-                    : spark(spark, o.experiment(), o.partitions()), out);
+            return report(o, o.singleProcess() ? singleProcess(o.experiment(), o.adapted())
+                    : spark(spark, o.experiment(), o.adapted(), o.partitions()), out);
         } catch (RuntimeException e) {
             if (!badInput(e)) {
                 throw e;
@@ -139,6 +142,7 @@ public final class FeatureStatsJob {
         Path json = null;
         Path diffA = null;
         Path diffB = null;
+        Path adapted = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--single-process")) {
@@ -151,6 +155,7 @@ public final class FeatureStatsJob {
             switch (a) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
+                case "--adapted" -> adapted = Path.of(args[++i]);
                 case "--diff" -> {
                     if (i + 2 >= args.length) {
                         throw new IllegalArgumentException("--diff needs two files; " + USAGE);
@@ -180,7 +185,7 @@ public final class FeatureStatsJob {
             if (experiment != null || out != null) {
                 throw new IllegalArgumentException("--diff takes two files and nothing else; " + USAGE);
             }
-            return new Options(null, null, null, false, null, diffA, diffB);
+            return new Options(null, null, null, false, null, diffA, diffB, null);
         }
         if (experiment == null || out == null) {
             throw new IllegalArgumentException("give an experiment file and --out FILE; " + USAGE);
@@ -188,7 +193,12 @@ public final class FeatureStatsJob {
         if (!Files.isRegularFile(experiment)) {
             throw new IllegalArgumentException("experiment file " + experiment + " does not exist");
         }
-        return new Options(experiment.toAbsolutePath(), out, partitions, single, json, null, null);
+        if (adapted != null && !Files.isRegularFile(adapted)) {
+            throw new IllegalArgumentException("--adapted " + adapted + " does not exist; it is the file the learner's "
+                    + "firstSessionExport writes");
+        }
+        return new Options(experiment.toAbsolutePath(), out, partitions, single, json, null, null,
+                adapted == null ? null : adapted.toAbsolutePath());
     }
 
     /**
@@ -196,17 +206,18 @@ public final class FeatureStatsJob {
      *
      * @param spark the session
      * @param experiment the experiment file (a path every executor reads)
+     * @param adapted the first session's adapted model (aper, safe; a path every executor reads), or null
      * @param partitions the row ranges, or null for the default parallelism
      * @return the result
      */
-    static Result spark(SparkSession spark, Path experiment, Integer partitions) {
+    static Result spark(SparkSession spark, Path experiment, Path adapted, Integer partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         FirstSessionStatistics.Header header;
-        try (FirstSessionData data = FirstSessionData.open(experiment)) {
+        try (FirstSessionData data = FirstSessionData.open(experiment, adapted)) {
             header = data.header();
         }
         int parts = partitions != null ? partitions : jsc.defaultParallelism();
-        return spark(jsc, experiment, header, FirstSessionData.ranges(header.rows(), parts));
+        return spark(jsc, experiment, adapted, header, FirstSessionData.ranges(header.rows(), parts));
     }
 
     /**
@@ -220,10 +231,26 @@ public final class FeatureStatsJob {
      */
     static Result spark(JavaSparkContext jsc, Path experiment, FirstSessionStatistics.Header header,
                         List<int[]> ranges) {
+        return spark(jsc, experiment, null, header, ranges);
+    }
+
+    /**
+     * The statistics of the given row ranges with the first session's adapted model (aper, safe).
+     *
+     * @param jsc the context
+     * @param experiment the experiment file
+     * @param adapted the adapted model, or null
+     * @param header the statistics the driver expects
+     * @param ranges [from, to) row ranges
+     * @return the result
+     */
+    static Result spark(JavaSparkContext jsc, Path experiment, Path adapted, FirstSessionStatistics.Header header,
+                        List<int[]> ranges) {
         long start = System.nanoTime();
         FirstSessionStatistics zero = FirstSessionStatistics.empty(header);
         FirstSessionStatistics s = jsc.parallelize(ranges, ranges.size())
-                .mapPartitions(new PartitionPass(experiment.toAbsolutePath().toString(), header))
+                .mapPartitions(new PartitionPass(experiment.toAbsolutePath().toString(),
+                        adapted == null ? null : adapted.toAbsolutePath().toString(), header))
                 .treeAggregate(zero, FirstSessionStatistics::merge, FirstSessionStatistics::merge, 2);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result("spark " + jsc.master(), ranges.size(), header.rows(), seconds, s);
@@ -236,9 +263,20 @@ public final class FeatureStatsJob {
      * @return the result
      */
     static Result singleProcess(Path experiment) {
+        return singleProcess(experiment, null);
+    }
+
+    /**
+     * The statistics computed in this JVM over all rows, with the first session's adapted model (aper, safe).
+     *
+     * @param experiment the experiment file
+     * @param adapted the adapted model, or null
+     * @return the result
+     */
+    static Result singleProcess(Path experiment, Path adapted) {
         long start = System.nanoTime();
-        try (FirstSessionData data = FirstSessionData.open(experiment);
-             FirstSessionPass pass = new FirstSessionPass(data.header(), data.backbone(), data.manager())) {
+        try (FirstSessionData data = FirstSessionData.open(experiment, adapted);
+             FirstSessionPass pass = data.pass()) {
             addRows(pass, data.train(), 0, data.header().rows(), data.batchSize());
             FirstSessionStatistics s = pass.statistics();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -264,22 +302,25 @@ public final class FeatureStatsJob {
     static final class PartitionPass implements FlatMapFunction<Iterator<int[]>, FirstSessionStatistics> {
         private static final long serialVersionUID = 1L;
         private final String experiment;
+        private final String adapted;
         private final FirstSessionStatistics.Header header;
 
-        PartitionPass(String experiment, FirstSessionStatistics.Header header) {
+        PartitionPass(String experiment, String adapted, FirstSessionStatistics.Header header) {
             this.experiment = experiment;
+            this.adapted = adapted;
             this.header = header;
         }
 
         @Override
         public Iterator<FirstSessionStatistics> call(Iterator<int[]> ranges) {
-            try (FirstSessionData data = FirstSessionData.open(Path.of(experiment))) {
+            try (FirstSessionData data = FirstSessionData.open(Path.of(experiment),
+                    adapted == null ? null : Path.of(adapted))) {
                 if (!data.header().equals(header)) {
                     throw new IllegalStateException("feature-stats: this executor sees another first task or "
                             + "checkpoint than the driver (" + data.header() + " vs " + header + "); the experiment, "
                             + "data set and checkpoint must be the same files on every node");
                 }
-                try (FirstSessionPass pass = new FirstSessionPass(header, data.backbone(), data.manager())) {
+                try (FirstSessionPass pass = data.pass()) {
                     while (ranges.hasNext()) {
                         int[] r = ranges.next();
                         addRows(pass, data.train(), r[0], r[1], data.batchSize());
@@ -324,7 +365,7 @@ public final class FeatureStatsJob {
             throw new IllegalArgumentException("the files describe different passes: " + a.header() + " and "
                     + b.header());
         }
-        if (a.header().method().equals("simplecil")) {
+        if (!a.header().ridge()) {
             double diff = 0;
             double max = 0;
             for (int c : a.header().classes()) {
@@ -342,6 +383,12 @@ public final class FeatureStatsJob {
             d.put("max|G|", maxAbs(a.gram()));
             d.put("Q", maxDiff(a.targets(), b.targets()));
             d.put("max|Q|", maxAbs(a.targets()));
+            if (a.header().twoHeads()) {
+                d.put("fast G", maxDiff(a.fastGram(), b.fastGram()));
+                d.put("max|fast G|", maxAbs(a.fastGram()));
+                d.put("fast Q", maxDiff(a.fastTargets(), b.fastTargets()));
+                d.put("max|fast Q|", maxAbs(a.fastTargets()));
+            }
         }
         d.put("counts", (double) maxDiff(a.counts(), b.counts()));
         return d;

@@ -6,12 +6,17 @@ import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.loop.Seeds;
 import dev.perennial.api.registry.PluginRegistry;
+import dev.perennial.continual.ptm.AperProvider;
+import dev.perennial.continual.ptm.FirstSessionModel;
+import dev.perennial.continual.ptm.FirstSessionPass;
 import dev.perennial.continual.ptm.FirstSessionStatistics;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
 import dev.perennial.continual.ptm.PtmBaselineLearner;
 import dev.perennial.continual.ptm.RanPacProvider;
 import dev.perennial.continual.ptm.RidgeHead;
 import dev.perennial.continual.ptm.SimpleCilProvider;
+import dev.perennial.continual.safe.SafeConfig;
+import dev.perennial.continual.safe.SafeLearner;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSplit;
 import dev.perennial.spi.PluginContext;
@@ -27,7 +32,8 @@ import java.util.Optional;
  * An experiment's first task as the SDK builds it: the data set and scenario plugins of the experiment file (the
  * same registry, configuration binding and seeds as {@code perennial run}), the first task's training split (row
  * {@code i} is the {@code i}-th sample of the learner's own first-session pass), and the learner's
- * {@link FirstSessionStatistics.Header}. The driver opens it to plan the job; every executor opens it again from the
+ * {@link FirstSessionStatistics.Header} (for aper and safe: of the first session's adapted model, the file the
+ * learner's {@code firstSessionExport} wrote, given as {@code --adapted}). The driver opens it to plan the job; every executor opens it again from the
  * experiment file (on a path all nodes share) to decode its rows.
  */
 final class FirstSessionData implements AutoCloseable {
@@ -35,16 +41,21 @@ final class FirstSessionData implements AutoCloseable {
     private final NDManager manager;
     private final DatasetSource source;
     private final Task first;
-    private final PtmBaselineLearner.Settings settings;
+    private final PtmBackboneConfig backbone;
+    private final int batchSize;
+    private final FirstSessionModel model;
     private final FirstSessionStatistics.Header header;
 
     private FirstSessionData(ExperimentConfig config, NDManager manager, DatasetSource source, Task first,
-                             PtmBaselineLearner.Settings settings, FirstSessionStatistics.Header header) {
+                             PtmBackboneConfig backbone, int batchSize, FirstSessionModel model,
+                             FirstSessionStatistics.Header header) {
         this.config = config;
         this.manager = manager;
         this.source = source;
         this.first = first;
-        this.settings = settings;
+        this.backbone = backbone;
+        this.batchSize = batchSize;
+        this.model = model;
         this.header = header;
     }
 
@@ -56,12 +67,25 @@ final class FirstSessionData implements AutoCloseable {
      * @throws IllegalArgumentException naming the file and field when the learner has no first-session pass
      */
     static FirstSessionData open(Path experiment) {
+        return open(experiment, null);
+    }
+
+    /**
+     * Opens the experiment's data and first task, with the first session's adapted model for aper and safe.
+     *
+     * @param experiment the experiment file
+     * @param adapted the learner's exported first-session model (aper, safe), or null
+     * @return the first task
+     * @throws IllegalArgumentException naming the file and field when the learner and {@code adapted} do not fit
+     */
+    static FirstSessionData open(Path experiment, Path adapted) {
         ExperimentConfig config = ExperimentFiles.read(experiment);
         PluginRegistry registry = PluginRegistry.load(config.pluginDirectories().stream().map(Path::of).toList());
         String learner = config.learner().name();
         String where = experiment + ": learner";
-        PtmBaselineLearner.Method method;
-        PtmBaselineLearner.Settings settings;
+        PtmBaselineLearner.Method method = null;
+        PtmBaselineLearner.Settings settings = null;
+        SafeConfig safe = null;
         Record bound = registry.bindConfig(PluginKind.LEARNER, learner, config.learner().config(), where);
         if (bound instanceof SimpleCilProvider.Config c) {
             method = PtmBaselineLearner.Method.SIMPLECIL;
@@ -76,11 +100,27 @@ final class FirstSessionData implements AutoCloseable {
             method = PtmBaselineLearner.Method.RANPAC;
             settings = new PtmBaselineLearner.Settings(c.backbone(), false, false, c.projectionWidth(),
                     new double[] {1}, RidgeHead.Precision.FLOAT64, c.featureBatchSize(), c.sigma());
+        } else if (bound instanceof AperProvider.Config c) {
+            method = PtmBaselineLearner.Method.APER;
+            settings = new PtmBaselineLearner.Settings(c.backbone(), true, false, 1, new double[] {1},
+                    RidgeHead.Precision.FLOAT32, c.featureBatchSize(), 1.0);
+        } else if (bound instanceof SafeConfig c) {
+            safe = c;
         } else {
             throw new IllegalArgumentException(where + " is '" + learner + "'; first-session statistics are computed "
-                    + "for " + FirstSessionStatistics.METHODS + " (ranpac with firstSessionAdaptation: false): aper and "
-                    + "safe train their backbone in the first session");
+                    + "for " + FirstSessionStatistics.METHODS + " (ranpac with firstSessionAdaptation: false)");
         }
+        boolean adapts = safe != null || method == PtmBaselineLearner.Method.APER;
+        if (adapts && adapted == null) {
+            throw new IllegalArgumentException(where + " is '" + learner + "', which adapts its backbone in the first "
+                    + "session: give --adapted FILE, the model its firstSessionExport wrote after that session");
+        }
+        if (!adapts && adapted != null) {
+            throw new IllegalArgumentException("--adapted is for aper and safe; " + where + " is '" + learner
+                    + "', whose first session adapts nothing");
+        }
+        PtmBackboneConfig backbone = safe != null ? safe.backbone() : settings.backbone();
+        int batchSize = safe != null ? safe.featureBatchSize() : settings.featureBatchSize();
         NDManager manager = NDManager.newBaseManager();
         try {
             long seed = config.seed();
@@ -96,9 +136,21 @@ final class FirstSessionData implements AutoCloseable {
             Scenario scenario = splitter.split(source);
             Task first = scenario.tasks().get(0);
             long pluginSeed = Seeds.plugin(seed, "learner", learner, paired);
-            FirstSessionStatistics.Header header = PtmBaselineLearner.firstSessionHeader(method, settings,
-                    scenario.info().classCount(), first.info().classes(), pluginSeed, first.train().size());
-            return new FirstSessionData(config, manager, source, first, settings, header);
+            FirstSessionModel model = null;
+            String adaptedHash = "";
+            if (adapts) {
+                model = FirstSessionModel.read(adapted, manager);
+                model.requireMatches(safe != null ? "safe" : "aper", scenario.info().classCount(),
+                        first.info().classes(), FirstSessionStatistics.checkpointHash(backbone.checkpoint()),
+                        experiment + ": learner " + learner);
+                adaptedHash = model.adaptedSha256();
+            }
+            FirstSessionStatistics.Header header = safe != null
+                    ? SafeLearner.firstSessionHeader(safe, scenario.info().classCount(), first.info().classes(),
+                            pluginSeed, first.train().size(), adaptedHash, first.info().index())
+                    : PtmBaselineLearner.firstSessionHeader(method, settings, scenario.info().classCount(),
+                            first.info().classes(), pluginSeed, first.train().size(), adaptedHash);
+            return new FirstSessionData(config, manager, source, first, backbone, batchSize, model, header);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -151,12 +203,17 @@ final class FirstSessionData implements AutoCloseable {
 
     /** @return the learner's PTM */
     PtmBackboneConfig backbone() {
-        return settings.backbone();
+        return backbone;
     }
 
     /** @return the learner's feature batch size */
     int batchSize() {
-        return settings.featureBatchSize();
+        return batchSize;
+    }
+
+    /** @return a pass of this learner's first session (PTM, and the adapted model for aper and safe) */
+    FirstSessionPass pass() {
+        return new FirstSessionPass(header, backbone, model, manager);
     }
 
     /** @return the first task's training split, in the learner's pass order */

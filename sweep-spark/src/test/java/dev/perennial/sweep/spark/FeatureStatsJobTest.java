@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.continual.ptm.FirstSessionModel;
 import dev.perennial.continual.ptm.FirstSessionStatistics;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
 import dev.perennial.models.ParameterNames;
@@ -154,6 +155,92 @@ class FeatureStatsJobTest {
         assertTrue(d.get("G") <= 1e-6 * d.get("max|G|"), d.toString());
         assertTrue(d.get("Q") <= 1e-6 * d.get("max|Q|"), d.toString());
         assertEquals(0.0, d.get("counts"));
+    }
+
+    /**
+     * A first-session model as aper's or safe's firstSessionExport writes it: a random PET ViT (so its features
+     * differ from the PTM's everywhere) and a cosine head, for the experiment's first task.
+     */
+    private static Path adaptedModel(String method, Path experiment, int seed) throws Exception {
+        int[] classes = firstTaskOf(experiment);
+        Path file = dir.resolve(method + "-first-session-" + seed + ".safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+            VisionTransformer adapted = new VisionTransformer(backbone(checkpoint.toString()).vitConfig(true));
+            adapted.initialize(m, DataType.FLOAT32, new Shape(1, 3, 8, 8));
+            dev.perennial.continual.ptm.CosineHead head = new dev.perennial.continual.ptm.CosineHead(4, 16, 10f);
+            head.initialize(m, DataType.FLOAT32, new Shape(1, 16));
+            FirstSessionModel.write(file, method, 4, classes, FirstSessionStatistics.checkpointHash(
+                    checkpoint.toString()), FirstSessionModel.tensors(adapted, head));
+        }
+        return file;
+    }
+
+    private static int[] firstTaskOf(Path experiment) {
+        try (FirstSessionData data = FirstSessionData.open(experiment(experiment, "simplecil"))) {
+            return data.header().classes();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The experiment with its learner block replaced (the same data set and scenario). */
+    private static Path experiment(Path experiment, String learner) throws Exception {
+        Path file = dir.resolve(experiment.getFileName() + "-" + learner + ".yaml");
+        Files.writeString(file, Files.readString(experiment).replaceAll("learner: .*", "learner: {name: " + learner
+                + ", config: {" + backboneYaml() + "}}"));
+        return file;
+    }
+
+    @Test
+    void aperAndSafeStatisticsOfTheAdaptedModelOverUnevenPartitionsEqualTheSingleProcessPass() throws Exception {
+        for (String method : List.of("aper", "safe")) {
+            Path exp = experiment(method, "{name: " + method + ", config: {featureBatchSize: 4, "
+                    + (method.equals("safe") ? "projectionWidth: 24, sharedRandomProjection: false, "
+                    + "sharedRidgeStatistics: false, " : "") + backboneYaml() + "}}");
+            Path model = adaptedModel(method, exp, 1);
+            FeatureStatsJob.Result single = FeatureStatsJob.singleProcess(exp, model);
+            FirstSessionStatistics.Header h = single.statistics().header();
+            assertEquals(method, h.method());
+            try (NDManager m = NDManager.newBaseManager()) {
+                assertEquals(FirstSessionModel.read(model, m).adaptedSha256(), h.adaptedSha256());
+            }
+            int n = h.rows();
+            FeatureStatsJob.Result distributed = FeatureStatsJob.spark(jsc(), exp, model, h,
+                    List.of(new int[] {0, 3}, new int[] {3, 10}, new int[] {10, n}));
+            assertArrayEquals(single.statistics().counts(), distributed.statistics().counts());
+            Map<String, Double> d = FeatureStatsJob.differences(single.statistics(), distributed.statistics());
+            if (method.equals("aper")) {
+                assertEquals(32, h.featureDim(), "PTM and adapted features, concatenated");
+                assertTrue(d.get("prototypes") <= 1e-6 * d.get("max|prototype|"), d.toString());
+            } else {
+                assertTrue(h.fastProjectionSeed() != h.projectionSeed(), "one projection per learner");
+                for (String k : List.of("G", "Q", "fast G", "fast Q")) {
+                    assertTrue(d.get(k) <= 1e-6 * d.get("max|" + k + "|"), k + ": " + d);
+                }
+                assertTrue(d.get("max|fast G|") > 0 && !java.util.Arrays.equals(single.statistics().gram(),
+                        single.statistics().fastGram()), "two projections give two G");
+            }
+            // Another adapted model: another hash in the header, and other statistics.
+            Path other = adaptedModel(method, exp, 2);
+            FeatureStatsJob.Result second = FeatureStatsJob.spark(spark, exp, other, 2);
+            assertTrue(!second.statistics().header().adaptedSha256().equals(h.adaptedSha256()));
+            double change = 0;
+            if (method.equals("aper")) {
+                float[] x = single.statistics().prototypes().mean(h.classes()[0]);
+                float[] y = second.statistics().prototypes().mean(h.classes()[0]);
+                for (int i = 0; i < x.length; i++) {
+                    change = Math.max(change, Math.abs(x[i] - y[i]));
+                }
+            } else {
+                double[] x = single.statistics().gram();
+                double[] y = second.statistics().gram();
+                for (int i = 0; i < x.length; i++) {
+                    change = Math.max(change, Math.abs(x[i] - y[i]));
+                }
+            }
+            assertTrue(change > 1e-3, method + ": the adapted model changes the statistics by " + change);
+        }
     }
 
     @Test
