@@ -22,4 +22,12 @@ module dev.perennial.slerpface {
             dev.perennial.slerpface.id3.Id3LearnerProvider;
     provides dev.perennial.spi.DatasetSourceProvider with dev.perennial.slerpface.faces.GeneratedFacesProvider,
             dev.perennial.slerpface.id3.AttributedFacesProvider, dev.perennial.slerpface.id3.Id3SyntheticProvider;
+    provides dev.perennial.spi.MetricProvider with
+            dev.perennial.slerpface.security.ProtectionMetricProviders.Accuracy,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.Tar,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.DSys,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.KeyKnownAttack,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.RidgeAttack,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.RevokedAccept,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.ReenrolledTar;
 }

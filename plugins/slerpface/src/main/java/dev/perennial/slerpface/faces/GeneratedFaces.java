@@ -42,6 +42,9 @@ public final class GeneratedFaces implements DatasetSource {
 
     @Override
     public DatasetSplit test() {
+        if (config.unseenTestIdentities() > 0) {
+            return new Unseen();
+        }
         return new Split(config.trainImages(), config.testImages());
     }
 
@@ -49,7 +52,8 @@ public final class GeneratedFaces implements DatasetSource {
     public String describe() {
         return "generated faces: " + config.identities() + " identities, " + config.trainImages() + " + "
                 + config.testImages() + " images each, " + config.size() + "x" + config.size() + ", seed "
-                + config.seed();
+                + config.seed() + (config.unseenTestIdentities() > 0 ? "; test split: " + config.testImages()
+                + " images of each of " + config.unseenTestIdentities() + " unseen identities" : "");
     }
 
     /**
@@ -62,6 +66,19 @@ public final class GeneratedFaces implements DatasetSource {
     public Feature.Floats verificationImage(int j, int image) {
         return new Feature.Floats(renderer.render(config.identities() + j, image),
                 new long[] {3, config.size(), config.size()});
+    }
+
+    /** The test split of unseen identities: image {@code i % testImages} of verification identity i / testImages. */
+    private final class Unseen extends IdentityMajorSplit {
+        Unseen() {
+            super("generated-faces", config.unseenTestIdentities(), 0, config.testImages(),
+                    classNames);
+        }
+
+        @Override
+        protected Example example(int index, int identity, int image) {
+            return Example.labelledImage(index, identity, verificationImage(identity, image));
+        }
     }
 
     /** The images {@code [firstImage, firstImage + count)} of every identity, rendered on demand. */

@@ -10,13 +10,21 @@ import dev.perennial.spi.ConfigDoc;
  * @param testImages further images per identity in the test split (same identities: closed-set accuracy)
  * @param size image side in pixels
  * @param seed the seed of the identities and the nuisance
+ * @param unseenTestIdentities 0: the test split holds further images of the training identities (closed set); U &gt; 0:
+ *     it holds {@code testImages} images of each of U identities that are in no training split (the verification
+ *     identities of {@link GeneratedFaces#verificationImage}), labelled 0..U−1 within the split (not the training
+ *     identities of those labels): the open-set verification data of the {@code slerpface-*} protection metrics
  */
 public record GeneratedFacesConfig(
         @ConfigDoc("Training identities (classes). Range: 2..100000. Default 100.") int identities,
         @ConfigDoc("Training images per identity. Range: 1..10000. Default 20.") int trainImages,
         @ConfigDoc("Test images per identity (the same identities). Range: 1..10000. Default 5.") int testImages,
         @ConfigDoc("Image side in pixels. Range: 16..1024. Default 32.") int size,
-        @ConfigDoc("Seed of identities and nuisance. Default 7.") long seed) {
+        @ConfigDoc("Seed of identities and nuisance. Default 7.") long seed,
+        @ConfigDoc("0 (default): the test split is further images of the training identities. U > 0: it is testImages"
+                + " images of each of U identities that no training image shows, labelled 0..U-1 within the split"
+                + " (open-set verification data for the slerpface-* protection metrics). Range: 0..identities.")
+        int unseenTestIdentities) {
 
     /** Validates the sizes. */
     public GeneratedFacesConfig {
@@ -31,9 +39,26 @@ public record GeneratedFacesConfig(
             throw new IllegalArgumentException("generated-faces: identities * (trainImages + testImages) must fit an"
                     + " int");
         }
+        if (unseenTestIdentities < 0 || unseenTestIdentities > identities) {
+            throw new IllegalArgumentException("generated-faces: unseenTestIdentities must be in 0..identities ("
+                    + identities + "; the labels must be classes of the scenario), was " + unseenTestIdentities);
+        }
         if (size < 16 || size > 1024) {
             throw new IllegalArgumentException("generated-faces: size must be in 16..1024, was " + size);
         }
+    }
+
+    /**
+     * A closed-set configuration (no unseen test identities).
+     *
+     * @param identities training identities
+     * @param trainImages training images per identity
+     * @param testImages test images per identity
+     * @param size image side
+     * @param seed the seed
+     */
+    public GeneratedFacesConfig(int identities, int trainImages, int testImages, int size, long seed) {
+        this(identities, trainImages, testImages, size, seed, 0);
     }
 
     /**

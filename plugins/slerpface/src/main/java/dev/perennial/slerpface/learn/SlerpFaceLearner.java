@@ -155,6 +155,9 @@ public final class SlerpFaceLearner implements Learner {
     @Override
     public Predictions predict(Batch batch, StepContext step) {
         NDArray images = checkedImages(batch);
+        if (config.predictTemplates()) {
+            return Predictions.ofScores(extract(images));
+        }
         NDArray groups = GroupTemplateNet.groupsOf(net.groupMap(parameters, images, false));
         NDArray embedding = groups.reshape(groups.getShape().get(0), -1).normalize(2, 1, 1e-12);
         float[] flat = cosines(embedding, false).toFloatArray();

@@ -15,6 +15,8 @@ import java.util.List;
  * @param arcFaceMargin the additive angular margin m, radians
  * @param flipMirrorBack whether the flipped image's group map is mirrored back before the flip-sum (spec §5.13;
  *     the formula of §1.2 sums without mirroring, the default)
+ * @param predictTemplates whether predictions are the grouped templates ({@link SlerpFaceLearner#extract}) as score
+ *     rows instead of the identities' ArcFace cosines: the input of the {@code slerpface-*} protection metrics
  */
 public record SlerpFaceLearnerConfig(
         @ConfigDoc("Residual blocks per stage, four values >= 1. Default [2, 2, 2, 2] (ResNet-18 layout).")
@@ -26,7 +28,10 @@ public record SlerpFaceLearnerConfig(
         @ConfigDoc("ArcFace additive angular margin m in radians. Range: [0, 1.5]. Default 0.5.")
         double arcFaceMargin,
         @ConfigDoc("Mirror the flipped image's group map back before summing (flip TTA). Default false, the"
-                + " formula T = Gc(x) + Gc(flip(x)) as written.") boolean flipMirrorBack) {
+                + " formula T = Gc(x) + Gc(flip(x)) as written.") boolean flipMirrorBack,
+        @ConfigDoc("Predict the grouped templates (m*d group features then m group weights, flip-summed) as score rows"
+                + " instead of the identities' cosines: the input of the slerpface-* protection metrics (then the"
+                + " accuracy metric means nothing). Default false.") boolean predictTemplates) {
 
     /** Validates each field. */
     public SlerpFaceLearnerConfig {
@@ -49,6 +54,22 @@ public record SlerpFaceLearnerConfig(
             throw new IllegalArgumentException("slerpface-grouping: arcFaceMargin must be in [0, 1.5] radians, was "
                     + arcFaceMargin);
         }
+    }
+
+    /**
+     * The recogniser predicting identities.
+     *
+     * @param layers residual blocks per stage
+     * @param baseWidth stem width
+     * @param cifarStem CIFAR stem
+     * @param groupSize d
+     * @param arcFaceScale s
+     * @param arcFaceMargin m
+     * @param flipMirrorBack mirror back before the flip-sum
+     */
+    public SlerpFaceLearnerConfig(List<Integer> layers, int baseWidth, boolean cifarStem, int groupSize,
+                                  double arcFaceScale, double arcFaceMargin, boolean flipMirrorBack) {
+        this(layers, baseWidth, cifarStem, groupSize, arcFaceScale, arcFaceMargin, flipMirrorBack, false);
     }
 
     /**

@@ -64,4 +64,25 @@ class GeneratedFacesTest {
         assertThrows(IndexOutOfBoundsException.class, () -> faces.train().get(12));
         assertThrows(IllegalArgumentException.class, () -> new GeneratedFacesConfig(1, 4, 2, 16, 5));
     }
+
+    @Test
+    void theUnseenTestSplitHoldsTheVerificationIdentitiesLabelledWithinTheSplit() {
+        GeneratedFaces faces = new GeneratedFaces(new GeneratedFacesConfig(4, 3, 2, 16, 5, 3));
+        assertEquals(12, faces.train().size());
+        assertEquals(6, faces.test().size());
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2, 2}, faces.test().labels());
+        for (int i = 0; i < 6; i++) {
+            Example e = faces.test().get(i);
+            assertEquals(i / 2, (int) e.label().orElseThrow());
+            // Verification identity i / 2, image i % 2: an identity no training image shows.
+            assertArrayEquals(faces.verificationImage(i / 2, i % 2).values(),
+                    ((Feature.Floats) e.features().get("image")).values());
+            assertArrayEquals(new FaceRenderer(16, 5).render(4 + i / 2, i % 2),
+                    ((Feature.Floats) e.features().get("image")).values());
+        }
+        assertEquals(4, faces.test().classNames().size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GeneratedFacesConfig(4, 3, 2, 16, 5, 5));
+        assertTrue(e.getMessage().contains("unseenTestIdentities must be in 0..identities"), e.getMessage());
+    }
 }

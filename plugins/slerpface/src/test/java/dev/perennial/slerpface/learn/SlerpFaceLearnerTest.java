@@ -63,6 +63,10 @@ class SlerpFaceLearnerTest {
     }
 
     private Learner learner() {
+        return learner(SMALL);
+    }
+
+    private Learner learner(SlerpFaceLearnerConfig config) {
         PluginContext c = mock(PluginContext.class);
         when(c.manager()).thenReturn(root);
         when(c.device()).thenReturn(Device.cpu());
@@ -76,7 +80,7 @@ class SlerpFaceLearnerTest {
         when(c.scenario()).thenReturn(Optional.of(new ScenarioInfo("faces", names,
                 List.of(new TaskInfo(0, "task-0", new int[] {0, 1, 2, 3, 4, 5}, 12, 6)),
                 Map.of("image", new long[] {3, 32, 32}))));
-        return new SlerpFaceLearnerProvider().create(SMALL, c);
+        return new SlerpFaceLearnerProvider().create(config, c);
     }
 
     private float[] pixels;
@@ -180,5 +184,27 @@ class SlerpFaceLearnerTest {
                 0.2, false));
         assertThrows(IllegalArgumentException.class, () -> new SlerpFaceLearnerConfig(List.of(1, 1, 1, 1), 8, true, 8,
                 16, 2.0, false));
+    }
+
+    @Test
+    void withPredictTemplatesThePredictionsAreTheExtractedTemplates() {
+        SlerpFaceLearnerConfig templates = new SlerpFaceLearnerConfig(SMALL.layers(), SMALL.baseWidth(),
+                SMALL.cifarStem(), SMALL.groupSize(), SMALL.arcFaceScale(), SMALL.arcFaceMargin(),
+                SMALL.flipMirrorBack(), true);
+        SlerpFaceLearner l = (SlerpFaceLearner) learner(templates);
+        l.beforeTask(new TaskInfo(0, "task-0", new int[] {0, 1, 2, 3, 4, 5}, 12, 6), null);
+        try (NDManager m = root.newSubManager()) {
+            Batch batch = trainingBatch(m);
+            float[][] expected = l.extract(batch.input("image"));
+            float[][] predicted = l.predict(batch, step(m)).scores().orElseThrow();
+            assertEquals(expected.length, predicted.length);
+            for (int i = 0; i < expected.length; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected[i], predicted[i], 0f, "row " + i);
+            }
+            // Without the option: the identities' cosines, one column per identity.
+            SlerpFaceLearner plain = (SlerpFaceLearner) learner();
+            plain.beforeTask(new TaskInfo(0, "task-0", new int[] {0, 1, 2, 3, 4, 5}, 12, 6), null);
+            assertEquals(IDENTITIES, plain.predict(batch, step(m)).scores().orElseThrow()[0].length);
+        }
     }
 }
