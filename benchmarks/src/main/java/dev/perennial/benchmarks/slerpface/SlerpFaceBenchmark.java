@@ -39,6 +39,11 @@ import java.util.Set;
  * implementation for the synthetic clusters and for faces); this program adds the trained recogniser, the faces
  * and attack 3 ({@link ImageDecoderAttack}).
  *
+ * <p>The scheme comparison without attack 3 is also a sweep, each scheme a run of the loop scored by the plugin's
+ * {@code slerpface-*} metrics ({@code benchmarks/sweeps/slerpface.yaml}, BENCHMARKS.md "SlerpFace as a sweep"). This
+ * program stays for what a run cannot give: attack 3, whose decoder trains against the recogniser inside the
+ * evaluation, and the second table (the reconstructions judged by the unprotected recogniser).
+ *
  * <p>Arguments ({@code --name value}, all optional): recogniser training: {@code --identities 200}
  * {@code --train-images 15} {@code --test-images 3} {@code --size 32} {@code --face-seed 7} {@code --layers 1,1,1,1}
  * {@code --width 16} {@code --arcface-scale 16} {@code --arcface-margin 0.2} {@code --epochs 8}
