@@ -29,5 +29,7 @@ module dev.perennial.slerpface {
             dev.perennial.slerpface.security.ProtectionMetricProviders.KeyKnownAttack,
             dev.perennial.slerpface.security.ProtectionMetricProviders.RidgeAttack,
             dev.perennial.slerpface.security.ProtectionMetricProviders.RevokedAccept,
-            dev.perennial.slerpface.security.ProtectionMetricProviders.ReenrolledTar;
+            dev.perennial.slerpface.security.ProtectionMetricProviders.ReenrolledTar,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.KeyKnownRaw,
+            dev.perennial.slerpface.security.ProtectionMetricProviders.RidgeRaw;
 }

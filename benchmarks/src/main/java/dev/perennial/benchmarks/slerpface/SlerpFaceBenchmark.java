@@ -41,8 +41,8 @@ import java.util.Set;
  *
  * <p>The scheme comparison without attack 3 is also a sweep, each scheme a run of the loop scored by the plugin's
  * {@code slerpface-*} metrics ({@code benchmarks/sweeps/slerpface.yaml}, BENCHMARKS.md "SlerpFace as a sweep"). This
- * program stays for what a run cannot give: attack 3, whose decoder trains against the recogniser inside the
- * evaluation, and the second table (the reconstructions judged by the unprotected recogniser).
+ * program stays for what a run cannot give: attack 3 (in both tables), whose decoder trains against the recogniser
+ * inside the evaluation.
  *
  * <p>Arguments ({@code --name value}, all optional): recogniser training: {@code --identities 200}
  * {@code --train-images 15} {@code --test-images 3} {@code --size 32} {@code --face-seed 7} {@code --layers 1,1,1,1}

@@ -14,17 +14,17 @@ import org.junit.jupiter.api.Test;
 /**
  * benchmarks/sweeps/slerpface.yaml (issue #22) is SlerpFaceBenchmark's comparison as a grid: four protection schemes
  * × three paired seeds; every point trains the benchmark's recogniser, predicts templates of 200 unseen identities,
- * and lists the seven slerpface-* metrics of its own scheme, whose configurations bind (140 attacker identities, so
+ * and lists the nine slerpface-* metrics of its own scheme, whose configurations bind (140 attacker identities, so
  * 60 test identities, FAR 1e-3).
  */
 class SlerpFaceSweepFileTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<String> METRICS = List.of("slerpface-accuracy", "slerpface-tar", "slerpface-dsys",
             "slerpface-key-known-attack", "slerpface-ridge-attack", "slerpface-revoked-accept",
-            "slerpface-reenrolled-tar");
+            "slerpface-reenrolled-tar", "slerpface-key-known-raw", "slerpface-ridge-raw");
 
     @Test
-    void fourSchemesOverThreePairedSeedsEachScoredByItsSevenMetrics() {
+    void fourSchemesOverThreePairedSeedsEachScoredByItsNineMetrics() {
         List<SweepPoint> points = SweepGrid.expand(SweepFile.read(ROOT.resolve("benchmarks/sweeps/slerpface.yaml")));
         assertEquals(12, points.size());
         assertEquals(List.of(1L, 2L, 3L), points.stream().map(SweepPoint::seed).distinct().toList());
@@ -41,7 +41,9 @@ class SlerpFaceSweepFileTest {
             for (PluginRef m : c.metrics()) {
                 assertEquals(p.axisValues().get("metrics"), m.config().get("scheme").asText(), p.name());
                 assertEquals(140, m.config().get("attackerIdentities").asInt(), p.name());
-                registry.bindConfig(PluginKind.METRIC, m.name(), m.config(), p.name());
+                // The settings left out are the plugin's defaults: the program's FAR 1e-3, d = 16, λ 1.
+                String bound = registry.bindConfig(PluginKind.METRIC, m.name(), m.config(), p.name()).toString();
+                assertTrue(bound.contains("groupSize=16, far=0.001, ridgeLambda=1.0, bits=0"), bound);
             }
         }
     }

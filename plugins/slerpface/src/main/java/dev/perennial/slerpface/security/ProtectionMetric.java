@@ -40,6 +40,10 @@ public final class ProtectionMetric implements Metric {
         KEY_KNOWN("slerpface-key-known-attack", false),
         /** Attack (2), ridge regression from protected to raw templates: share accepted. */
         RIDGE("slerpface-ridge-attack", false),
+        /** Attack (1) judged by the unprotected recogniser: share of reconstructions that recover the identity. */
+        KEY_KNOWN_RAW("slerpface-key-known-raw", false),
+        /** Attack (2) judged by the unprotected recogniser. */
+        RIDGE_RAW("slerpface-ridge-raw", false),
         /** Share of leaked templates accepted after the key is revoked. */
         REVOKED("slerpface-revoked-accept", false),
         /** TAR after re-enrolment under a new key. */
@@ -65,6 +69,8 @@ public final class ProtectionMetric implements Metric {
                 case D_SYS -> row.dSys();
                 case KEY_KNOWN -> row.attack(ProtectorEvaluation.KEY_KNOWN).acceptedByProtectedSystem();
                 case RIDGE -> row.attack("ridge").acceptedByProtectedSystem();
+                case KEY_KNOWN_RAW -> row.attack(ProtectorEvaluation.KEY_KNOWN).acceptedByRawSystem();
+                case RIDGE_RAW -> row.attack("ridge").acceptedByRawSystem();
                 case REVOKED -> row.revokedAccept();
                 case REENROLLED_TAR -> row.reenrolledTar();
             };

@@ -117,4 +117,24 @@ public final class ProtectionMetricProviders {
             super(ProtectionMetric.Score.REENROLLED_TAR, "TAR after re-enrolment under a new key");
         }
     }
+
+    /** {@code slerpface-key-known-raw}: attack (1) judged by the unprotected recogniser (lower is better). */
+    @PluginName("slerpface-key-known-raw")
+    public static final class KeyKnownRaw extends Base {
+        /** Creates the provider. */
+        public KeyKnownRaw() {
+            super(ProtectionMetric.Score.KEY_KNOWN_RAW, "share of victims whose key-known inverse the unprotected"
+                    + " recogniser matches to the identity (lower is better)");
+        }
+    }
+
+    /** {@code slerpface-ridge-raw}: attack (2) judged by the unprotected recogniser (lower is better). */
+    @PluginName("slerpface-ridge-raw")
+    public static final class RidgeRaw extends Base {
+        /** Creates the provider. */
+        public RidgeRaw() {
+            super(ProtectionMetric.Score.RIDGE_RAW, "share of victims whose ridge-attack reconstruction the"
+                    + " unprotected recogniser matches to the identity (lower is better)");
+        }
+    }
 }
