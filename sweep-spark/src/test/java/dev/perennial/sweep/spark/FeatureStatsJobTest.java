@@ -266,5 +266,22 @@ class FeatureStatsJobTest {
         assertEquals(FeatureStatsJob.BAD_INPUT, code, text);
         assertTrue(text.contains("learner is 'aper'") && text.contains("first session"), text);
         assertEquals(1, text.strip().lines().count(), text);
+        // With the adapted model the same command computes aper's statistics; simplecil has none to give.
+        Path model = adaptedModel("aper", aper, 3);
+        buffer.reset();
+        code = FeatureStatsJob.run(spark, new PrintStream(buffer, true, StandardCharsets.UTF_8), aper.toString(),
+                "--adapted", model.toString(), "--out", dir.resolve("aper.safetensors").toString());
+        assertEquals(0, code, buffer.toString(StandardCharsets.UTF_8));
+        try (NDManager m = NDManager.newBaseManager()) {
+            FirstSessionStatistics s = FirstSessionStatistics.read(dir.resolve("aper.safetensors"), m);
+            assertEquals("aper", s.header().method());
+            assertEquals(FirstSessionModel.read(model, m).adaptedSha256(), s.header().adaptedSha256());
+        }
+        buffer.reset();
+        code = FeatureStatsJob.run(spark, new PrintStream(buffer, true, StandardCharsets.UTF_8), exp.toString(),
+                "--adapted", model.toString(), "--out", out.toString());
+        text = buffer.toString(StandardCharsets.UTF_8);
+        assertEquals(FeatureStatsJob.BAD_INPUT, code, text);
+        assertTrue(text.contains("--adapted is for aper and safe"), text);
     }
 }
