@@ -36,6 +36,8 @@ import java.util.Map;
  *     {@code checkpoint}), over every resume; null in format 1
  * @param otherMatrixRows the other metrics' rows so far, by metric name; null in format 1
  * @param nanSkipsPerTask steps the NaN guard dropped in each task so far; null in format 1
+ * @param lossTermHistory per task so far, each loss term's values at the logged steps (report.json's
+ *     {@code lossTerms}); null in checkpoints written before it existed
  */
 public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersion,
                                  @JsonProperty("runSeed") long runSeed,
@@ -60,7 +62,8 @@ public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersio
                                  @JsonProperty("otherMatrixRows") @JsonSerialize(using = NanAsNull.Writer.class)
                                  @JsonDeserialize(using = NanAsNull.Reader.class)
                                  Map<String, List<double[]>> otherMatrixRows,
-                                 @JsonProperty("nanSkipsPerTask") List<Long> nanSkipsPerTask) {
+                                 @JsonProperty("nanSkipsPerTask") List<Long> nanSkipsPerTask,
+                                 @JsonProperty("lossTermHistory") List<Map<String, List<Double>>> lossTermHistory) {
     /** The current format. */
     public static final int FORMAT = 2;
 
@@ -76,6 +79,6 @@ public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersio
     public CheckpointManifest withChecksums(Map<String, CheckpointFile> fileChecksums) {
         return new CheckpointManifest(formatVersion, runSeed, nextTask, nextEpoch, nextBatch, globalStep, taskStep,
                 matrixRows, beforeTraining, lossHistory, nanSkips, plugins, modelFile, optimizerFile, extra,
-                new LinkedHashMap<>(fileChecksums), timings, otherMatrixRows, nanSkipsPerTask);
+                new LinkedHashMap<>(fileChecksums), timings, otherMatrixRows, nanSkipsPerTask, lossTermHistory);
     }
 }
