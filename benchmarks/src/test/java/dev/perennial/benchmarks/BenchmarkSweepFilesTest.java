@@ -54,7 +54,7 @@ class BenchmarkSweepFilesTest {
     @Test
     void everySweepFileBindsEveryPointWithoutRunning() throws Exception {
         List<Path> files = sweepFiles();
-        assertTrue(files.size() >= 7, "sweep files found: " + files);
+        assertTrue(files.size() >= 8, "sweep files found: " + files);
         for (Path file : files) {
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
