@@ -653,8 +653,8 @@ public final class TrainingLoop {
     }
 
     /**
-     * The report names ({@code PLUGIN.MODEL}) of each auxiliary-model plugin's models, checked: valid, distinct,
-     * and not a metric's name.
+     * The report names ({@code PLUGIN.MODEL}) of each auxiliary-model plugin's models, checked: valid and distinct
+     * (a metric's name has no dot, so none collides with one).
      */
     private Map<PluginInstance<?>, Map<String, String>> auxiliaryNames(List<PluginInstance<?>> plugins) {
         Map<PluginInstance<?>, Map<String, String>> out = new LinkedHashMap<>();
