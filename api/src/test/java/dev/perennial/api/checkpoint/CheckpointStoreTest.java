@@ -32,7 +32,7 @@ class CheckpointStoreTest {
                 NDArray v = m.zeros(new ai.djl.ndarray.types.Shape(16));
                 CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT, 1, step == 10 ? 1 : 0,
                         0, step, step, step, List.of(), new double[0], List.of(), 0, List.of(), "model.safetensors",
-                        "optimizer.safetensors", Map.of(), null, Map.of("total", 1.0), Map.of(), List.of(), null);
+                        "optimizer.safetensors", Map.of(), null, Map.of("total", 1.0), Map.of(), List.of());
                 store.write(step == 10 ? "task-0" : "step-5", manifest,
                         Map.of("model.safetensors", Map.of("w", w), "optimizer.safetensors", Map.of("v", v)));
             }
