@@ -43,6 +43,7 @@ module dev.perennial.benchmarks {
     exports dev.perennial.benchmarks.interop;
     exports dev.perennial.benchmarks.perf;
     exports dev.perennial.benchmarks.resume;
+    exports dev.perennial.benchmarks.safe;
     exports dev.perennial.benchmarks.slerpface;
     exports dev.perennial.benchmarks.vqa;
 }

@@ -86,6 +86,21 @@ public interface Learner {
     Predictions predict(Batch batch, StepContext step);
 
     /**
+     * The outputs that training-only plugins with models of their own ({@link AuxiliaryModels}, e.g. {@code cakd}'s
+     * assistant, which continues from the student's stage-3 output) read on an evaluation batch: the same named
+     * outputs {@link #loss} returns, computed in evaluation mode, without loss terms. Called only when such a
+     * plugin is in the experiment, once per evaluation batch, after {@link #predict}.
+     *
+     * @param batch the evaluation batch
+     * @param step the evaluation step (no gradients are recorded)
+     * @return the outputs; by default none
+     * @since SPI 1.4
+     */
+    default LossTerms evaluationOutputs(Batch batch, StepContext step) {
+        return LossTerms.none();
+    }
+
+    /**
      * The state to checkpoint beyond {@link #model()}'s parameters (which the loop saves itself).
      *
      * @param step a context whose manager may hold temporary arrays for the write

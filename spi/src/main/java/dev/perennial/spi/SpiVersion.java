@@ -13,9 +13,9 @@ public final class SpiVersion {
     /** Major version: bumped on any incompatible change. */
     public static final int MAJOR = 1;
     /** Minor version: bumped when methods with defaults or new types are added. */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
     /** {@code MAJOR.MINOR}, the value providers return from {@link PluginProvider#spiVersion()}. */
-    public static final String CURRENT = "1.3";
+    public static final String CURRENT = "1.4";
 
     private SpiVersion() {}
 

@@ -36,6 +36,8 @@ import java.util.Map;
  *     {@code checkpoint}), over every resume; null in format 1
  * @param otherMatrixRows the other metrics' rows so far, by metric name; null in format 1
  * @param nanSkipsPerTask steps the NaN guard dropped in each task so far; null in format 1
+ * @param lossTermHistory per task so far, each loss term's values at the logged steps (report.json's
+ *     {@code lossTerms}); null in checkpoints written before it existed
  */
 public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersion,
                                  @JsonProperty("runSeed") long runSeed,
@@ -60,9 +62,44 @@ public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersio
                                  @JsonProperty("otherMatrixRows") @JsonSerialize(using = NanAsNull.Writer.class)
                                  @JsonDeserialize(using = NanAsNull.Reader.class)
                                  Map<String, List<double[]>> otherMatrixRows,
-                                 @JsonProperty("nanSkipsPerTask") List<Long> nanSkipsPerTask) {
+                                 @JsonProperty("nanSkipsPerTask") List<Long> nanSkipsPerTask,
+                                 @JsonProperty("lossTermHistory") List<Map<String, List<Double>>> lossTermHistory) {
     /** The current format. */
     public static final int FORMAT = 2;
+
+    /**
+     * A manifest without loss-term history (as written before it existed).
+     *
+     * @param formatVersion the format
+     * @param runSeed the run seed
+     * @param nextTask the task to continue with
+     * @param nextEpoch the epoch to continue with
+     * @param nextBatch the batch to continue with
+     * @param globalStep optimizer steps so far
+     * @param taskStep optimizer steps of the current task so far
+     * @param matrixRows the accuracy matrix's rows so far
+     * @param beforeTraining the scores before training
+     * @param lossHistory the loss curves so far
+     * @param nanSkips steps the NaN guard dropped
+     * @param plugins each plugin's state record
+     * @param modelFile the parameters' file
+     * @param optimizerFile the optimizer state's file
+     * @param extra extra entries
+     * @param checksums each file's length and SHA-256
+     * @param timings seconds so far
+     * @param otherMatrixRows the other metrics' rows so far
+     * @param nanSkipsPerTask skipped steps per task so far
+     */
+    public CheckpointManifest(int formatVersion, long runSeed, int nextTask, int nextEpoch, int nextBatch,
+                              long globalStep, long taskStep, List<double[]> matrixRows, double[] beforeTraining,
+                              List<List<Double>> lossHistory, long nanSkips, List<PluginRecord> plugins,
+                              String modelFile, String optimizerFile, Map<String, Object> extra,
+                              Map<String, CheckpointFile> checksums, Map<String, Double> timings,
+                              Map<String, List<double[]>> otherMatrixRows, List<Long> nanSkipsPerTask) {
+        this(formatVersion, runSeed, nextTask, nextEpoch, nextBatch, globalStep, taskStep, matrixRows, beforeTraining,
+                lossHistory, nanSkips, plugins, modelFile, optimizerFile, extra, checksums, timings, otherMatrixRows,
+                nanSkipsPerTask, null);
+    }
 
     /** The oldest format this Perennial reads. */
     public static final int OLDEST_FORMAT = 1;
@@ -76,6 +113,6 @@ public record CheckpointManifest(@JsonProperty("formatVersion") int formatVersio
     public CheckpointManifest withChecksums(Map<String, CheckpointFile> fileChecksums) {
         return new CheckpointManifest(formatVersion, runSeed, nextTask, nextEpoch, nextBatch, globalStep, taskStep,
                 matrixRows, beforeTraining, lossHistory, nanSkips, plugins, modelFile, optimizerFile, extra,
-                new LinkedHashMap<>(fileChecksums), timings, otherMatrixRows, nanSkipsPerTask);
+                new LinkedHashMap<>(fileChecksums), timings, otherMatrixRows, nanSkipsPerTask, lossTermHistory);
     }
 }

@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.perennial.api.RunReport;
+import dev.perennial.api.TaskLossTerms;
 import dev.perennial.api.checkpoint.CheckpointException;
 import dev.perennial.api.checkpoint.CheckpointManifest;
 import dev.perennial.api.checkpoint.CheckpointStore;
@@ -28,6 +29,7 @@ import dev.perennial.api.metrics.AccuracyMatrix;
 import dev.perennial.models.nn.GcStress;
 import dev.perennial.models.nn.Scalars;
 import dev.perennial.spi.Augmenter;
+import dev.perennial.spi.AuxiliaryModels;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.DatasetSplit;
 import dev.perennial.spi.Distiller;
@@ -128,6 +130,8 @@ public final class TrainingLoop {
     private final Map<String, List<double[]>> otherRows = new LinkedHashMap<>();
     private double[] beforeTraining = new double[0];
     private final List<List<Double>> lossCurves = new ArrayList<>();
+    /** Per task, each loss term's values at the logged, not skipped steps (report.json's {@code lossTerms}). */
+    private final List<Map<String, List<Double>>> termHistory = new ArrayList<>();
     private long globalStep;
     private long nanSkips;
     private final List<Long> nanSkipsPerTask = new ArrayList<>();
@@ -226,6 +230,9 @@ public final class TrainingLoop {
         while (nanSkipsPerTask.size() <= t) {
             nanSkipsPerTask.add(0L);
         }
+        while (termHistory.size() <= t) {
+            termHistory.add(new LinkedHashMap<>());
+        }
         if (!midTask) {
             engine.setRandomSeed((int) Seeds.derive(seed, "before-task", t));
             learner.beforeTask(info, data);
@@ -235,7 +242,7 @@ public final class TrainingLoop {
                 optimizer.reset();
             }
             if (t == 0 && plan.config().evaluateFutureTasks()) {
-                beforeTraining = evaluateAll(learner, -1, workers).get(0);
+                beforeTraining = evaluateAll(learner, -1, workers, new LinkedHashMap<>()).get(0);
             }
         }
         List<TrainableParameter> params = trainableParameters(learner);
@@ -292,6 +299,11 @@ public final class TrainingLoop {
                                 StepEvent ev = new StepEvent(t, epoch, taskStep, taskSteps, globalStep, r.loss,
                                         r.terms, lr, sps, skipped, taskSkips);
                                 listeners.forEach(l -> l.onStep(ev));
+                                if (!skipped) {
+                                    Map<String, List<Double>> history = termHistory.get(t);
+                                    r.terms.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>())
+                                            .add(v));
+                                }
                             }
                             int every = plan.config().checkpointEverySteps();
                             if (every > 0 && globalStep % every == 0 && !(last && epoch == training.epochs() - 1)) {
@@ -314,15 +326,18 @@ public final class TrainingLoop {
         trainingSince = 0;
         engine.setRandomSeed((int) Seeds.derive(seed, "after-task", t));
         learner.afterTask(info, data);
-        List<double[]> rows = evaluateAll(learner, t, workers);
+        Map<String, double[]> auxiliary = new LinkedHashMap<>();
+        List<double[]> rows = evaluateAll(learner, t, workers, auxiliary);
         matrixRows.add(rows.get(0));
         for (int k = 1; k < plan.metrics().size(); k++) {
             otherRows.computeIfAbsent(plan.metrics().get(k).name(), n -> new ArrayList<>()).add(rows.get(k));
         }
+        auxiliary.forEach((name, row) -> otherRows.computeIfAbsent(name, n -> new ArrayList<>()).add(row));
         Map<String, double[]> others = new LinkedHashMap<>();
         for (int k = 1; k < plan.metrics().size(); k++) {
             others.put(plan.metrics().get(k).name(), rows.get(k).clone());
         }
+        auxiliary.forEach((name, row) -> others.put(name, row.clone()));
         EvaluationEvent ev = new EvaluationEvent(t, rows.get(0).clone(), plan.metrics().get(0).name(), others);
         listeners.forEach(l -> l.onEvaluation(ev));
         checkpoint("task-" + t, t + 1, 0, 0, 0);
@@ -623,8 +638,54 @@ public final class TrainingLoop {
         return order;
     }
 
-    /** Evaluates every task seen (and future ones when asked); one row per metric. */
-    private List<double[]> evaluateAll(Learner learner, int trainedTask, ExecutorService workers) {
+    /** The training-only plugins that score models of their own on the evaluation batches, in slot order. */
+    private List<PluginInstance<?>> auxiliaryModelPlugins() {
+        List<PluginInstance<?>> out = new ArrayList<>();
+        List<PluginInstance<?>> candidates = new ArrayList<>(plan.augmenters());
+        candidates.addAll(plan.distillers());
+        plan.sampler().ifPresent(candidates::add);
+        for (PluginInstance<?> p : candidates) {
+            if (p.plugin() instanceof AuxiliaryModels) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The report names ({@code PLUGIN.MODEL}) of each auxiliary-model plugin's models, checked: valid and distinct
+     * (a metric's name has no dot, so none collides with one).
+     */
+    private Map<PluginInstance<?>, Map<String, String>> auxiliaryNames(List<PluginInstance<?>> plugins) {
+        Map<PluginInstance<?>, Map<String, String>> out = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (PluginInstance<?> p : plugins) {
+            List<String> models = ((AuxiliaryModels) p.plugin()).auxiliaryModels();
+            Map<String, String> names = new LinkedHashMap<>();
+            for (String model : models == null ? List.<String>of() : models) {
+                if (model == null || !model.matches("[a-z0-9-]+")) {
+                    throw new IllegalStateException(p.slot() + " '" + p.name() + "': auxiliary model name '" + model
+                            + "' must match [a-z0-9-]+");
+                }
+                String name = p.name() + "." + model;
+                if (!seen.add(name)) {
+                    throw new IllegalStateException(p.slot() + " '" + p.name() + "': auxiliary model '" + model
+                            + "' is reported twice as '" + name + "' (two plugins of one name, or a repeated name)");
+                }
+                names.put(model, name);
+            }
+            out.put(p, names);
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates every task seen (and future ones when asked); one row per metric. The auxiliary models of
+     * training-only plugins ({@link AuxiliaryModels}) are scored with the first metric into {@code auxiliary}, one
+     * row per model under its report name.
+     */
+    private List<double[]> evaluateAll(Learner learner, int trainedTask, ExecutorService workers,
+                                       Map<String, double[]> auxiliary) {
         long start = System.nanoTime();
         int n = plan.scenario().tasks().size();
         List<double[]> rows = new ArrayList<>();
@@ -633,6 +694,14 @@ public final class TrainingLoop {
             Arrays.fill(row, Double.NaN);
             rows.add(row);
         }
+        // Before training (trainedTask -1) the auxiliary models are not scored: they are built at the first task.
+        Map<PluginInstance<?>, Map<String, String>> aux = trainedTask < 0 ? Map.of()
+                : auxiliaryNames(auxiliaryModelPlugins());
+        aux.values().forEach(names -> names.values().forEach(name -> {
+            double[] row = new double[n];
+            Arrays.fill(row, Double.NaN);
+            auxiliary.put(name, row);
+        }));
         int evaluated = plan.config().evaluateFutureTasks() ? n : Math.min(n, trainedTask + 1);
         for (int j = 0; j < n; j++) {
             if (j > trainedTask && !plan.config().evaluateFutureTasks()) {
@@ -642,6 +711,9 @@ public final class TrainingLoop {
             long batches = BatchLoader.batchCount(task.test().size(), training.evalBatchSize());
             long batchesDone = 0;
             List<Metric.Accumulator> acc = plan.metrics().stream().map(m -> m.plugin().newAccumulator()).toList();
+            Map<String, Metric.Accumulator> auxAcc = new LinkedHashMap<>();
+            aux.values().forEach(names -> names.values().forEach(name ->
+                    auxAcc.put(name, plan.metrics().get(0).plugin().newAccumulator())));
             DatasetSplit test = task.test();
             int[] order = identity(test.size());
             try (BatchLoader loader = new BatchLoader(test, order, training.evalBatchSize(), 0, j,
@@ -659,6 +731,9 @@ public final class TrainingLoop {
                                     + batch.size());
                         }
                         acc.forEach(a -> a.add(batch, p));
+                        if (!aux.isEmpty()) {
+                            scoreAuxiliary(aux, auxAcc, learner, batch, ctx);
+                        }
                     }
                     EvaluationProgress progress = new EvaluationProgress(trainedTask, j, evaluated, ++batchesDone,
                             batches);
@@ -668,9 +743,43 @@ public final class TrainingLoop {
             for (int k = 0; k < acc.size(); k++) {
                 rows.get(k)[j] = acc.get(k).result();
             }
+            for (Map.Entry<String, Metric.Accumulator> e : auxAcc.entrySet()) {
+                auxiliary.get(e.getKey())[j] = e.getValue().result();
+            }
         }
         evalSeconds += (System.nanoTime() - start) / 1e9;
         return rows;
+    }
+
+    /** One evaluation batch through every auxiliary model; the learner's outputs are computed once for all. */
+    private void scoreAuxiliary(Map<PluginInstance<?>, Map<String, String>> aux,
+                                Map<String, Metric.Accumulator> auxAcc, Learner learner, Batch batch,
+                                StepContext ctx) {
+        LossTerms outputs = learner.evaluationOutputs(batch, ctx);
+        if (outputs == null) {
+            outputs = LossTerms.none();
+        }
+        for (Map.Entry<PluginInstance<?>, Map<String, String>> e : aux.entrySet()) {
+            PluginInstance<?> p = e.getKey();
+            Map<String, Predictions> predicted = ((AuxiliaryModels) p.plugin()).predictAuxiliary(batch, outputs, ctx);
+            if (predicted == null) {
+                continue;
+            }
+            for (Map.Entry<String, Predictions> pe : predicted.entrySet()) {
+                String name = e.getValue().get(pe.getKey());
+                if (name == null) {
+                    throw new IllegalStateException(p.slot() + " '" + p.name() + "' predicted with auxiliary model '"
+                            + pe.getKey() + "', which it does not declare; declared: " + e.getValue().keySet());
+                }
+                Predictions ap = pe.getValue();
+                if (ap == null || ap.size() != batch.size()) {
+                    throw new IllegalStateException(p.slot() + " '" + p.name() + "' auxiliary model '" + pe.getKey()
+                            + "' returned " + (ap == null ? "no predictions" : ap.size() + " predictions")
+                            + " for a batch of " + batch.size());
+                }
+                auxAcc.get(name).add(batch, ap);
+            }
+        }
     }
 
     private static int[] identity(int n) {
@@ -740,7 +849,7 @@ public final class TrainingLoop {
                     nextTask, nextEpoch, nextBatch, globalStep, taskStep, List.copyOf(matrixRows), beforeTraining,
                     copyCurves(), nanSkips, records, "model.safetensors", "optimizer.safetensors",
                     extra(), null, timings(totalSeconds()), otherRowsCopy(),
-                    List.copyOf(nanSkipsPerTask));
+                    List.copyOf(nanSkipsPerTask), termHistoryCopy());
             Path dir = store.write(tag, manifest, files);
             listeners.forEach(l -> l.onCheckpoint(dir));
         }
@@ -756,6 +865,16 @@ public final class TrainingLoop {
             extra.put("lossScaleCleanSteps", sc.cleanSteps());
         });
         return extra;
+    }
+
+    private List<Map<String, List<Double>>> termHistoryCopy() {
+        List<Map<String, List<Double>>> out = new ArrayList<>();
+        for (Map<String, List<Double>> task : termHistory) {
+            Map<String, List<Double>> copy = new LinkedHashMap<>();
+            task.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            out.add(copy);
+        }
+        return out;
     }
 
     private Map<String, List<double[]>> otherRowsCopy() {
@@ -866,6 +985,13 @@ public final class TrainingLoop {
         });
         if (m.nanSkipsPerTask() != null) {
             nanSkipsPerTask.addAll(m.nanSkipsPerTask());
+        }
+        if (m.lossTermHistory() != null) {
+            m.lossTermHistory().forEach(task -> {
+                Map<String, List<Double>> copy = new LinkedHashMap<>();
+                task.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+                termHistory.add(copy);
+            });
         }
         if (m.timings() != null) {
             earlierSeconds = m.timings().getOrDefault("total", 0.0);
@@ -997,7 +1123,20 @@ public final class TrainingLoop {
                 plan.manager().getDevice().toString(), plugins,
                 plan.scenario().tasks().stream().map(t -> t.info().name()).toList(), plan.metrics().get(0).name(),
                 matrix, beforeTraining, AccuracyMatrix.fromRows(n, matrix, beforeTraining).summary(), others, copyCurves(),
-                nanSkips, timings, values, env, List.copyOf(nanSkipsPerTask));
+                nanSkips, timings, values, env, List.copyOf(nanSkipsPerTask), lossTermSummaries());
+    }
+
+    /** Per task with logged steps, each term's mean over them and over their first and last tenth. */
+    private List<TaskLossTerms> lossTermSummaries() {
+        List<TaskLossTerms> out = new ArrayList<>();
+        for (int t = 0; t < termHistory.size(); t++) {
+            Map<String, List<Double>> task = termHistory.get(t);
+            if (task.isEmpty()) {
+                continue;
+            }
+            out.add(TaskLossTerms.of(t, task));
+        }
+        return out;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

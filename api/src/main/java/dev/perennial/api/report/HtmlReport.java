@@ -3,6 +3,7 @@ package dev.perennial.api.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.RunReport;
+import dev.perennial.api.TaskLossTerms;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
 import dev.perennial.api.metrics.ContinualSummary;
@@ -103,6 +104,12 @@ public final class HtmlReport {
         section(page, "loss", "Training loss",
                 "The weighted total loss at every optimizer step, one color per task; dashed lines mark where a"
                         + " task begins.", lossCurves(report.lossCurves(), tasks));
+        if (!report.lossTerms().isEmpty()) {
+            section(page, "loss-terms", "Loss terms per task",
+                    "Each term the learner and the distillers returned (before the experiment's loss weights), averaged"
+                            + " over the task's logged steps, and over the first and the last tenth of them.",
+                    lossTermTable(report.lossTerms(), tasks));
+        }
         otherMetrics(page, report, tasks);
         section(page, "timings", "Timings", "Wall-clock seconds of the run's phases; cpu: CPU seconds of the process"
                 + " (user + system, all threads) while the loop ran.", timings(report.timings()));
@@ -454,6 +461,26 @@ public final class HtmlReport {
         timings.forEach((k, v) -> table.append("<tr><th>").append(HtmlText.escape(k)).append("</th><td>")
                 .append(HtmlText.seconds(v)).append("</td></tr>\n"));
         return chart.svg("timings", "timings") + table.append("</table>\n");
+    }
+
+    private static String lossTermTable(List<TaskLossTerms> terms, List<String> tasks) {
+        StringBuilder t = new StringBuilder("<table class=\"plugins\">\n<tr><th>task</th><th>term</th>"
+                + "<th>mean</th><th>first tenth</th><th>last tenth</th><th>logged steps</th></tr>\n");
+        for (TaskLossTerms task : terms) {
+            String name = task.task() < tasks.size() ? tasks.get(task.task()) : String.valueOf(task.task());
+            for (Map.Entry<String, Double> e : task.mean().entrySet()) {
+                t.append("<tr><td>").append(HtmlText.escape(name)).append("</td><td><code>")
+                        .append(HtmlText.escape(e.getKey())).append("</code></td><td>").append(number(e.getValue()))
+                        .append("</td><td>").append(number(task.first().get(e.getKey()))).append("</td><td>")
+                        .append(number(task.last().get(e.getKey()))).append("</td><td>").append(task.loggedSteps())
+                        .append("</td></tr>\n");
+            }
+        }
+        return t.append("</table>\n").toString();
+    }
+
+    private static String number(Double v) {
+        return v == null || v.isNaN() ? "" : String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static String pluginTable(List<Map<String, String>> plugins) {

@@ -147,6 +147,9 @@ class ResumeRobustnessTest {
         }
         assertEquals(uninterrupted.lossCurves(), resumed.lossCurves());
         assertEquals(2, resumed.otherMetrics().size());
+        // The term summaries cover the steps logged before the crash too (kept in the checkpoint).
+        assertEquals(2, uninterrupted.lossTerms().size());
+        assertEquals(uninterrupted.lossTerms(), resumed.lossTerms());
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -99,6 +101,21 @@ class HtmlReportTest {
         assertTrue(html.contains("<th>device</th><td>cpu()</td>"));
         assertTrue(html.contains("<th>train</th><td>9.0 s</td>"));
         assertTrue(html.contains("top5-accuracy matrix"), "other metrics get their own table");
+    }
+
+    @Test
+    void listsEachTasksLossTermsWhenTheReportHasThem() {
+        RunReport plain = ReportFixtures.report(2, 5, false);
+        assertFalse(HtmlReport.render(plain, Optional.empty()).contains("Loss terms per task"));
+        RunReport r = new RunReport(plain.experiment(), plain.runDirectory(), plain.device(), plain.plugins(),
+                plain.tasks(), plain.metric(), plain.accuracyMatrix(), plain.beforeTraining(), plain.summary(),
+                plain.otherMetrics(), plain.lossCurves(), plain.nanSkips(), plain.timings(), plain.pluginValues(),
+                plain.environment(), plain.nanSkipsPerTask(), List.of(dev.perennial.api.TaskLossTerms.of(1,
+                        Map.of("<ce>", List.of(4.0, 3.0, 2.0)))));
+        String html = HtmlReport.render(r, Optional.empty());
+        assertTrue(html.contains("Loss terms per task"), html);
+        assertTrue(html.contains("<td><code>&lt;ce&gt;</code></td><td>3.000</td><td>4.000</td><td>2.000</td><td>3</td>"),
+                "mean, first and last tenth, logged steps, escaped");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.perennial.benchmarks.distillation;
 
-import static dev.perennial.benchmarks.distillation.DistillationBenchmark.mean;
 import static dev.perennial.benchmarks.distillation.DistillationBenchmark.spec;
-import static dev.perennial.benchmarks.distillation.DistillationBenchmark.std;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,6 +8,8 @@ import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.data.ImageFolderConfig;
 import dev.perennial.api.events.RunListener;
+import dev.perennial.benchmarks.BenchmarkArgs;
+import dev.perennial.benchmarks.vqa.MeanStd;
 import dev.perennial.api.events.StepEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,13 +125,9 @@ public final class CakdAblation {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'");
-            }
-            o.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> o = BenchmarkArgs.parse(args, java.util.Set.of("batch-size", "data", "epochs",
+                "eval-every", "first-seed", "image-size", "out", "per-class", "seeds", "student-width", "teacher",
+                "teacher-epochs", "teacher-per-class", "variants"));
         String data = o.getOrDefault("data", "../shared/data/cifar10.zip");
         if (!Files.exists(Path.of(data))) {
             throw new IllegalArgumentException("--data: '" + data + "' does not exist; give the CIFAR zip");
@@ -282,10 +278,9 @@ public final class CakdAblation {
             double[] acc = accuracies(results, v.name());
             double[] assistant = results.stream().filter(r -> r.variant().equals(v.name()))
                     .mapToDouble(Run::assistant).toArray();
-            System.out.printf(Locale.ROOT, "| %s | %.4f ± %.4f | %s | %s | %s |%n", v.name(), mean(acc), std(acc),
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", v.name(), MeanStd.of(acc).format(),
                     paired(acc, accuracies(results, "cakd")), paired(acc, accuracies(results, "none")),
-                    Double.isNaN(mean(assistant)) ? "–"
-                            : String.format(Locale.ROOT, "%.4f ± %.4f", mean(assistant), std(assistant)));
+                    MeanStd.of(assistant).format());
         }
         System.out.println("wrote " + out.toAbsolutePath());
     }
@@ -312,7 +307,8 @@ public final class CakdAblation {
         for (int i = 0; i < n; i++) {
             d[i] = a[i] - b[i];
         }
-        return String.format(Locale.ROOT, "%+.4f ± %.4f", mean(d), std(d));
+        MeanStd m = MeanStd.of(d);
+        return String.format(Locale.ROOT, "%+.4f ± %.4f", m.mean(), Double.isNaN(m.std()) ? 0 : m.std());
     }
 
     private static void write(Path out, Map<String, Object> json) throws IOException {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
-import dev.perennial.api.data.ImageFolderConfig;
+import dev.perennial.benchmarks.BenchmarkArgs;
+import dev.perennial.benchmarks.vqa.MeanStd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Trains a ViT teacher on a CIFAR subset, then trains each student (ResNet-18 with the CIFAR stem, MobileNetV2)
@@ -37,6 +39,11 @@ public final class DistillationBenchmark {
 
     private DistillationBenchmark() {}
 
+    /** The argument names (without {@code --}) the program accepts. */
+    static final Set<String> ARGUMENTS = Set.of("data", "per-class", "teacher-per-class", "image-size",
+            "teacher-epochs", "epochs", "seeds", "batch-size", "student-width", "teacher-width", "teacher-depth",
+            "teacher-patch", "students", "methods", "teacher", "out");
+
     /**
      * One student run.
      *
@@ -46,7 +53,8 @@ public final class DistillationBenchmark {
      * @param accuracy top-1 on the test subset
      * @param assistantAccuracy top-1 of cakd's assistant (fusion) model on the same images, NaN for other methods
      * @param trainSeconds training time (wall clock)
-     * @param cpuSeconds CPU time the process spent during the run (training, evaluation, assistant scoring)
+     * @param cpuSeconds the run's CPU seconds (the report's {@code timings.cpu}: training and evaluation, the
+     *     assistant's scoring included)
      */
     public record Result(String student, String method, long seed, double accuracy, double assistantAccuracy,
             double trainSeconds, double cpuSeconds) {}
@@ -59,7 +67,7 @@ public final class DistillationBenchmark {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = parse(args);
+        Map<String, String> o = BenchmarkArgs.parse(args, ARGUMENTS);
         String data = o.getOrDefault("data", "../shared/data/cifar10.zip");
         if (!Files.exists(Path.of(data))) {
             throw new IllegalArgumentException("--data: '" + data + "' does not exist; give the CIFAR zip "
@@ -91,7 +99,6 @@ public final class DistillationBenchmark {
 
         Map<String, Object> dataset = Map.of("path", data, "limitPerClass", perClass, "height", imageSize,
                 "width", imageSize);
-        ImageFolderConfig testData = new ImageFolderConfig(data, 3, imageSize, imageSize, perClass);
         Map<String, Object> teacherDataset = Map.of("path", data, "limitPerClass", teacherPerClass, "height",
                 imageSize, "width", imageSize);
         Map<String, Object> teacher = spec("vit", classes, imageSize, teacherWidth, teacherDepth, teacherPatch, 1.0,
@@ -108,7 +115,6 @@ public final class DistillationBenchmark {
         if (reuseTeacher) {
             System.out.println("reusing teacher " + teacherFile + " (its accuracy is in the run that trained it)");
         } else {
-            double cpuBefore = processCpuSeconds();
             RunReport teacherReport = Perennial.builder().name("distillation-teacher").seed(0)
                     .dataset("image-folder", teacherDataset)
                     .scenario("class-incremental", Map.of("increment", classes))
@@ -118,7 +124,7 @@ public final class DistillationBenchmark {
                     .runDirectory(runs.resolve("teacher"))
                     .build().run();
             teacherAccuracy = teacherReport.score(0, 0);
-            teacherCpuSeconds = processCpuSeconds() - cpuBefore;
+            teacherCpuSeconds = teacherReport.timings().getOrDefault(RunReport.CPU_TIMING, Double.NaN);
             environment = teacherReport.environment();
             System.out.printf(Locale.ROOT, "teacher vit (width %d, depth %d, patch %d): accuracy %.4f (%.0f s, cpu %.0f"
                     + " s)%n", teacherWidth, teacherDepth, teacherPatch, teacherAccuracy,
@@ -157,22 +163,13 @@ public final class DistillationBenchmark {
                     if (distiller != null) {
                         b.distiller(pluginOf(method), distiller);
                     }
-                    double cpuBefore = processCpuSeconds();
                     RunReport r = b.build().run();
-                    double assistant = Double.NaN;
-                    if (pluginOf(method).equals("cakd")) {
-                        AssistantAccuracy a = AssistantAccuracy.evaluate(Path.of(r.runDirectory()), studentSpec,
-                                distiller, testData, batchSize);
-                        // The reload must reproduce the loop's own score of the student, or the assistant's
-                        // number would come from other weights.
-                        if (Math.abs(a.student() - r.score(0, 0)) > 1e-9) {
-                            throw new IllegalStateException("assistant evaluation reloaded a student scoring "
-                                    + a.student() + " but the run scored " + r.score(0, 0));
-                        }
-                        assistant = a.assistant();
-                    }
+                    // cakd scores its assistant in the run (AuxiliaryModels): report.json's cakd.assistant.
+                    double[][] fusion = r.otherMetrics().get("cakd.assistant");
+                    double assistant = fusion == null ? Double.NaN : fusion[0][0];
                     Result result = new Result(student, method, seed, r.score(0, 0), assistant,
-                            r.timings().getOrDefault("train", Double.NaN), processCpuSeconds() - cpuBefore);
+                            r.timings().getOrDefault("train", Double.NaN),
+                            r.timings().getOrDefault(RunReport.CPU_TIMING, Double.NaN));
                     results.add(result);
                     System.out.printf(Locale.ROOT, "%-12s %-7s seed %d: accuracy %.4f%s (%.0f s, cpu %.0f s)%n",
                             student, method, seed, result.accuracy(), pluginOf(method).equals("cakd")
@@ -211,12 +208,12 @@ public final class DistillationBenchmark {
             for (String m : methods) {
                 double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals(m))
                         .mapToDouble(Result::accuracy).toArray();
-                row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
+                row.append(' ').append(MeanStd.of(acc).format()).append(" |");
             }
             for (String m : assistants) {
                 double[] acc = results.stream().filter(r -> r.student().equals(student) && r.method().equals(m))
                         .mapToDouble(Result::assistantAccuracy).toArray();
-                row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean(acc), std(acc)));
+                row.append(' ').append(MeanStd.of(acc).format()).append(" |");
             }
             System.out.println(row);
         }
@@ -297,37 +294,13 @@ public final class DistillationBenchmark {
         return m;
     }
 
-    /** CPU time of this process so far; with one intra-op thread it approximates wall time on an idle machine. */
+    /** CPU time of this process so far (every run, the teacher's included). */
     private static double processCpuSeconds() {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
-    }
-
-    static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    /** Sample standard deviation (n - 1); 0 for fewer than two values. */
-    static double std(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
     }
 
     private static void write(Path out, Map<String, Object> json) throws IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'");
-            }
-            out.put(args[i].substring(2), args[++i]);
-        }
-        return out;
     }
 }

@@ -31,7 +31,8 @@ import java.util.Map;
  * {@code ce}), returning the outputs distillers read: {@code logits}, {@code features} (the pooled final feature),
  * {@code stage3} (the stage-3 output that {@code cakd}'s fusion model continues from) and every stage output under
  * the backbone's own stage name ({@code layer1}, {@code blocks.9}, …, read by {@code ofa}'s stage heads), all from
- * one pass.
+ * one pass; the same outputs on evaluation batches ({@link #evaluationOutputs}), so that {@code cakd} scores its
+ * assistant model into the report ({@code cakd.assistant}).
  */
 final class StudentLearner implements Learner {
     private final StudentLearnerConfig config;
@@ -89,6 +90,21 @@ final class StudentLearner implements Learner {
         LossTerms terms = LossTerms.of("ce", CrossEntropy.mean(k.logits(), batch, "distill-student"))
                 .withOutput("logits", k.logits())
                 .withOutput("features", k.features())
+                .withOutput("stage3", front.reshape(front.getShape()));
+        for (Map.Entry<String, NDArray> stage : pass.stages().entrySet()) {
+            terms = terms.withOutput(stage.getKey(), stage.getValue());
+        }
+        return terms;
+    }
+
+    /** The outputs of {@link #loss} in evaluation mode, for distillers that score their own models (cakd). */
+    @Override
+    public LossTerms evaluationOutputs(Batch batch, StepContext step) {
+        StageSplit.Staged pass = split.fullWithStages(store, batch.input(config.imageInput()), false);
+        NDArray front = pass.stages().get(split.frontStageName());
+        LossTerms terms = LossTerms.none()
+                .withOutput("logits", pass.knowledge().logits())
+                .withOutput("features", pass.knowledge().features())
                 .withOutput("stage3", front.reshape(front.getShape()));
         for (Map.Entry<String, NDArray> stage : pass.stages().entrySet()) {
             terms = terms.withOutput(stage.getKey(), stage.getValue());

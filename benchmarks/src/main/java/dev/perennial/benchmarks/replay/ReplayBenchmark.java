@@ -208,8 +208,8 @@ public final class ReplayBenchmark {
     }
 
     /**
-     * Each learner's configuration: the same backbone, and the same memory M for every rehearsal learner (also used by
-     * {@code safe.SafeBenchmark} for these methods on its pre-trained ViT).
+     * Each learner's configuration: the same backbone, and the same memory M for every rehearsal learner (the same
+     * settings on SAFE's pre-trained ViT: {@code benchmarks/sweeps/safe-cifar100-rehearsal.yaml}).
      *
      * @param method finetune, lwf, ewc, er, der, derpp, icarl or gdumb
      * @param backbone the {@code backbone} field

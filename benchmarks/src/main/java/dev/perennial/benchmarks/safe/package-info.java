@@ -1,2 +1,5 @@
-/** SAFE against the PTM class-incremental baselines on CIFAR-100 ({@link dev.perennial.benchmarks.safe.SafeBenchmark}). */
+/**
+ * The {@code decoded-image-set} data source of the SAFE sweeps ({@code benchmarks/sweeps/safe-*.yaml}): an image
+ * folder decoded once per run, in a given class order and size per class.
+ */
 package dev.perennial.benchmarks.safe;

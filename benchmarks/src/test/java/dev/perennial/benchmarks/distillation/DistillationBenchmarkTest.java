@@ -23,6 +23,18 @@ class DistillationBenchmarkTest {
                 "test");
     }
 
+    /** The issue-26 command (BENCHMARKS.md) keeps running with the shared argument parser. */
+    @Test
+    void theIssue26CommandsArgumentsAreAccepted() {
+        String[] args = ("--data D --image-size 32 --teacher-patch 8 --teacher-per-class 1000 --teacher-epochs 12"
+                + " --per-class 150 --epochs 10 --seeds 3 --students resnet18 --methods"
+                + " none,kd,fitnet,ofa,cakd,cakd-tuned --teacher F --out O").split(" ");
+        assertEquals(12, dev.perennial.benchmarks.BenchmarkArgs.parse(args, DistillationBenchmark.ARGUMENTS).size());
+        String m = assertThrows(IllegalArgumentException.class, () -> dev.perennial.benchmarks.BenchmarkArgs.parse(
+                new String[] {"--student", "resnet18"}, DistillationBenchmark.ARGUMENTS)).getMessage();
+        assertTrue(m.startsWith("unknown argument --student;"), m);
+    }
+
     @Test
     void cakdBankSizesTheBankToTheTrainingImages() {
         assertEquals("cakd", DistillationBenchmark.pluginOf("cakd-bank"));

@@ -118,6 +118,15 @@ class DistillerResumeTest {
         for (int i = 0; i < expected.accuracyMatrix().length; i++) {
             assertArrayEquals(expected.accuracyMatrix()[i], actual.accuracyMatrix()[i], 0.0, "row " + i);
         }
+        // Matrices of auxiliary models (cakd.assistant) and the loss-term summaries survive a resume too.
+        assertEquals(expected.otherMetrics().keySet(), actual.otherMetrics().keySet());
+        for (Map.Entry<String, double[][]> e : expected.otherMetrics().entrySet()) {
+            for (int i = 0; i < e.getValue().length; i++) {
+                assertArrayEquals(e.getValue()[i], actual.otherMetrics().get(e.getKey())[i], 0.0,
+                        e.getKey() + " row " + i);
+            }
+        }
+        assertEquals(expected.lossTerms(), actual.lossTerms(), "loss-term summaries");
     }
 
     private static RunReport crashAndResume(Perennial.Builder experiment, Path runs, String tag) throws Exception {
@@ -148,6 +157,7 @@ class DistillerResumeTest {
     void cakdWithMemoryBanksResumedMidTaskAndAtATaskBoundaryEqualsTheUninterruptedRun(@TempDir Path tmp)
             throws Exception {
         RunReport uninterrupted = cakd(tmp.resolve("a")).build().run();
+        assertEquals(2, uninterrupted.otherMetrics().get("cakd.assistant").length, "the assistant's rows");
         assertSameRun(uninterrupted, cakd(tmp.resolve("r")).build().run());
         assertSameRun(uninterrupted, crashAndResume(cakd(tmp.resolve("b")), tmp.resolve("b"), "step-6"));
         assertSameRun(uninterrupted, crashAndResume(cakd(tmp.resolve("c")), tmp.resolve("c"), "task-0"));

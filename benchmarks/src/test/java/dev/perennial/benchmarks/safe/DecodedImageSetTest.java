@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.perennial.api.data.ImageFolder;
+import dev.perennial.benchmarks.PngFixtures;
 import dev.perennial.spi.DatasetException;
 import dev.perennial.spi.Example;
 import dev.perennial.spi.Feature;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,45 +32,11 @@ class DecodedImageSetTest {
                 for (int i = 0; i < (split.equals("train") ? 3 : 2); i++) {
                     byte[] rgb = new byte[4 * 4 * 3];
                     r.nextBytes(rgb);
-                    Files.write(d.resolve(i + ".png"), png(4, 4, rgb));
+                    Files.write(d.resolve(i + ".png"), PngFixtures.png(4, 4, rgb));
                 }
             }
         }
         return dir.resolve("data");
-    }
-
-    /** A minimal 8-bit RGB PNG (this module does not read java.desktop, so no ImageIO writer here). */
-    private static byte[] png(int width, int height, byte[] rgb) throws IOException {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        try (DeflaterOutputStream z = new DeflaterOutputStream(raw)) {
-            for (int y = 0; y < height; y++) {
-                z.write(0);
-                z.write(rgb, y * width * 3, width * 3);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DataOutputStream o = new DataOutputStream(out);
-        o.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-        DataOutputStream h = new DataOutputStream(ihdr);
-        h.writeInt(width);
-        h.writeInt(height);
-        h.write(new byte[] {8, 2, 0, 0, 0});
-        chunk(o, "IHDR", ihdr.toByteArray());
-        chunk(o, "IDAT", raw.toByteArray());
-        chunk(o, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(DataOutputStream o, String type, byte[] data) throws IOException {
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        o.writeInt(data.length);
-        o.write(t);
-        o.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        o.writeInt((int) crc.getValue());
     }
 
     private static float[] pixels(Example e) {

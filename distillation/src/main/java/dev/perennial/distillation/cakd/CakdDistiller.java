@@ -28,10 +28,12 @@ import dev.perennial.models.mlp.MlpMixer;
 import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
 import dev.perennial.models.vit.VisionTransformer;
+import dev.perennial.spi.AuxiliaryModels;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.LossTerms;
 import dev.perennial.spi.PluginState;
+import dev.perennial.spi.Predictions;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskInfo;
 import java.util.List;
@@ -72,8 +74,18 @@ import java.util.SplittableRandom;
  * teacher, attention/MLP student), a distiller created through the SPI cannot reach the learner's blocks, so it
  * trains a private copy built from {@code student}; {@link #CakdDistiller(CakdConfig, NDManager, Optional)} with
  * the student's backbone shares the real instances instead.
+ *
+ * <p>The assistant is scored with the learner (cakd.md §4 item 8: student, fusion and teacher accuracy): as an
+ * {@link AuxiliaryModels} plugin, cakd predicts every evaluation batch with the fusion model p_F, so the run's
+ * report holds its matrix as {@code cakd.assistant}. It continues from the learner's evaluation outputs
+ * ({@code Learner.evaluationOutputs}, SPI 1.4) where the student supplies stage 3; a learner that gives no such
+ * output leaves the matrix empty (null cells) and a warning in the log, and its training is unaffected.
  */
-public final class CakdDistiller implements Distiller {
+public final class CakdDistiller implements Distiller, AuxiliaryModels {
+    /** The name of the assistant's matrix in the report ({@code cakd.assistant}). */
+    public static final String ASSISTANT = "assistant";
+    private static final System.Logger LOG = System.getLogger(CakdDistiller.class.getName());
+
     /** The plugin's name. */
     public static final String NAME = "cakd";
 
@@ -84,6 +96,7 @@ public final class CakdDistiller implements Distiller {
     private FrozenTeacher teacher;
     private CakdModules modules;
     private FusionLayout layout;
+    private boolean warnedNoStageOutput;
 
     /**
      * Creates the distiller; the networks are built at the first {@link #beforeTask} (or {@link #initialize}).
@@ -281,6 +294,37 @@ public final class CakdDistiller implements Distiller {
                         "the student's stage-3 output that feeds the fusion model; set studentStageOutput")
                 : teacher.split().front(store, images, false).stopGradient();
         return modules.fusion().forward(store, stage3, training);
+    }
+
+    @Override
+    public List<String> auxiliaryModels() {
+        return List.of(ASSISTANT);
+    }
+
+    /**
+     * The fusion model's predicted classes for an evaluation batch (evaluation mode, as the teacher always runs).
+     *
+     * @param batch the evaluation batch
+     * @param learner the learner's evaluation outputs (its stage-3 output, when the student supplies stage 3)
+     * @param step the evaluation step
+     * @return {@code assistant}'s predictions; none when the learner gave no stage-3 output to continue from
+     */
+    @Override
+    public Map<String, Predictions> predictAuxiliary(Batch batch, LossTerms learner, StepContext step) {
+        initialize();
+        if (layout.front() == FusionLayout.Side.STUDENT && learner.output(config.studentStageOutput()).isEmpty()) {
+            if (!warnedNoStageOutput) {
+                warnedNoStageOutput = true;
+                LOG.log(System.Logger.Level.WARNING, "cakd: the learner gives no evaluation output '"
+                        + config.studentStageOutput() + "' (Learner.evaluationOutputs), which the assistant "
+                        + "continues from; cakd.assistant is not scored");
+            }
+            return Map.of();
+        }
+        NDArray images = batch.input(config.imageInput());
+        teacher.checkImages(images);
+        NDArray logits = fusionKnowledge(images, learner, false).logits();
+        return Map.of(ASSISTANT, Predictions.ofClasses(logits.argMax(1).toLongArray()));
     }
 
     @Override

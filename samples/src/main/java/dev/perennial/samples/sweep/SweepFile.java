@@ -229,7 +229,11 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
                 labels);
     }
 
-    /** {@code labels: {AXIS: [NAME, ...]}}: a short, distinct name per value of an axis but learner and seed. */
+    /**
+     * {@code labels: {AXIS: [NAME, ...]}}: a short, distinct name per value of an axis but seed (a learner's label
+     * replaces its name in methods and point names, e.g. two {@code safe} values as {@code safe} and
+     * {@code safe-no-transfer}).
+     */
     private static Map<String, List<String>> labels(JsonNode node, List<Axis> axes, String where) {
         if (node == null || node.isNull()) {
             return Map.of();
@@ -245,9 +249,8 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             Axis axis = axes.stream().filter(a -> a.path().equals(path)).findFirst().orElseThrow(() ->
                     new ConfigException(where + ": labels." + path + " names no axis; axes: "
                             + String.join(", ", axes.stream().map(Axis::path).toList())));
-            if (path.equals("learner") || path.equals("seed")) {
-                throw new ConfigException(where + ": labels." + path + ": the " + path + " axis labels itself (a"
-                        + " learner by its name, a seed by its number)");
+            if (path.equals("seed")) {
+                throw new ConfigException(where + ": labels.seed: the seed axis labels itself (by its number)");
             }
             JsonNode list = e.getValue();
             if (!list.isArray() || list.size() != axis.values().size()) {
@@ -257,6 +260,11 @@ public record SweepFile(Path file, String name, Path baseFile, ObjectNode baseIn
             List<String> names = new ArrayList<>();
             for (JsonNode n : list) {
                 String s = n.isTextual() || n.isNumber() || n.isBoolean() ? n.asText() : "";
+                // A learner's label is part of its points' folder names (SweepGrid's point name rule).
+                if (path.equals("learner") && !s.matches("[a-z0-9][a-z0-9._-]{0,39}")) {
+                    throw new ConfigException(where + ": labels.learner: " + n + " is not a name of 1-40 lower-case"
+                            + " letters, digits, '.', '_' or '-' (it names the learner's point folders)");
+                }
                 if (!s.matches("[^\\s,()=][^,()=]{0,39}") || names.contains(s)) {
                     throw new ConfigException(where + ": labels." + path + ": " + n + " is not a distinct name of"
                             + " 1-40 characters without ',', '(', ')' or '='");

@@ -210,11 +210,17 @@ public final class SweepGrid {
         }
     }
 
-    /** The learner axis's labels: the name, with -N where one name appears more than once. */
+    /**
+     * The learner axis's labels: the file's {@code labels.learner} when given, else the name, with -N where one name
+     * appears more than once.
+     */
     private static Map<String, List<String>> learnerLabels(SweepFile sweep) {
         int i = indexOf(sweep, LEARNER);
         if (i < 0) {
             return Map.of();
+        }
+        if (sweep.labels().containsKey(LEARNER)) {
+            return Map.of(LEARNER, sweep.labels().get(LEARNER));
         }
         List<String> names = sweep.axes().get(i).values().stream()
                 .map(v -> v.isTextual() ? v.asText() : v.path("name").asText()).toList();

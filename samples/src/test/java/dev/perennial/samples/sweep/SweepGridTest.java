@@ -146,6 +146,30 @@ class SweepGridTest {
         assertTrue(m.startsWith("grid.yaml: labels.seed: the seed axis labels itself"), m);
     }
 
+    /** Two values of one learner (a method and its ablation) get their own labels in methods and point names. */
+    @Test
+    void learnerLabelsNameTwoValuesOfOneLearner() throws IOException {
+        SweepFile s = sweep("""
+                base: base.yaml
+                axes:
+                  learner: [finetune, {name: ewc, config: {lambda: 10}}, {name: ewc, config: {lambda: 0.5}}]
+                  seed: [1]
+                labels: {learner: [finetune, ewc, ewc-weak]}
+                baseline: ewc
+                """);
+        List<SweepPoint> points = SweepGrid.expand(s);
+        assertEquals(List.of("grid-finetune-s1", "grid-ewc-s1", "grid-ewc-weak-s1"),
+                points.stream().map(SweepPoint::name).toList());
+        assertEquals(List.of("finetune", "ewc", "ewc-weak"), points.stream().map(SweepPoint::learner).toList());
+        assertEquals("ewc", points.get(2).config().learner().name());
+        assertEquals(0.5, points.get(2).config().learner().config().get("lambda").asDouble(), 0.0);
+        dev.perennial.samples.sweep.report.SweepComparison.checkBaseline(s, points, "ewc-weak");
+
+        String m = error("base: base.yaml\naxes: {learner: [finetune, ewc]}\nlabels: {learner: [finetune, EWC]}\n");
+        assertEquals("grid.yaml: labels.learner: \"EWC\" is not a name of 1-40 lower-case letters, digits, '.', '_' or"
+                + " '-' (it names the learner's point folders)", m);
+    }
+
     @Test
     void anInlineBaseWorksLikeAFile() throws IOException {
         String inline = "base:\n" + BASE.indent(2) + "axes: {seed: [7, 8]}\n";
