@@ -69,6 +69,11 @@ def sites(unet):
         out.append(("cross-attention", blk.attn2, [(s * s, ch), (TOKENS, c)], "context"))
         out.append(("feed-forward", blk.ff, [(s * s, ch)], "plain"))
     out.append(("group-norm", unet.conv_norm_out, [(8, 16, 16)], "plain"))
+    # the attention product of the three 16 x 16 self-attention calls alone: whole batch, and batch slices of at
+    # most 2^20 scores (what models.diffusion.Attention does since issue #24)
+    for _ in range(3):
+        out.append(("attend-16px-whole", None, [(2, 256, 4)] * 3, "attend"))
+        out.append(("attend-16px-sliced", None, [(2, 256, 4)] * 3, "sliced"))
     out.append(("downsample", d0.downsamplers[0], [(8, 16, 16)], "plain"))
     out.append(("upsample", u0.upsamplers[0], [(16, 8, 8)], "plain"))
     return out
@@ -108,7 +113,24 @@ def flops(unet, batch):
     return total
 
 
+def attention_heads(q, k, v):
+    """softmax(q k^T / sqrt(d)) v on (B, H, S, d) heads, as the goldens' attention does after splitting heads."""
+    return torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]), dim=-1) @ v
+
+
+def sliced(q, k, v, max_scores=1 << 20):
+    per = q.shape[1] * q.shape[2] * k.shape[2]
+    c = max(1, max_scores // per)
+    if c >= q.shape[0]:
+        return attention_heads(q, k, v)
+    return torch.cat([attention_heads(q[i:i + c], k[i:i + c], v[i:i + c]) for i in range(0, q.shape[0], c)], 0)
+
+
 def call(module, kind, args):
+    if kind == "attend":
+        return attention_heads(*args)
+    if kind == "sliced":
+        return sliced(*args)
     if kind == "temb":
         return module(args[0], args[1])
     if kind == "context":
@@ -155,7 +177,8 @@ def main():
                 for t in args:
                     t.requires_grad_(True)
                 (call(module, how, args) * u).sum().backward()
-                module.zero_grad(set_to_none=True)
+                if module is not None:
+                    module.zero_grad(set_to_none=True)
                 for t in args:
                     t.grad = None
 
