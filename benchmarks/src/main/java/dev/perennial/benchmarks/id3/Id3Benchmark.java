@@ -335,6 +335,7 @@ public final class Id3Benchmark {
         training.put("warmupSteps", 20);
         training.put("gradientClipNorm", 1.0);
         training.put("epochs", BenchmarkArgs.integer(o, "diff-epochs", 15));
+        training.put("logEverySteps", 1); // every step's loss terms in metrics.jsonl, for the curve in the summary
         training.put("batchSize", BenchmarkArgs.integer(o, "batch", 16));
         return Perennial.builder().name(id3 ? "id3-denoiser" : "plain-denoiser").seed(seed)
                 .dataset("generated-faces-attributed", faces)
@@ -490,7 +491,7 @@ public final class Id3Benchmark {
         return s;
     }
 
-    private static Map<String, Object> runSummary(RunReport r) {
+    private static Map<String, Object> runSummary(RunReport r) throws IOException {
         List<Double> losses = r.lossCurves().isEmpty() ? List.of() : r.lossCurves().get(0);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runDirectory", r.runDirectory());
@@ -498,9 +499,50 @@ public final class Id3Benchmark {
         m.put("firstLoss", losses.isEmpty() ? Double.NaN : losses.get(0));
         m.put("lastLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         m.put("testScore", r.score(0, 0));
-        System.out.printf(Locale.ROOT, "  %s: %d steps, loss %.4f -> %.4f, test score %.4f%n", r.experiment(),
-                losses.size(), m.get("firstLoss"), m.get("lastLoss"), r.score(0, 0));
+        m.put("cpuSeconds", r.timings().getOrDefault(RunReport.CPU_TIMING, Double.NaN));
+        Map<String, double[]> curve = termCurve(Path.of(r.runDirectory()).resolve("metrics.jsonl"));
+        m.put("lossCurve", curve);
+        StringBuilder terms = new StringBuilder();
+        curve.forEach((term, v) -> terms.append(String.format(Locale.ROOT, "; %s %s", term, Arrays.toString(
+                Arrays.stream(v).map(x -> Math.round(x * 1e4) / 1e4).toArray()))));
+        System.out.printf(Locale.ROOT, "  %s: %d steps, loss %.4f -> %.4f, test score %.4f, %.0f CPU-s%s%n",
+                r.experiment(), losses.size(), m.get("firstLoss"), m.get("lastLoss"), r.score(0, 0),
+                m.get("cpuSeconds"), terms);
         return m;
+    }
+
+    /**
+     * The loss curve from a run's {@code metrics.jsonl}: for the total loss and each named term, the mean over each
+     * tenth of the training steps (10 values: the first is the curve's start, the last its end; a single step's
+     * loss is noisy, the denoisers draw a random timestep per sample).
+     */
+    static Map<String, double[]> termCurve(Path metrics) throws IOException {
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        if (!Files.isRegularFile(metrics)) {
+            return Map.of();
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        for (String line : Files.readAllLines(metrics)) {
+            com.fasterxml.jackson.databind.JsonNode n = mapper.readTree(line);
+            if (!"step".equals(n.path("event").asText()) || n.path("skipped").asBoolean(false)) {
+                continue;
+            }
+            values.computeIfAbsent("loss", k -> new ArrayList<>()).add(n.path("loss").asDouble());
+            n.path("terms").fields().forEachRemaining(t -> values.computeIfAbsent(t.getKey(),
+                    k -> new ArrayList<>()).add(t.getValue().asDouble()));
+        }
+        Map<String, double[]> out = new LinkedHashMap<>();
+        values.forEach((term, v) -> {
+            int parts = Math.min(10, v.size());
+            double[] means = new double[parts];
+            for (int i = 0; i < parts; i++) {
+                int from = (int) ((long) i * v.size() / parts);
+                int to = (int) ((long) (i + 1) * v.size() / parts);
+                means[i] = v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            }
+            out.put(term, means);
+        });
+        return out;
     }
 
     private static Path modelFile(Path run) {

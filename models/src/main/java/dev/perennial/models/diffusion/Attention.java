@@ -1,7 +1,10 @@
 package dev.perennial.models.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.perennial.models.nn.FixedShapeBlock;
@@ -15,8 +18,19 @@ import java.util.List;
  * {@code to_v} from the context (the hidden states themselves for self-attention), scaled dot-product attention per
  * head ({@code 1/√head_dim}), then {@code to_out.0} (always with a bias). The UNet's attentions have no q/k/v bias,
  * the VAE's have one.
+ *
+ * <p>The attention itself runs over slices of the batch ({@link #attendInBatchChunks}) so that no score tensor holds
+ * more than {@link #MAX_CHUNK_SCORES} values: at full resolution a pixel-space UNet's self-attention materialises
+ * (B, H, HW, HW) scores, 25 MB at batch 48 and 16 × 16 pixels and 50 MB under classifier-free guidance's doubled
+ * batch, and tensors that large are mapped fresh from the kernel on every allocation (glibc's mmap threshold is at
+ * most 32 MiB) and stream through memory several times per call; chunks stay in the allocator's heap and in cache
+ * (issue #24, BENCHMARKS "The diffusion UNet's cost"). Each sample's attention is computed by the same operations
+ * either way.
  */
 public final class Attention extends FixedShapeBlock {
+    /** The most attention scores (B·H·S·T values) one chunk materialises: 2^20 floats, 4 MiB. */
+    public static final long MAX_CHUNK_SCORES = 1L << 20;
+
     private final int heads;
     private final Linear toQ;
     private final Linear toK;
@@ -58,8 +72,42 @@ public final class Attention extends FixedShapeBlock {
         NDArray q = MultiHeadAttention.splitHeads(toQ.forward(store, x, training), heads);
         NDArray k = MultiHeadAttention.splitHeads(toK.forward(store, c, training), heads);
         NDArray v = MultiHeadAttention.splitHeads(toV.forward(store, c, training), heads);
-        NDArray out = MultiHeadAttention.attend(q, k, v, null, 0f, training);
+        NDArray out = attendInBatchChunks(q, k, v, MAX_CHUNK_SCORES);
         return toOut.forward(store, MultiHeadAttention.mergeHeads(out), training);
+    }
+
+    /**
+     * Scaled dot-product attention without mask or dropout ({@link MultiHeadAttention#attend}) over consecutive
+     * slices of the batch, each as large as keeps its (b, H, S, T) score tensor within {@code maxScores} values (at
+     * least one sample per slice), the slices' outputs concatenated; one call when the whole batch fits.
+     *
+     * @param q (B, H, S, d)
+     * @param k (B, H, T, d)
+     * @param v (B, H, T, d)
+     * @param maxScores the most score values one slice may hold, >= 1
+     * @return (B, H, S, d)
+     */
+    public static NDArray attendInBatchChunks(NDArray q, NDArray k, NDArray v, long maxScores) {
+        if (maxScores < 1) {
+            throw new IllegalArgumentException("attention: maxScores must be >= 1, was " + maxScores);
+        }
+        Shape qs = q.getShape();
+        Shape ks = k.getShape();
+        if (qs.dimension() != 4 || ks.dimension() != 4) {
+            return MultiHeadAttention.attend(q, k, v, null, 0f, false); // reports the shapes
+        }
+        long batch = qs.get(0);
+        long perSample = qs.get(1) * qs.get(2) * ks.get(2);
+        long chunk = Math.max(1L, maxScores / Math.max(1L, perSample));
+        if (chunk >= batch) {
+            return MultiHeadAttention.attend(q, k, v, null, 0f, false);
+        }
+        NDList parts = new NDList();
+        for (long start = 0; start < batch; start += chunk) {
+            NDIndex slice = new NDIndex("{}:{}", start, Math.min(batch, start + chunk));
+            parts.add(MultiHeadAttention.attend(q.get(slice), k.get(slice), v.get(slice), null, 0f, false));
+        }
+        return NDArrays.concat(parts, 0);
     }
 
     @Override

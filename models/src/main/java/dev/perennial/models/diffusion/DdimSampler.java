@@ -19,6 +19,12 @@ import dev.perennial.models.nn.Scalars;
  * </pre>
  * The inference timesteps are "leading": {@code i·⌊T/n⌋ + steps_offset} for i = n−1 … 0 (Stable Diffusion:
  * offset 1).
+ *
+ * <p>With {@code clipSample} (diffusers' {@code clip_sample}, true by default in its DDIMScheduler, false in Stable
+ * Diffusion's latent-space configuration) x̂_0 is clipped to [−1, 1] before the update and ε̂ is kept. A pixel-space
+ * model needs it: at the first step of a short schedule √ᾱ_t is small (0.012 at t = 90 of the ID³ denoiser's
+ * T = 100, β 0.001 → 0.2), ε̂'s error reaches x̂_0 multiplied by 1/√ᾱ_t and, unclipped, grows over the steps
+ * (issue #24, BENCHMARKS "ID³ at a budget where the denoisers learn").
  */
 public final class DdimSampler {
     private final NoiseSchedule schedule;
@@ -26,6 +32,7 @@ public final class DdimSampler {
     private final float eta;
     private final double finalAlphaCumprod;
     private final int stepsOffset;
+    private final boolean clipSample;
 
     /**
      * Creates the sampler.
@@ -37,6 +44,21 @@ public final class DdimSampler {
      * @param stepsOffset added to every timestep (SD: 1)
      */
     public DdimSampler(NoiseSchedule schedule, int steps, float eta, boolean setAlphaToOne, int stepsOffset) {
+        this(schedule, steps, eta, setAlphaToOne, stepsOffset, false);
+    }
+
+    /**
+     * Creates the sampler, optionally clipping x̂_0 to [−1, 1] at every step.
+     *
+     * @param schedule the training schedule
+     * @param steps inference steps n (1 ≤ n ≤ T)
+     * @param eta η ≥ 0 (0: deterministic DDIM; 1: DDPM-like variance)
+     * @param setAlphaToOne whether the step past the first timestep goes to ᾱ = 1 (else ᾱ_0; SD: false)
+     * @param stepsOffset added to every timestep (SD: 1)
+     * @param clipSample whether x̂_0 is clipped to [−1, 1] (diffusers' {@code clip_sample}; SD: false)
+     */
+    public DdimSampler(NoiseSchedule schedule, int steps, float eta, boolean setAlphaToOne, int stepsOffset,
+            boolean clipSample) {
         if (steps < 1 || steps > schedule.trainSteps() || eta < 0 || stepsOffset < 0
                 || (steps - 1) * (schedule.trainSteps() / steps) + stepsOffset >= schedule.trainSteps()) {
             throw new IllegalArgumentException("DdimSampler: need 1 <= steps <= " + schedule.trainSteps()
@@ -48,6 +70,7 @@ public final class DdimSampler {
         this.eta = eta;
         this.finalAlphaCumprod = setAlphaToOne ? 1.0 : schedule.alphaCumprod(0);
         this.stepsOffset = stepsOffset;
+        this.clipSample = clipSample;
     }
 
     /** @return the inference timesteps, first (noisiest) first */
@@ -86,6 +109,9 @@ public final class DdimSampler {
         double variance = (1 - ap) / (1 - at) * (1 - at / ap);
         double std = eta * Math.sqrt(variance);
         NDArray x0 = Scalars.div(x.sub(Scalars.mul(epsilon, (float) Math.sqrt(1 - at))), (float) Math.sqrt(at));
+        if (clipSample) {
+            x0 = x0.clip(-1f, 1f);
+        }
         NDArray out = Scalars.mul(x0, (float) Math.sqrt(ap))
                 .add(Scalars.mul(epsilon, (float) Math.sqrt(1 - ap - std * std)));
         if (std > 0) {

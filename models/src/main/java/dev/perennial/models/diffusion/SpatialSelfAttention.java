@@ -54,8 +54,8 @@ public final class SpatialSelfAttention extends FixedShapeBlock {
         NDArray q = MultiHeadAttention.splitHeads(toQ.forward(store, y, training), 1);
         NDArray k = MultiHeadAttention.splitHeads(toK.forward(store, y, training), 1);
         NDArray v = MultiHeadAttention.splitHeads(toV.forward(store, y, training), 1);
-        y = toOut.forward(store, MultiHeadAttention.mergeHeads(MultiHeadAttention.attend(q, k, v, null, 0f,
-                training)), training);
+        y = toOut.forward(store, MultiHeadAttention.mergeHeads(Attention.attendInBatchChunks(q, k, v,
+                Attention.MAX_CHUNK_SCORES)), training);
         return y.transpose(0, 2, 1).reshape(s).add(x);
     }
 

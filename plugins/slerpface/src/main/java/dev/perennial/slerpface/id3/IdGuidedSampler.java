@@ -18,7 +18,9 @@ import java.util.Arrays;
  * and then a DDIM step ({@link DdimSampler#step}, η = 0 deterministic, η = 1 DDPM-like) is taken with ε̃. ε̂ is
  * ε_θ(x_t, t, y, a), or with classifier-free guidance scale s ≠ 1 {@code ε_u + s·(ε_c − ε_u)} where ε_u has the
  * zero (null) condition, both branches in one batch as {@link DdimSampler#sample} does. The gradient flows through
- * ε̂ and the frozen recogniser (full chain rule); with {@code clipDenoised} x̂₀ is clipped to [−1, 1] before f̄.
+ * ε̂ and the frozen recogniser (full chain rule); with {@code clipDenoised} x̂₀ is clipped to [−1, 1] before f̄ and
+ * in every DDIM step (diffusers' {@code clip_sample}: unclipped, a pixel-space sample of a short schedule grows far
+ * outside [−1, 1], issue #24).
  * With λ = 0 no gradient is computed and the result is bit-for-bit {@link DdimSampler#sample}'s (property I3).
  *
  * <p>The gradient needs autograd outside training: this sampler opens a {@link GradientCollector} per step, so it
@@ -28,7 +30,7 @@ import java.util.Arrays;
  * @param eta η ≥ 0
  * @param identityGuidance λ ≥ 0
  * @param classifierFreeScale s (1: the conditional prediction alone)
- * @param clipDenoised whether x̂₀ is clipped to [−1, 1] before f̄
+ * @param clipDenoised whether x̂₀ is clipped to [−1, 1] before f̄ and in the DDIM steps
  */
 public record IdGuidedSampler(int steps, float eta, float identityGuidance, float classifierFreeScale,
         boolean clipDenoised) {
@@ -43,13 +45,14 @@ public record IdGuidedSampler(int steps, float eta, float identityGuidance, floa
     }
 
     /**
-     * The DDIM schedule this sampler steps with (ᾱ = 1 past the first timestep, no offset).
+     * The DDIM schedule this sampler steps with (ᾱ = 1 past the first timestep, no offset, x̂₀ clipped when
+     * {@code clipDenoised}).
      *
      * @param schedule the denoiser's schedule
      * @return the DDIM sampler
      */
     public DdimSampler ddim(NoiseSchedule schedule) {
-        return new DdimSampler(schedule, steps, eta, true, 0);
+        return new DdimSampler(schedule, steps, eta, true, 0, clipDenoised);
     }
 
     /**
