@@ -19,16 +19,22 @@ import java.util.regex.Pattern;
  * Mini-CoIN: a continual instruction benchmark rendered in Java, no download. Each task mirrors one CoIN
  * instruction type and carries its CoIN scorer (spec llaca.md §3):
  * <ul>
- *   <li>{@code choice} (ScienceQA): which shape is shown, four lettered options in random order → letter; scorer
- *       {@code choice};</li>
+ *   <li>{@code choice} (ScienceQA): which shape is shown, three lettered options: the shown shape and two of the
+ *       other three, listed in the fixed order circle, square, triangle, cross → letter (which letter names a shape
+ *       depends on the omitted one); scorer {@code choice}. Four options in random order were not learnt (the
+ *       answer needs a pointer from the seen shape to its place in the shuffled list: chance alone, #23);</li>
  *   <li>{@code reading} (TextVQA / OCR-VQA): the digit drawn in a 3×5 font scaled to 12×20 pixels at 32 pixels,
  *       anywhere in the image → digit; {@code vqa};</li>
  *   <li>{@code classification} (ImageNet): what object is shown → shape name; {@code substring};</li>
- *   <li>{@code spatial} (GQA): is the X shape left or right of (above or below) the Y shape → word; {@code exact};</li>
+ *   <li>{@code spatial} (GQA): is the coloured shape left or right of (above or below) the black square, both
+ *       anywhere, not overlapping, their corners at least 0.15 of the side apart along the asked axis → word;
+ *       {@code exact}. Two coloured shapes named by colour were not learnt (the model did not bind colour words to
+ *       image positions: the question-aware prior, #23);</li>
  *   <li>{@code color} (VizWiz): the colour of the single shape → colour; {@code exact};</li>
- *   <li>{@code grounding} (RefCOCO): bounding box of the named shape (half the image's side, corner on the 0.1
- *       grid), normalised to [0, 1] with one decimal → {@code [x1, y1, x2, y2]} (17 word-level tokens: the
- *       learner's {@code maxNewTokens} must be at least 17); {@code grounding} (IoU > 0.5);</li>
+ *   <li>{@code grounding} (RefCOCO): bounding box of the named shape (0.4 of the image's side, corner on the 0.1
+ *       grid) beside a distractor of another colour and another shape that does not overlap it, normalised to
+ *       [0, 1] with one decimal → {@code [x1, y1, x2, y2]} (17 word-level tokens: the learner's
+ *       {@code maxNewTokens} must be at least 17); {@code grounding} (IoU > 0.5);</li>
  *   <li>{@code counting} (VQAv2): how many shapes → number; {@code exact}.</li>
  * </ul>
  * Every example is generated from (seed, task, split, index) alone, so splits are random-access and thread-safe.
@@ -54,6 +60,11 @@ public final class MiniCoin implements DatasetSource {
         "111001111001111", "101101111001001", "111100111001111", "111100111101111", "111001010010010",
         "111101111101111", "111101111001111"};
     private static final String[] LETTERS = {"A", "B", "C", "D"};
+    /** The spatial task's reference object: a black square. */
+    private static final float[] BLACK = {0.05f, 0.05f, 0.05f};
+    /** The spatial task's shape side, and the least distance of the two corners along the asked axis. */
+    private static final float SPATIAL_SIDE = 0.3f;
+    private static final float SPATIAL_GAP = 0.15f;
     /** The LLaVA-1.5 Vicuna v1 system prompt, so the default template's words are in the vocabulary. */
     static final String VICUNA_SYSTEM = "A chat between a curious human and an artificial intelligence assistant. "
             + "The assistant gives helpful, detailed, and polite answers to the human's questions. USER: ASSISTANT:";
@@ -108,10 +119,11 @@ public final class MiniCoin implements DatasetSource {
         for (String t : TASKS) {
             all.append(' ').append(t);
         }
-        for (String q : List.of(choiceQuestion(new String[] {"circle", "square", "triangle", "cross"}),
-                READING_QUESTION, CLASSIFICATION_QUESTION, spatialQuestion("red", "blue", true),
-                spatialQuestion("red", "blue", false), groundingQuestion("red", "circle"), COUNTING_QUESTION,
-                COLOR_QUESTION, "left right above below [0.1, 0.2, 0.3, 0.4] 0 1 2 3 4 5 6 7 8 9 A B C D")) {
+        for (String q : List.of(choiceQuestion(List.of("circle", "square", "triangle")),
+                READING_QUESTION, CLASSIFICATION_QUESTION, spatialQuestion("red", "circle", true),
+                spatialQuestion("red", "circle", false), groundingQuestion("red", "circle"), COUNTING_QUESTION,
+                COLOR_QUESTION,
+                "black square left right above below [0.1, 0.2, 0.3, 0.4] 0 1 2 3 4 5 6 7 8 9 A B C D")) {
             all.append(' ').append(q);
         }
         SHAPES.forEach(s -> all.append(' ').append(s));
@@ -126,19 +138,22 @@ public final class MiniCoin implements DatasetSource {
 
     private static final String READING_QUESTION = "What digit is written in the image?";
     /** The grounding task's shape side in tenths of the image side. */
-    private static final int GROUNDING_SIDE = 5;
+    private static final int GROUNDING_SIDE = 4;
     private static final String CLASSIFICATION_QUESTION = "What object is in the image?";
     private static final String COUNTING_QUESTION = "How many shapes are in the image?";
     private static final String COLOR_QUESTION = "What color is the shape?";
 
-    private static String choiceQuestion(String[] options) {
-        return "Which shape is in the image? A. " + options[0] + " B. " + options[1] + " C. " + options[2]
-                + " D. " + options[3] + " Answer with the option's letter from the given choices directly.";
+    private static String choiceQuestion(List<String> options) {
+        StringBuilder q = new StringBuilder("Which shape is in the image?");
+        for (int i = 0; i < options.size(); i++) {
+            q.append(' ').append(LETTERS[i]).append(". ").append(options.get(i));
+        }
+        return q.append(" Answer with the option's letter from the given choices directly.").toString();
     }
 
-    private static String spatialQuestion(String first, String second, boolean horizontal) {
-        return horizontal ? "Is the " + first + " shape left or right of the " + second + " shape?"
-                : "Is the " + first + " shape above or below the " + second + " shape?";
+    private static String spatialQuestion(String color, String shape, boolean horizontal) {
+        return "Is the " + color + " " + shape + (horizontal ? " left or right of" : " above or below")
+                + " the black square?";
     }
 
     private static String groundingQuestion(String color, String shape) {
@@ -225,12 +240,14 @@ public final class MiniCoin implements DatasetSource {
         AnswerScorer scorer;
         switch (kind) {
             case "choice" -> {
+                // three options in the fixed order of SHAPES: the shown shape and two others (one omitted)
                 int shape = r.nextInt(SHAPES.size());
-                drawShape(img, s, shape, r.nextInt(COLORS.size()), 0.2f + 0.2f * r.nextFloat(),
+                drawShape(img, s, shape, RGB[r.nextInt(COLORS.size())], 0.2f + 0.2f * r.nextFloat(),
                         0.2f + 0.2f * r.nextFloat(), 0.4f);
                 List<String> options = new ArrayList<>(SHAPES);
-                java.util.Collections.shuffle(options, r);
-                question = choiceQuestion(options.toArray(new String[0]));
+                int omit = r.nextInt(SHAPES.size() - 1);
+                options.remove(omit >= shape ? omit + 1 : omit);
+                question = choiceQuestion(options);
                 answer = LETTERS[options.indexOf(SHAPES.get(shape))];
                 scorer = AnswerScorer.CHOICE;
             }
@@ -248,38 +265,58 @@ public final class MiniCoin implements DatasetSource {
             }
             case "classification" -> {
                 int shape = r.nextInt(SHAPES.size());
-                drawShape(img, s, shape, r.nextInt(COLORS.size()), 0.1f + 0.4f * r.nextFloat(),
+                drawShape(img, s, shape, RGB[r.nextInt(COLORS.size())], 0.1f + 0.4f * r.nextFloat(),
                         0.1f + 0.4f * r.nextFloat(), 0.3f + 0.1f * r.nextFloat());
                 question = CLASSIFICATION_QUESTION;
                 answer = SHAPES.get(shape);
                 scorer = AnswerScorer.SUBSTRING;
             }
             case "spatial" -> {
-                int c1 = r.nextInt(COLORS.size());
-                int c2 = (c1 + 1 + r.nextInt(COLORS.size() - 1)) % COLORS.size();
+                // a coloured shape and the black square anywhere, not overlapping, their corners at least
+                // SPATIAL_GAP apart along the asked axis (two coloured shapes named by colour were not learnt, #23)
+                int color = r.nextInt(COLORS.size());
+                int shape = r.nextInt(SHAPES.size());
                 boolean horizontal = r.nextBoolean();
-                boolean firstLow = r.nextBoolean(); // first shape on the left (or on top)
-                float a = 0.05f + 0.1f * r.nextFloat();
-                float b = 0.55f + 0.1f * r.nextFloat();
-                float o1 = 0.05f + 0.6f * r.nextFloat();
-                float o2 = 0.05f + 0.6f * r.nextFloat();
-                float p1 = firstLow ? a : b;
-                float p2 = firstLow ? b : a;
-                drawShape(img, s, r.nextInt(SHAPES.size()), c1, horizontal ? p1 : o1, horizontal ? o1 : p1, 0.3f);
-                drawShape(img, s, r.nextInt(SHAPES.size()), c2, horizontal ? p2 : o2, horizontal ? o2 : p2, 0.3f);
-                question = spatialQuestion(COLORS.get(c1), COLORS.get(c2), horizontal);
-                answer = horizontal ? (firstLow ? "left" : "right") : (firstLow ? "above" : "below");
+                float range = 1 - SPATIAL_SIDE;
+                float p1;
+                float p2;
+                float o1;
+                float o2;
+                do {
+                    p1 = range * r.nextFloat();
+                    p2 = range * r.nextFloat();
+                    o1 = range * r.nextFloat();
+                    o2 = range * r.nextFloat();
+                } while (Math.abs(p1 - p2) < SPATIAL_GAP
+                        || (Math.abs(p1 - p2) < SPATIAL_SIDE && Math.abs(o1 - o2) < SPATIAL_SIDE));
+                drawShape(img, s, shape, RGB[color], horizontal ? p1 : o1, horizontal ? o1 : p1, SPATIAL_SIDE);
+                drawShape(img, s, SHAPES.indexOf("square"), BLACK, horizontal ? p2 : o2, horizontal ? o2 : p2,
+                        SPATIAL_SIDE);
+                question = spatialQuestion(COLORS.get(color), SHAPES.get(shape), horizontal);
+                answer = horizontal ? (p1 < p2 ? "left" : "right") : (p1 < p2 ? "above" : "below");
                 scorer = AnswerScorer.EXACT;
             }
             case "grounding" -> {
-                // a half-side shape whose corner lies on the 0.1 grid (36 boxes): the reference box is exact with
-                // one decimal, and a box one grid step off along one axis still has IoU 0.67 (> 0.5)
+                // the named shape and a distractor of another colour and another shape, both GROUNDING_SIDE tenths
+                // of the side with their corners on the 0.1 grid, not overlapping: the reference box is exact with
+                // one decimal, and a box one grid step off along one axis still has IoU 0.6 (> 0.5)
                 int size = GROUNDING_SIDE;
-                int x = r.nextInt(11 - size);
-                int y = r.nextInt(11 - size);
+                int x;
+                int y;
+                int dx;
+                int dy;
+                do {
+                    x = r.nextInt(11 - size);
+                    y = r.nextInt(11 - size);
+                    dx = r.nextInt(11 - size);
+                    dy = r.nextInt(11 - size);
+                } while (Math.abs(x - dx) < size && Math.abs(y - dy) < size);
                 int shape = r.nextInt(SHAPES.size());
                 int color = r.nextInt(COLORS.size());
-                drawShape(img, s, shape, color, x / 10f, y / 10f, size / 10f);
+                int otherShape = (shape + 1 + r.nextInt(SHAPES.size() - 1)) % SHAPES.size();
+                int otherColor = (color + 1 + r.nextInt(COLORS.size() - 1)) % COLORS.size();
+                drawShape(img, s, shape, RGB[color], x / 10f, y / 10f, size / 10f);
+                drawShape(img, s, otherShape, RGB[otherColor], dx / 10f, dy / 10f, size / 10f);
                 question = groundingQuestion(COLORS.get(color), SHAPES.get(shape));
                 answer = String.format(java.util.Locale.ROOT, "[%.1f, %.1f, %.1f, %.1f]", x / 10f, y / 10f,
                         (x + size) / 10f, (y + size) / 10f);
@@ -294,7 +331,7 @@ public final class MiniCoin implements DatasetSource {
                 java.util.Collections.shuffle(cells, r);
                 for (int i = 0; i < n; i++) {
                     int cell = cells.get(i);
-                    drawShape(img, s, r.nextInt(SHAPES.size()), r.nextInt(COLORS.size()),
+                    drawShape(img, s, r.nextInt(SHAPES.size()), RGB[r.nextInt(COLORS.size())],
                             (cell % 3) / 3f + 0.04f, (cell / 3) / 3f + 0.04f, 0.25f);
                 }
                 question = COUNTING_QUESTION;
@@ -303,7 +340,7 @@ public final class MiniCoin implements DatasetSource {
             }
             case "color" -> {
                 int color = r.nextInt(COLORS.size());
-                drawShape(img, s, r.nextInt(SHAPES.size()), color, 0.1f + 0.4f * r.nextFloat(),
+                drawShape(img, s, r.nextInt(SHAPES.size()), RGB[color], 0.1f + 0.4f * r.nextFloat(),
                         0.1f + 0.4f * r.nextFloat(), 0.4f);
                 question = COLOR_QUESTION;
                 answer = COLORS.get(color);
@@ -317,7 +354,7 @@ public final class MiniCoin implements DatasetSource {
     }
 
     /** Fills a shape inside the box (x, y, side) given as fractions of the image side. */
-    private static void drawShape(float[] img, int s, int shape, int color, float fx, float fy, float fside) {
+    private static void drawShape(float[] img, int s, int shape, float[] rgb, float fx, float fy, float fside) {
         int x0 = Math.round(fx * s);
         int y0 = Math.round(fy * s);
         int side = Math.max(3, Math.round(fside * s));
@@ -333,7 +370,7 @@ public final class MiniCoin implements DatasetSource {
                     default -> Math.abs(cx) <= side / 6f || Math.abs(cy) <= side / 6f;
                 };
                 if (inside) {
-                    set(img, s, x0 + dx, y0 + dy, RGB[color]);
+                    set(img, s, x0 + dx, y0 + dy, rgb);
                 }
             }
         }
