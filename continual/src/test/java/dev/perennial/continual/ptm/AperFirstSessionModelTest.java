@@ -10,13 +10,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.util.Pair;
 import dev.perennial.spi.Batch;
-import dev.perennial.spi.LossTerms;
 import dev.perennial.spi.Predictions;
-import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,33 +53,7 @@ class AperFirstSessionModelTest {
 
     /** {@link #firstSession}, with data that fails the test when read ({@code readable} false). */
     private static boolean firstSession(PtmBaselineLearner learner, NDManager root, int steps, boolean readable) {
-        TaskInfo info = TASKS.get(0);
-        TaskData data = readable ? TinyPtm.taskData(info, firstTask(), root) : TinyPtm.noData(info);
-        learner.beforeTask(info, data);
-        boolean trains = learner.model().getParameters().stream().anyMatch(p -> p.getValue().requiresGradient());
-        if (trains) {
-            for (int i = 0; i < steps; i++) {
-                step(learner, root);
-            }
-        }
-        learner.afterTask(info, data);
-        return trains;
-    }
-
-    private static void step(PtmBaselineLearner learner, NDManager root) {
-        try (NDManager m = root.newSubManager()) {
-            Batch batch = firstTask().batch(m, 0, firstTask().size(), 0);
-            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                LossTerms terms = learner.loss(batch, TinyPtm.step(m, 0, true));
-                c.backward(terms.terms().get("ce"));
-            }
-            for (Pair<String, Parameter> p : learner.model().getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    NDArray w = p.getValue().getArray();
-                    w.subi(w.getGradient().mul(0.5f));
-                }
-            }
-        }
+        return TinyPtm.firstSession(learner, TASKS.get(0), firstTask(), root, steps, readable);
     }
 
     private static float[] prototypes(PtmBaselineLearner learner) {

@@ -9,7 +9,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.perennial.models.ParameterNames;
 import dev.perennial.models.io.SafetensorsWriter;
 import dev.perennial.models.vit.VisionTransformer;
+import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
 import dev.perennial.spi.Batch;
+import dev.perennial.spi.Learner;
+import dev.perennial.spi.LossTerms;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
@@ -325,5 +329,36 @@ public final class TinyPtm {
                 throw new AssertionError("the learner read task " + info.name() + "'s data");
             }
         };
+    }
+
+    /**
+     * A first session as the loop runs it: {@code beforeTask}, then (only when some parameter trains) {@code steps}
+     * full-batch SGD steps (lr 0.5) on the learner's {@code ce} term, then {@code afterTask}. With {@code readable}
+     * false the task data fails the test when read (a learner fed its first session must not touch it).
+     *
+     * @return whether anything trained
+     */
+    public static boolean firstSession(Learner learner, TaskInfo info, Images images, NDManager root, int steps,
+            boolean readable) {
+        TaskData data = readable ? taskData(info, images, root) : noData(info);
+        learner.beforeTask(info, data);
+        boolean trains = learner.model().getParameters().stream().anyMatch(p -> p.getValue().requiresGradient());
+        for (int i = 0; trains && i < steps; i++) {
+            try (NDManager m = root.newSubManager()) {
+                Batch batch = images.batch(m, 0, images.size(), 0);
+                try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                    LossTerms terms = learner.loss(batch, step(m, 0, true));
+                    c.backward(terms.terms().get("ce"));
+                }
+                learner.model().getParameters().forEach(p -> {
+                    if (p.getValue().requiresGradient()) {
+                        NDArray w = p.getValue().getArray();
+                        w.subi(w.getGradient().mul(0.5f));
+                    }
+                });
+            }
+        }
+        learner.afterTask(info, data);
+        return trains;
     }
 }

@@ -7,20 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.util.Pair;
 import dev.perennial.continual.ptm.FirstSessionModel;
 import dev.perennial.continual.ptm.FirstSessionPass;
 import dev.perennial.continual.ptm.FirstSessionStatistics;
 import dev.perennial.continual.ptm.RidgeHead;
 import dev.perennial.continual.ptm.TinyPtm;
 import dev.perennial.spi.Batch;
-import dev.perennial.spi.LossTerms;
 import dev.perennial.spi.Predictions;
-import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,27 +63,7 @@ class SafeFirstSessionModelTest {
 
     /** {@link #firstSession}, with data that fails the test when read ({@code readable} false). */
     private static boolean firstSession(SafeLearner learner, NDManager root, int steps, boolean readable) {
-        TaskInfo info = TASKS.get(0);
-        TaskData data = readable ? TinyPtm.taskData(info, firstTask(), root) : TinyPtm.noData(info);
-        learner.beforeTask(info, data);
-        boolean trains = learner.model().getParameters().stream().anyMatch(p -> p.getValue().requiresGradient());
-        for (int i = 0; trains && i < steps; i++) {
-            try (NDManager m = root.newSubManager()) {
-                Batch batch = firstTask().batch(m, 0, firstTask().size(), 0);
-                try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    LossTerms terms = learner.loss(batch, TinyPtm.step(m, 0, true));
-                    c.backward(terms.terms().get("ce"));
-                }
-                for (Pair<String, Parameter> p : learner.model().getParameters()) {
-                    if (p.getValue().requiresGradient()) {
-                        NDArray w = p.getValue().getArray();
-                        w.subi(w.getGradient().mul(0.5f));
-                    }
-                }
-            }
-        }
-        learner.afterTask(info, data);
-        return trains;
+        return TinyPtm.firstSession(learner, TASKS.get(0), firstTask(), root, steps, readable);
     }
 
     /** Task 1's statistics of the exported model from two partial passes (rows 9..14, then 0..9), merged. */
