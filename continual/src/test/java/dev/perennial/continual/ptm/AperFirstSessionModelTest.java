@@ -10,7 +10,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.perennial.spi.Batch;
 import dev.perennial.spi.Predictions;
 import dev.perennial.spi.TaskInfo;
 import java.nio.file.Path;
@@ -75,20 +74,7 @@ class AperFirstSessionModelTest {
                 "adapter"), true, false, 1, new double[] {1}, RidgeHead.Precision.FLOAT32, 4, 1.0);
         FirstSessionStatistics.Header h = PtmBaselineLearner.firstSessionHeader(PtmBaselineLearner.Method.APER, s, 4,
                 TASKS.get(0).classes(), 7, images.size(), model.adaptedSha256());
-        FirstSessionStatistics total = FirstSessionStatistics.empty(h);
-        for (int[] range : new int[][] {{5, 15}, {0, 5}}) {
-            try (FirstSessionPass pass = new FirstSessionPass(h, s.backbone(), model, root);
-                 NDManager m = root.newSubManager()) {
-                Batch batch = images.batch(m, range[0], range[1], 0);
-                int[] rows = new int[range[1] - range[0]];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = range[0] + i;
-                }
-                pass.add(batch.input("image"), batch.requireLabels().toLongArray(), rows);
-                total.merge(pass.statistics());
-            }
-        }
-        return total;
+        return TinyPtm.mergedPasses(h, s.backbone(), model, images, root, new int[][] {{5, 15}, {0, 5}});
     }
 
     @Test

@@ -361,4 +361,27 @@ public final class TinyPtm {
         learner.afterTask(info, data);
         return trains;
     }
+
+    /**
+     * A first session's statistics computed as separate partial passes (one per {@code [from, to)} row range of
+     * {@code images}, each its own {@link FirstSessionPass} over the exported {@code model}) and merged, as the
+     * distributed job does.
+     */
+    public static FirstSessionStatistics mergedPasses(FirstSessionStatistics.Header header, PtmBackboneConfig backbone,
+            FirstSessionModel model, Images images, NDManager root, int[][] ranges) {
+        FirstSessionStatistics total = FirstSessionStatistics.empty(header);
+        for (int[] range : ranges) {
+            try (FirstSessionPass pass = new FirstSessionPass(header, backbone, model, root);
+                 NDManager m = root.newSubManager()) {
+                Batch batch = images.batch(m, range[0], range[1], 0);
+                int[] rows = new int[range[1] - range[0]];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = range[0] + i;
+                }
+                pass.add(batch.input("image"), batch.requireLabels().toLongArray(), rows);
+                total.merge(pass.statistics());
+            }
+        }
+        return total;
+    }
 }

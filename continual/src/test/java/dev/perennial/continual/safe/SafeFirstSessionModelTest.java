@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.perennial.continual.ptm.FirstSessionModel;
-import dev.perennial.continual.ptm.FirstSessionPass;
 import dev.perennial.continual.ptm.FirstSessionStatistics;
 import dev.perennial.continual.ptm.RidgeHead;
 import dev.perennial.continual.ptm.TinyPtm;
-import dev.perennial.spi.Batch;
 import dev.perennial.spi.Predictions;
 import dev.perennial.spi.TaskInfo;
 import java.nio.file.Path;
@@ -71,20 +69,7 @@ class SafeFirstSessionModelTest {
         TinyPtm.Images images = firstTask();
         FirstSessionStatistics.Header h = SafeLearner.firstSessionHeader(config, CLASSES, TASKS.get(0).classes(), 7,
                 images.size(), model.adaptedSha256(), 0);
-        FirstSessionStatistics total = FirstSessionStatistics.empty(h);
-        for (int[] range : new int[][] {{9, 14}, {0, 9}}) {
-            try (FirstSessionPass pass = new FirstSessionPass(h, config.backbone(), model, root);
-                 NDManager m = root.newSubManager()) {
-                Batch batch = images.batch(m, range[0], range[1], 0);
-                int[] rows = new int[range[1] - range[0]];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = range[0] + i;
-                }
-                pass.add(batch.input("image"), batch.requireLabels().toLongArray(), rows);
-                total.merge(pass.statistics());
-            }
-        }
-        return total;
+        return TinyPtm.mergedPasses(h, config.backbone(), model, images, root, new int[][] {{9, 14}, {0, 9}});
     }
 
     private static void assertClose(float[] expected, float[] actual, String what) {
