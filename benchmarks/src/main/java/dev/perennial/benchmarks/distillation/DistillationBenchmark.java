@@ -28,11 +28,13 @@ import java.util.Set;
  * {@code --image-size} (images are resized to this square size, 16), {@code --teacher-epochs} (15),
  * {@code --epochs} (student epochs, 8), {@code --seeds} (1), {@code --students} (resnet18,mobilenet-v2),
  * {@code --methods} (none,kd,fitnet,ofa,cakd; also cakd-tuned, the best cakd of the 16 px ablation, cakd-bank,
- * cakd with the memory-bank InfoNCE, and ofa-logits, ofa's final-logit term without its stage heads), {@code --student-width} (ResNet base width, 16),
+ * cakd with the memory-bank InfoNCE, and ofa-logits, ofa's final-logit term without its stage heads),
+ * {@code --student-width} (ResNet base width, 16),
  * {@code --teacher-width} (ViT width, 64), {@code --teacher-depth} (4), {@code --teacher-patch} (ViT patch size, 4),
  * {@code --batch-size} (64), {@code --teacher} (a teacher checkpoint: reused when it exists, else trained and written
  * there; default a fresh one next to the output), {@code --out} (target/benchmarks/distillation-cifar.json). The JSON
- * file is rewritten after every run, so a stopped benchmark keeps the runs it finished. The defaults are sized for a shared 2-core machine; the teacher
+ * file is rewritten after every run, so a stopped benchmark keeps the runs it finished. The defaults are sized for a
+ * shared 2-core machine; the teacher
  * sees more images than the students, as a teacher trained on the full set would.
  */
 public final class DistillationBenchmark {
@@ -242,14 +244,8 @@ public final class DistillationBenchmark {
      * memory bank to the training images (their ids are 0..N-1) and takes CRD's 16,384 negatives or, with fewer
      * images, every other row. {@code cakd-tuned} is the best configuration of the 16 px ablation
      * (BENCHMARKS.md, issue 26): {@code initial} scaling, a warm-up over the first quarter of the steps and the
-     * ViT teacher's class token.
+     * ViT teacher's class token, the warm-up sized from {@code totalSteps} (the student's optimizer steps).
      */
-    static Map<String, Object> distillerConfig(String method, Map<String, Object> teacher,
-            Map<String, Object> student, String studentArch, int studentWidth, int trainImages) {
-        return distillerConfig(method, teacher, student, studentArch, studentWidth, trainImages, 0);
-    }
-
-    /** As above; {@code totalSteps} (the student's optimizer steps) sizes {@code cakd-tuned}'s warm-up. */
     static Map<String, Object> distillerConfig(String method, Map<String, Object> teacher,
             Map<String, Object> student, String studentArch, int studentWidth, int trainImages, int totalSteps) {
         return switch (method) {

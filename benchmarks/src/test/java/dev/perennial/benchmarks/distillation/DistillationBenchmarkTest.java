@@ -39,15 +39,16 @@ class DistillationBenchmarkTest {
     void cakdBankSizesTheBankToTheTrainingImages() {
         assertEquals("cakd", DistillationBenchmark.pluginOf("cakd-bank"));
         CakdConfig small = bind(DistillationBenchmark.distillerConfig("cakd-bank", TEACHER, STUDENT, "resnet18", 16,
-                1500));
+                1500, 240));
         assertEquals("memory-bank", small.infoNceMode());
         assertEquals(1500, small.memoryBankSize());
         // Fewer images than CRD's 16,384 negatives: every other sample is a negative.
         assertEquals(1499, small.memoryBankNegatives());
         CakdConfig large = bind(DistillationBenchmark.distillerConfig("cakd-bank", TEACHER, STUDENT, "resnet18", 16,
-                50_000));
+                50_000, 240));
         assertEquals(16_384, large.memoryBankNegatives());
-        CakdConfig plain = bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "resnet18", 16, 1500));
+        CakdConfig plain = bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "resnet18", 16, 1500,
+                240));
         assertEquals("in-batch", plain.infoNceMode());
     }
 
@@ -67,27 +68,27 @@ class DistillationBenchmarkTest {
 
     @Test
     void methodsAreNamed() {
-        assertNull(DistillationBenchmark.distillerConfig("none", TEACHER, STUDENT, "resnet18", 16, 1500));
+        assertNull(DistillationBenchmark.distillerConfig("none", TEACHER, STUDENT, "resnet18", 16, 1500, 240));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DistillationBenchmark.distillerConfig("crd", TEACHER, STUDENT, "resnet18", 16, 1500));
+                () -> DistillationBenchmark.distillerConfig("crd", TEACHER, STUDENT, "resnet18", 16, 1500, 240));
         assertTrue(e.getMessage().contains("--methods") && e.getMessage().contains("cakd-bank"), e.getMessage());
     }
 
     @Test
     void ofaHasItsStageHeadsAndOfaLogitsHasNone() {
         dev.perennial.distillation.ofa.OfaConfig ofa = ConfigBinder.bind(new ObjectMapper().valueToTree(
-                DistillationBenchmark.distillerConfig("ofa", TEACHER, STUDENT, "resnet18", 16, 1500)),
+                DistillationBenchmark.distillerConfig("ofa", TEACHER, STUDENT, "resnet18", 16, 1500, 240)),
                 dev.perennial.distillation.ofa.OfaConfig.class, new dev.perennial.distillation.ofa.OfaProvider()
                         .defaultConfig(), "test");
         assertEquals(java.util.List.of(1, 2, 3, 4), ofa.stages());
         assertEquals(STUDENT.get("architecture"), ofa.student().architecture());
         assertEquals("ofa", DistillationBenchmark.pluginOf("ofa-logits"));
         dev.perennial.distillation.ofa.OfaConfig logits = ConfigBinder.bind(new ObjectMapper().valueToTree(
-                DistillationBenchmark.distillerConfig("ofa-logits", TEACHER, STUDENT, "resnet18", 16, 1500)),
+                DistillationBenchmark.distillerConfig("ofa-logits", TEACHER, STUDENT, "resnet18", 16, 1500, 240)),
                 dev.perennial.distillation.ofa.OfaConfig.class, new dev.perennial.distillation.ofa.OfaProvider()
                         .defaultConfig(), "test");
         assertTrue(logits.stages().isEmpty());
-        assertTrue(bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "mobilenet-v2", 16, 1500))
+        assertTrue(bind(DistillationBenchmark.distillerConfig("cakd", TEACHER, STUDENT, "mobilenet-v2", 16, 1500, 240))
                 .allowPointStageMap());
     }
 }
