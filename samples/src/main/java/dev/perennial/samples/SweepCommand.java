@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run a grid of experiments (learners x seeds x any --set path), each point in its own java"
                 + " process (`perennial run`), with paired seeds; collect every report into sweep.json and sweep.csv"
-                + " and print mean ± std over seeds per learner; write sweep-report.html, the comparison: 95 % intervals,"
+                + " and print mean ± std over seeds per learner; write sweep-report.html, the comparison: 95 %% intervals,"
                 + " paired tests against a baseline, mean accuracy matrices, learning curves, run and CPU time.",
             "A point whose folder already holds a finished report.json is skipped: run the sweep again to resume it."},
         footerHeading = "%n",

@@ -12,13 +12,17 @@ import dev.perennial.spi.SpiVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IllegalFormatException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * The {@code perennial} command line: help for every command, {@code --version}, did-you-mean, {@code --set},
@@ -65,6 +69,31 @@ class CliTest {
         assertTrue(r.out().startsWith("Usage: perennial" + (command.isEmpty() ? " " : " " + command + " ")),
                 r.out());
         assertTrue(r.out().contains("--help"), r.out());
+    }
+
+    @Test
+    void everyHelpTextIsAValidFormatString() {
+        // picocli formats descriptions with String.format: a lone '%' makes it print a WARN and the raw text
+        List<String> bad = new ArrayList<>();
+        Deque<CommandLine> todo = new ArrayDeque<>(List.of(PerennialCli.commandLine(System.out, System.err)));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            CommandLine.Model.CommandSpec spec = c.getCommandSpec();
+            List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+            texts.addAll(List.of(spec.usageMessage().footer()));
+            texts.addAll(List.of(spec.usageMessage().header()));
+            spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+            spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+            for (String text : texts) {
+                try {
+                    String.format(text);
+                } catch (IllegalFormatException e) {
+                    bad.add(spec.qualifiedName() + ": " + e + " in '" + text + "'");
+                }
+            }
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
 
     @Test
