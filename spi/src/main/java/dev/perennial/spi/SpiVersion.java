@@ -3,7 +3,8 @@ package dev.perennial.spi;
 /**
  * The version of this SPI, which every provider declares and the registry checks.
  *
- * <p>A provider implements {@link PluginProvider#spiVersion()} as {@code return SpiVersion.CURRENT;}.
+ * <p>A provider implements {@link PluginProvider#spiVersion()} as {@code return SpiVersion.CURRENT;} (or passes
+ * {@code SpiVersion.CURRENT} to {@link AbstractPluginProvider}'s constructor).
  * Because {@link #CURRENT} is a compile-time constant, the value is copied into the plugin's class file when
  * the plugin is compiled, so the registry sees the SPI version the plugin was built against, not the one it
  * runs with. A plugin is compatible when its major version equals {@link #MAJOR} and its minor version is not
@@ -12,10 +13,13 @@ package dev.perennial.spi;
 public final class SpiVersion {
     /** Major version: bumped on any incompatible change. */
     public static final int MAJOR = 1;
-    /** Minor version: bumped when methods with defaults or new types are added. */
-    public static final int MINOR = 4;
+    /**
+     * Minor version: bumped when methods with defaults or new types are added (1.4: {@link AuxiliaryModels};
+     * 1.5: {@link AbstractPluginProvider}).
+     */
+    public static final int MINOR = 5;
     /** {@code MAJOR.MINOR}, the value providers return from {@link PluginProvider#spiVersion()}. */
-    public static final String CURRENT = "1.4";
+    public static final String CURRENT = "1.5";
 
     private SpiVersion() {}
 

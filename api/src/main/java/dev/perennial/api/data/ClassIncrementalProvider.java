@@ -7,12 +7,9 @@ import java.util.Set;
 /** Provides the {@link ClassIncrementalSplitter} under the name {@code class-incremental}. */
 @PluginName("class-incremental")
 public final class ClassIncrementalProvider extends ClassSplitProvider {
-    /** Creates the provider; does no work. */
-    public ClassIncrementalProvider() {}
-
-    @Override
-    public String description() {
-        return "Cuts a labelled data set into tasks of disjoint classes (B0-IncK or Bm-IncK, class order from a seed).";
+    /** Creates the provider. */
+    public ClassIncrementalProvider() {
+        super("Cuts a labelled data set into tasks of disjoint classes (B0-IncK or Bm-IncK, class order from a seed).");
     }
 
     @Override

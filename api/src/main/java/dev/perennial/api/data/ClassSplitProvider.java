@@ -1,5 +1,6 @@
 package dev.perennial.api.data;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.Scenario;
 import dev.perennial.spi.ScenarioProvider;
@@ -11,25 +12,15 @@ import dev.perennial.spi.TaskSplitter;
  * defaults, the version, and the {@link ClassIncrementalSplitter}. A subclass names itself, describes itself, states
  * its capabilities, and may rename the scenario the splitter makes.
  */
-abstract class ClassSplitProvider implements ScenarioProvider<ClassIncrementalConfig> {
-    @Override
-    public final String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public final String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public final Class<ClassIncrementalConfig> configType() {
-        return ClassIncrementalConfig.class;
-    }
-
-    @Override
-    public final ClassIncrementalConfig defaultConfig() {
-        return ClassIncrementalConfig.defaults();
+abstract class ClassSplitProvider extends AbstractPluginProvider<ClassIncrementalConfig, TaskSplitter>
+        implements ScenarioProvider<ClassIncrementalConfig> {
+    /**
+     * Stores the metadata.
+     *
+     * @param description the scenario's description
+     */
+    ClassSplitProvider(String description) {
+        super(SpiVersion.CURRENT, "0.1.0", ClassIncrementalConfig.class, ClassIncrementalConfig::defaults, description);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.api.data;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginName;
@@ -10,34 +11,13 @@ import java.util.Set;
 
 /** Provides the {@link DomainIncrementalSplitter} under the name {@code domain-incremental}. */
 @PluginName("domain-incremental")
-public final class DomainIncrementalProvider implements ScenarioProvider<DomainIncrementalConfig> {
-    /** Creates the provider; does no work. */
-    public DomainIncrementalProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<DomainIncrementalConfig> configType() {
-        return DomainIncrementalConfig.class;
-    }
-
-    @Override
-    public DomainIncrementalConfig defaultConfig() {
-        return DomainIncrementalConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Every task holds every class; task t permutes the pixels or rotates the images (permuted / rotated"
-                + " MNIST).";
+public final class DomainIncrementalProvider extends AbstractPluginProvider<DomainIncrementalConfig, TaskSplitter>
+        implements ScenarioProvider<DomainIncrementalConfig> {
+    /** Creates the provider. */
+    public DomainIncrementalProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", DomainIncrementalConfig.class, DomainIncrementalConfig::defaults,
+                "Every task holds every class; task t permutes the pixels or rotates the images (permuted / rotated"
+                + " MNIST).");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.api.data;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.PluginContext;
@@ -8,33 +9,12 @@ import dev.perennial.spi.SpiVersion;
 
 /** Provides the {@link GeneratedShapes} data set under the name {@code generated-shapes}. */
 @PluginName("generated-shapes")
-public final class GeneratedShapesProvider implements DatasetSourceProvider<GeneratedShapesConfig> {
-    /** Creates the provider; does no work. */
-    public GeneratedShapesProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<GeneratedShapesConfig> configType() {
-        return GeneratedShapesConfig.class;
-    }
-
-    @Override
-    public GeneratedShapesConfig defaultConfig() {
-        return GeneratedShapesConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Generates a labelled data set of shapes and textures from a seed; needs no download.";
+public final class GeneratedShapesProvider extends AbstractPluginProvider<GeneratedShapesConfig, DatasetSource>
+        implements DatasetSourceProvider<GeneratedShapesConfig> {
+    /** Creates the provider. */
+    public GeneratedShapesProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", GeneratedShapesConfig.class, GeneratedShapesConfig::defaults,
+                "Generates a labelled data set of shapes and textures from a seed; needs no download.");
     }
 
     @Override

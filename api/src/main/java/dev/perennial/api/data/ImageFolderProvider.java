@@ -1,5 +1,6 @@
 package dev.perennial.api.data;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.PluginContext;
@@ -8,33 +9,13 @@ import dev.perennial.spi.SpiVersion;
 
 /** Provides the {@link ImageFolder} data set under the name {@code image-folder}. */
 @PluginName("image-folder")
-public final class ImageFolderProvider implements DatasetSourceProvider<ImageFolderConfig> {
-    /** Creates the provider; does no work. */
-    public ImageFolderProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<ImageFolderConfig> configType() {
-        return ImageFolderConfig.class;
-    }
-
-    @Override
-    public ImageFolderConfig defaultConfig() {
-        return ImageFolderConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Reads labelled JPEG/PNG images in the ImageFolder layout (train/<class>/, test/<class>/) from a folder or a zip.";
+public final class ImageFolderProvider extends AbstractPluginProvider<ImageFolderConfig, DatasetSource>
+        implements DatasetSourceProvider<ImageFolderConfig> {
+    /** Creates the provider. */
+    public ImageFolderProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", ImageFolderConfig.class, ImageFolderConfig::defaults,
+                "Reads labelled JPEG/PNG images in the ImageFolder layout (train/<class>/, test/<class>/) from a"
+                + " folder or a zip.");
     }
 
     @Override

@@ -15,12 +15,9 @@ public final class OnlineClassIncrementalProvider extends ClassSplitProvider {
     /** The scenario name the experiment's epoch check looks for. */
     public static final String NAME = "online-class-incremental";
 
-    /** Creates the provider; does no work. */
-    public OnlineClassIncrementalProvider() {}
-
-    @Override
-    public String description() {
-        return "Class-incremental tasks as a single-pass stream: every training batch is seen once (one epoch).";
+    /** Creates the provider. */
+    public OnlineClassIncrementalProvider() {
+        super("Class-incremental tasks as a single-pass stream: every training batch is seen once (one epoch).");
     }
 
     @Override

@@ -12,13 +12,10 @@ import java.util.Set;
  */
 @PluginName("task-incremental")
 public final class TaskIncrementalProvider extends ClassSplitProvider {
-    /** Creates the provider; does no work. */
-    public TaskIncrementalProvider() {}
-
-    @Override
-    public String description() {
-        return "Tasks of disjoint classes with the task id given at test time (multi-head evaluation by"
-                + " task-accuracy).";
+    /** Creates the provider. */
+    public TaskIncrementalProvider() {
+        super("Tasks of disjoint classes with the task id given at test time (multi-head evaluation by"
+                + " task-accuracy).");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.api.metrics;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Metric;
@@ -20,33 +21,12 @@ import java.util.Set;
  * returns only class ids cannot be evaluated task-incrementally and is refused with a message.
  */
 @PluginName("task-accuracy")
-public final class TaskAccuracyMetricProvider implements MetricProvider<AccuracyConfig> {
-    /** Creates the provider; does no work. */
-    public TaskAccuracyMetricProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<AccuracyConfig> configType() {
-        return AccuracyConfig.class;
-    }
-
-    @Override
-    public AccuracyConfig defaultConfig() {
-        return new AccuracyConfig();
-    }
-
-    @Override
-    public String description() {
-        return "Task-incremental accuracy: the arg-max of the class scores over the classes of the example's task.";
+public final class TaskAccuracyMetricProvider extends AbstractPluginProvider<AccuracyConfig, Metric>
+        implements MetricProvider<AccuracyConfig> {
+    /** Creates the provider. */
+    public TaskAccuracyMetricProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", AccuracyConfig.class, AccuracyConfig::new,
+                "Task-incremental accuracy: the arg-max of the class scores over the classes of the example's task.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.api.metrics;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Metric;
 import dev.perennial.spi.MetricProvider;
 import dev.perennial.spi.PluginContext;
@@ -8,33 +9,12 @@ import dev.perennial.spi.SpiVersion;
 
 /** Provides {@link TopKAccuracyMetric} with k = 5 under the name {@code top5-accuracy}. */
 @PluginName("top5-accuracy")
-public final class Top5AccuracyMetricProvider implements MetricProvider<AccuracyConfig> {
-    /** Creates the provider; does no work. */
-    public Top5AccuracyMetricProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<AccuracyConfig> configType() {
-        return AccuracyConfig.class;
-    }
-
-    @Override
-    public AccuracyConfig defaultConfig() {
-        return new AccuracyConfig();
-    }
-
-    @Override
-    public String description() {
-        return "Top-5 accuracy: the fraction of samples whose label is among the five highest class scores.";
+public final class Top5AccuracyMetricProvider extends AbstractPluginProvider<AccuracyConfig, Metric>
+        implements MetricProvider<AccuracyConfig> {
+    /** Creates the provider. */
+    public Top5AccuracyMetricProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", AccuracyConfig.class, AccuracyConfig::new,
+                "Top-5 accuracy: the fraction of samples whose label is among the five highest class scores.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.augmentation.deda;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.Capability;
@@ -10,35 +11,13 @@ import java.util.Set;
 
 /** Provides the {@code de-da} augmenter (decoupled foreground / background augmentation). */
 @PluginName("de-da")
-public final class DecoupledAugmenterProvider implements AugmenterProvider<DecoupledConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public DecoupledAugmenterProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<DecoupledConfig> configType() {
-        return DecoupledConfig.class;
-    }
-
-    @Override
-    public DecoupledConfig defaultConfig() {
-        return DecoupledConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "De-DA: pastes conservatively edited objects onto backgrounds of other classes, online, keeping "
-                + "the object's label";
+public final class DecoupledAugmenterProvider extends AbstractPluginProvider<DecoupledConfig, Augmenter>
+        implements AugmenterProvider<DecoupledConfig> {
+    /** Creates the provider. */
+    public DecoupledAugmenterProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", DecoupledConfig.class, DecoupledConfig::defaults,
+                "De-DA: pastes conservatively edited objects onto backgrounds of other classes, online, keeping "
+                + "the object's label");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.augmentation.freda;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.Capability;
@@ -10,34 +11,13 @@ import java.util.Set;
 
 /** Provides the {@code freda} augmenter. */
 @PluginName("freda")
-public final class FredaProvider implements AugmenterProvider<FredaConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public FredaProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<FredaConfig> configType() {
-        return FredaConfig.class;
-    }
-
-    @Override
-    public FredaConfig defaultConfig() {
-        return FredaConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "FreDA: gives low-quality fakes the low-frequency band of their corresponding real frame (frequency-domain mix)";
+public final class FredaProvider extends AbstractPluginProvider<FredaConfig, Augmenter>
+        implements AugmenterProvider<FredaConfig> {
+    /** Creates the provider. */
+    public FredaProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", FredaConfig.class, FredaConfig::defaults,
+                "FreDA: gives low-quality fakes the low-frequency band of their corresponding real frame"
+                + " (frequency-domain mix)");
     }
 
     @Override

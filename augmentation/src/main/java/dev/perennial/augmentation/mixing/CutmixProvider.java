@@ -1,5 +1,6 @@
 package dev.perennial.augmentation.mixing;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.Capability;
@@ -10,34 +11,12 @@ import java.util.Set;
 
 /** Provides the {@code cutmix} augmenter. */
 @PluginName("cutmix")
-public final class CutmixProvider implements AugmenterProvider<CutmixConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public CutmixProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<CutmixConfig> configType() {
-        return CutmixConfig.class;
-    }
-
-    @Override
-    public CutmixConfig defaultConfig() {
-        return CutmixConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "cutmix baseline: pastes a box from another image of the batch and weights the labels by area";
+public final class CutmixProvider extends AbstractPluginProvider<CutmixConfig, Augmenter>
+        implements AugmenterProvider<CutmixConfig> {
+    /** Creates the provider. */
+    public CutmixProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", CutmixConfig.class, CutmixConfig::defaults,
+                "cutmix baseline: pastes a box from another image of the batch and weights the labels by area");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.augmentation.mixing;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.Capability;
@@ -10,34 +11,13 @@ import java.util.Set;
 
 /** Provides the {@code mixup} augmenter. */
 @PluginName("mixup")
-public final class MixupProvider implements AugmenterProvider<MixupConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public MixupProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<MixupConfig> configType() {
-        return MixupConfig.class;
-    }
-
-    @Override
-    public MixupConfig defaultConfig() {
-        return MixupConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "mixup baseline: blends image pairs of a batch with a Beta(alpha, alpha) weight and mixes their labels";
+public final class MixupProvider extends AbstractPluginProvider<MixupConfig, Augmenter>
+        implements AugmenterProvider<MixupConfig> {
+    /** Creates the provider. */
+    public MixupProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", MixupConfig.class, MixupConfig::defaults,
+                "mixup baseline: blends image pairs of a batch with a Beta(alpha, alpha) weight and mixes their"
+                + " labels");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.augmentation.randaugment;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.Capability;
@@ -10,34 +11,12 @@ import java.util.Set;
 
 /** Provides the {@code randaugment} augmenter. */
 @PluginName("randaugment")
-public final class RandAugmentProvider implements AugmenterProvider<RandAugmentConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public RandAugmentProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<RandAugmentConfig> configType() {
-        return RandAugmentConfig.class;
-    }
-
-    @Override
-    public RandAugmentConfig defaultConfig() {
-        return RandAugmentConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "RandAugment-style photometric baseline: N operations per image at magnitude M";
+public final class RandAugmentProvider extends AbstractPluginProvider<RandAugmentConfig, Augmenter>
+        implements AugmenterProvider<RandAugmentConfig> {
+    /** Creates the provider. */
+    public RandAugmentProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", RandAugmentConfig.class, RandAugmentConfig::defaults,
+                "RandAugment-style photometric baseline: N operations per image at magnitude M");
     }
 
     @Override

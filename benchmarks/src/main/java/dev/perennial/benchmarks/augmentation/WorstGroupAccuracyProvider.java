@@ -2,6 +2,7 @@ package dev.perennial.benchmarks.augmentation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Metric;
 import dev.perennial.spi.MetricProvider;
@@ -17,34 +18,12 @@ import java.util.TreeMap;
  * background.
  */
 @PluginName("worst-group-accuracy")
-public final class WorstGroupAccuracyProvider implements MetricProvider<WorstGroupConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public WorstGroupAccuracyProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<WorstGroupConfig> configType() {
-        return WorstGroupConfig.class;
-    }
-
-    @Override
-    public WorstGroupConfig defaultConfig() {
-        return new WorstGroupConfig("background", 1);
-    }
-
-    @Override
-    public String description() {
-        return "Lowest accuracy over (label, group attribute) pairs, e.g. (class, background)";
+public final class WorstGroupAccuracyProvider extends AbstractPluginProvider<WorstGroupConfig, Metric>
+        implements MetricProvider<WorstGroupConfig> {
+    /** Creates the provider. */
+    public WorstGroupAccuracyProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", WorstGroupConfig.class, () -> new WorstGroupConfig("background", 1),
+                "Lowest accuracy over (label, group attribute) pairs, e.g. (class, background)");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.benchmarks.distillation;
 
 import dev.perennial.distillation.ModelSpec;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
@@ -11,34 +12,14 @@ import java.util.Set;
 
 /** Registers {@code distill-student}, the benchmark's supervised learner over a {@code models/} backbone. */
 @PluginName("distill-student")
-public final class StudentLearnerProvider implements LearnerProvider<StudentLearnerConfig> {
-
-    /** Does no work. */
-    public StudentLearnerProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<StudentLearnerConfig> configType() {
-        return StudentLearnerConfig.class;
-    }
-
-    @Override
-    public StudentLearnerConfig defaultConfig() {
-        return new StudentLearnerConfig(ModelSpec.of("resnet18", 10, 32), "image", "");
-    }
-
-    @Override
-    public String description() {
-        return "Supervised cross-entropy on a models/ backbone, reporting logits, features and stage3 for distillers.";
+public final class StudentLearnerProvider extends AbstractPluginProvider<StudentLearnerConfig, Learner>
+        implements LearnerProvider<StudentLearnerConfig> {
+    /** Creates the provider. */
+    public StudentLearnerProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", StudentLearnerConfig.class,
+                () -> new StudentLearnerConfig(ModelSpec.of("resnet18", 10, 32), "image", ""),
+                "Supervised cross-entropy on a models/ backbone, reporting logits, features and stage3 for"
+                + " distillers.");
     }
 
     @Override

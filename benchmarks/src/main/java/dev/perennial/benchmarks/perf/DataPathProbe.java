@@ -2,6 +2,7 @@ package dev.perennial.benchmarks.perf;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
@@ -26,34 +27,12 @@ import java.util.Set;
  * once or more, and reports samples/s of each pass in its state values ({@code RunReport.pluginValues().get("learner")}).
  */
 @PluginName("data-path-probe")
-public final class DataPathProbe implements LearnerProvider<DataPathProbeConfig> {
-
-    /** Does no work. */
-    public DataPathProbe() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<DataPathProbeConfig> configType() {
-        return DataPathProbeConfig.class;
-    }
-
-    @Override
-    public DataPathProbeConfig defaultConfig() {
-        return new DataPathProbeConfig(128, 2);
-    }
-
-    @Override
-    public String description() {
-        return "Benchmark: times one pass of the loop's data path over each task's training data; trains nothing.";
+public final class DataPathProbe extends AbstractPluginProvider<DataPathProbeConfig, Learner>
+        implements LearnerProvider<DataPathProbeConfig> {
+    /** Creates the provider. */
+    public DataPathProbe() {
+        super(SpiVersion.CURRENT, "0.1.0", DataPathProbeConfig.class, () -> new DataPathProbeConfig(128, 2),
+                "Benchmark: times one pass of the loop's data path over each task's training data; trains nothing.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.benchmarks.perf;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.DatasetSplit;
@@ -19,34 +20,13 @@ import java.util.stream.IntStream;
  * measures the loop, not image decoding (the data path is measured on its own by {@link CifarDataPath}).
  */
 @PluginName("step-benchmark-data")
-public final class StepDataProvider implements DatasetSourceProvider<StepDataConfig> {
-
-    /** Does no work. */
-    public StepDataProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<StepDataConfig> configType() {
-        return StepDataConfig.class;
-    }
-
-    @Override
-    public StepDataConfig defaultConfig() {
-        return new StepDataConfig(StepWorkload.RESNET18_CIFAR.id(), 64, 10, 64, 0);
-    }
-
-    @Override
-    public String description() {
-        return "Loop-overhead benchmark: random in-memory inputs of one benchmark model's shape, labels i mod 10.";
+public final class StepDataProvider extends AbstractPluginProvider<StepDataConfig, DatasetSource>
+        implements DatasetSourceProvider<StepDataConfig> {
+    /** Creates the provider. */
+    public StepDataProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", StepDataConfig.class,
+                () -> new StepDataConfig(StepWorkload.RESNET18_CIFAR.id(), 64, 10, 64, 0),
+                "Loop-overhead benchmark: random in-memory inputs of one benchmark model's shape, labels i mod 10.");
     }
 
     @Override

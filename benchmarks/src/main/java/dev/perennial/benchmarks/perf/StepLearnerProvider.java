@@ -1,5 +1,6 @@
 package dev.perennial.benchmarks.perf;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
@@ -10,34 +11,14 @@ import java.util.Set;
 
 /** Registers {@code step-benchmark}, the loop-overhead benchmark's learner over one of its three models. */
 @PluginName("step-benchmark")
-public final class StepLearnerProvider implements LearnerProvider<StepLearnerConfig> {
-
-    /** Does no work. */
-    public StepLearnerProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<StepLearnerConfig> configType() {
-        return StepLearnerConfig.class;
-    }
-
-    @Override
-    public StepLearnerConfig defaultConfig() {
-        return new StepLearnerConfig(StepWorkload.RESNET18_CIFAR.id(), 0);
-    }
-
-    @Override
-    public String description() {
-        return "Loop-overhead benchmark: softmax cross-entropy on ViT-S/16, ResNet-18-CIFAR or a LLaMA-block classifier.";
+public final class StepLearnerProvider extends AbstractPluginProvider<StepLearnerConfig, Learner>
+        implements LearnerProvider<StepLearnerConfig> {
+    /** Creates the provider. */
+    public StepLearnerProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", StepLearnerConfig.class,
+                () -> new StepLearnerConfig(StepWorkload.RESNET18_CIFAR.id(), 0),
+                "Loop-overhead benchmark: softmax cross-entropy on ViT-S/16, ResNet-18-CIFAR or a LLaMA-block"
+                + " classifier.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.benchmarks.perf;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.Batch;
@@ -21,11 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * recorded so the benchmark can take it out of the loop's step time.
  */
 @PluginName("step-benchmark-partner")
-public final class StepPartner implements AugmenterProvider<StepPartnerConfig> {
-    private static final Map<String, Registration> PARTNERS = new ConcurrentHashMap<>();
+public final class StepPartner extends AbstractPluginProvider<StepPartnerConfig, Augmenter>
+        implements AugmenterProvider<StepPartnerConfig> {
+    /** Creates the provider. */
+    public StepPartner() {
+        super(SpiVersion.CURRENT, "0.1.0", StepPartnerConfig.class, () -> new StepPartnerConfig("unset"),
+                "Benchmark instrument: runs one registered bare-DJL step at the start of each loop step.");
+    }
 
-    /** Does no work. */
-    public StepPartner() {}
+    private static final Map<String, Registration> PARTNERS = new ConcurrentHashMap<>();
 
     /**
      * A registered partner and the times of its steps.
@@ -58,31 +63,6 @@ public final class StepPartner implements AugmenterProvider<StepPartnerConfig> {
      */
     static void unregister(String key) {
         PARTNERS.remove(key);
-    }
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<StepPartnerConfig> configType() {
-        return StepPartnerConfig.class;
-    }
-
-    @Override
-    public StepPartnerConfig defaultConfig() {
-        return new StepPartnerConfig("unset");
-    }
-
-    @Override
-    public String description() {
-        return "Benchmark instrument: runs one registered bare-DJL step at the start of each loop step.";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.benchmarks.safe;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.PluginContext;
@@ -8,34 +9,12 @@ import dev.perennial.spi.SpiVersion;
 
 /** Provides the {@code decoded-image-set} data set (see {@link DecodedImageSet}). */
 @PluginName("decoded-image-set")
-public final class DecodedImageSetProvider implements DatasetSourceProvider<DecodedImageSetConfig> {
-
-    /** Needed by ServiceLoader; does no work. */
-    public DecodedImageSetProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<DecodedImageSetConfig> configType() {
-        return DecodedImageSetConfig.class;
-    }
-
-    @Override
-    public DecodedImageSetConfig defaultConfig() {
-        return DecodedImageSetConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "An image folder decoded once into memory, with an explicit class order and train/test sizes";
+public final class DecodedImageSetProvider extends AbstractPluginProvider<DecodedImageSetConfig, DatasetSource>
+        implements DatasetSourceProvider<DecodedImageSetConfig> {
+    /** Creates the provider. */
+    public DecodedImageSetProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", DecodedImageSetConfig.class, DecodedImageSetConfig::defaults,
+                "An image folder decoded once into memory, with an explicit class order and train/test sizes");
     }
 
     @Override

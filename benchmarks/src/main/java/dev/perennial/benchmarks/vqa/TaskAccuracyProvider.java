@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.vqa.AnswerScorer;
 import dev.perennial.continual.vqa.CoinAccuracyProvider;
 import dev.perennial.continual.vqa.TaskTaggedSplit;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Metric;
@@ -24,7 +25,8 @@ import java.util.List;
  * <p>The loop keys extra metrics by plugin name, so each task needs its own name and therefore its own provider
  * class: one nested subclass per task of {@link dev.perennial.continual.vqa.MiniCoin#TASKS}.
  */
-public abstract class TaskAccuracyProvider implements MetricProvider<TaskAccuracyProvider.Config> {
+public abstract class TaskAccuracyProvider extends AbstractPluginProvider<TaskAccuracyProvider.Config, Metric>
+        implements MetricProvider<TaskAccuracyProvider.Config> {
     /** The metric name of a task is this prefix followed by the task name. */
     public static final String PREFIX = "coin-accuracy-on-";
 
@@ -51,6 +53,9 @@ public abstract class TaskAccuracyProvider implements MetricProvider<TaskAccurac
      * @param task the Mini-CoIN task name whose examples are scored
      */
     protected TaskAccuracyProvider(String task) {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(AnswerScorer.EXACT),
+                "CoIN answer accuracy over the examples of Mini-CoIN task '" + task + "' only (per-task scores of a"
+                + " joint evaluation); NaN when the evaluated data has none.");
         this.task = task;
     }
 
@@ -61,32 +66,6 @@ public abstract class TaskAccuracyProvider implements MetricProvider<TaskAccurac
      */
     public String task() {
         return task;
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(AnswerScorer.EXACT);
-    }
-
-    @Override
-    public String description() {
-        return "CoIN answer accuracy over the examples of Mini-CoIN task '" + task + "' only (per-task scores of a"
-                + " joint evaluation); NaN when the evaluated data has none.";
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.net.BackboneConfig;
 import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
@@ -43,7 +44,15 @@ import java.util.Set;
  * PyCIL's mean over batches of the squared batch gradient; with batch size 1 it is the exact empirical Fisher.
  */
 @PluginName("ewc")
-public final class EwcProvider implements LearnerProvider<EwcProvider.Config> {
+public final class EwcProvider extends AbstractPluginProvider<EwcProvider.Config, Learner>
+        implements LearnerProvider<EwcProvider.Config> {
+    /** Creates the provider. */
+    public EwcProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class,
+                () -> new Config(BackboneConfig.defaults(), 1000.0, 16, PYCIL_FISHER_MAX, "weighted"),
+                "Elastic Weight Consolidation as PyCIL runs it: a clamped, Fisher-weighted quadratic penalty towards"
+                + " old weights.");
+    }
 
     /**
      * Configuration.
@@ -126,31 +135,6 @@ public final class EwcProvider implements LearnerProvider<EwcProvider.Config> {
             running.muli((float) alpha).addi(share);
             share.close();
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), 1000.0, 16, PYCIL_FISHER_MAX, "weighted");
-    }
-
-    @Override
-    public String description() {
-        return "Elastic Weight Consolidation as PyCIL runs it: a clamped, Fisher-weighted quadratic penalty towards old weights.";
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.perennial.continual.baseline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.net.BackboneConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -17,7 +18,13 @@ import java.util.Set;
  * they are forgotten (catastrophic forgetting).
  */
 @PluginName("finetune")
-public final class FinetuneProvider implements LearnerProvider<FinetuneProvider.Config> {
+public final class FinetuneProvider extends AbstractPluginProvider<FinetuneProvider.Config, Learner>
+        implements LearnerProvider<FinetuneProvider.Config> {
+    /** Creates the provider. */
+    public FinetuneProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(BackboneConfig.defaults()),
+                "Naive sequential fine-tuning (lower bound; forgets old classes).");
+    }
 
     /**
      * Configuration.
@@ -29,31 +36,6 @@ public final class FinetuneProvider implements LearnerProvider<FinetuneProvider.
         public Config {
             backbone = backbone == null ? BackboneConfig.defaults() : backbone;
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults());
-    }
-
-    @Override
-    public String description() {
-        return "Naive sequential fine-tuning (lower bound; forgets old classes).";
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.perennial.continual.net.BackboneConfig;
 import dev.perennial.continual.net.ClassifierNet;
 import dev.perennial.models.nn.Owned;
 import dev.perennial.models.nn.Scalars;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
@@ -49,7 +50,14 @@ import java.util.Set;
  * further by {@code training.lossWeights.lwf} (default 1).
  */
 @PluginName("lwf")
-public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
+public final class LwfProvider extends AbstractPluginProvider<LwfProvider.Config, Learner>
+        implements LearnerProvider<LwfProvider.Config> {
+    /** Creates the provider. */
+    public LwfProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class,
+                () -> new Config(BackboneConfig.defaults(), 2.0, 3.0, "current", false, "fresh"),
+                "Learning without Forgetting: distils the previous model's outputs on old classes.");
+    }
 
     /**
      * Configuration.
@@ -85,31 +93,6 @@ public final class LwfProvider implements LearnerProvider<LwfProvider.Config> {
                 throw new IllegalArgumentException("headRows must be 'fresh' or 'kept', was '" + headRows + "'");
             }
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), 2.0, 3.0, "current", false, "fresh");
-    }
-
-    @Override
-    public String description() {
-        return "Learning without Forgetting: distils the previous model's outputs on old classes.";
     }
 
     @Override

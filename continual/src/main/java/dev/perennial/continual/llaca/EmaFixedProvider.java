@@ -1,6 +1,7 @@
 package dev.perennial.continual.llaca;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -16,7 +17,14 @@ import java.util.Set;
  * and θ ← θ* at each task's end: the "stable EMA (0.99)" row of LLaCA's ablation.
  */
 @PluginName("ema-fixed")
-public final class EmaFixedProvider implements LearnerProvider<EmaFixedProvider.Config> {
+public final class EmaFixedProvider extends AbstractPluginProvider<EmaFixedProvider.Config, Learner>
+        implements LearnerProvider<EmaFixedProvider.Config> {
+    /** Creates the provider. */
+    public EmaFixedProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(LlavaModelConfig.defaults(), 0.99f),
+                "LoRA + projector tuning of LLaVA with a constant EMA (beta 0.99) after every step.");
+    }
+
     /**
      * Configuration.
      *
@@ -37,37 +45,9 @@ public final class EmaFixedProvider implements LearnerProvider<EmaFixedProvider.
     }
 
     @Override
-    public Config defaultConfig() {
-        return new Config(LlavaModelConfig.defaults(), 0.99f);
-    }
-
-    @Override
-    public String description() {
-        return "LoRA + projector tuning of LLaVA with a constant EMA (beta 0.99) after every step.";
-    }
-
-    @Override
     public Learner create(Config config, PluginContext context) {
         return new LlavaInstructionLearner(name(), LlavaInstructionLearner.Method.EMA_FIXED, config.model(),
                 AdaptiveEmaUpdate.fixed(config.beta(), context.manager()), true, context);
-    }
-
-    /** Creates the provider; does no work. */
-    public EmaFixedProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.llaca;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -19,7 +20,16 @@ import java.util.Set;
  * ({@code emaAdaptiveUpdates}, {@code emaFallbackUpdates}, {@code emaAdaptiveFraction}).
  */
 @PluginName("llaca")
-public final class LlacaProvider implements LearnerProvider<LlacaProvider.Config> {
+public final class LlacaProvider extends AbstractPluginProvider<LlacaProvider.Config, Learner>
+        implements LearnerProvider<LlacaProvider.Config> {
+    /** Creates the provider. */
+    public LlacaProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class,
+                () -> new Config(LlavaModelConfig.defaults(), AdaptiveEmaConfig.defaults(), true),
+                "LLaCA: LoRA + projector tuning of LLaVA with a gradient-adaptive EMA after every step (code form by"
+                + " default), live weights := EMA at each task's end.");
+    }
+
     /**
      * Configuration.
      *
@@ -41,38 +51,9 @@ public final class LlacaProvider implements LearnerProvider<LlacaProvider.Config
     }
 
     @Override
-    public Config defaultConfig() {
-        return new Config(LlavaModelConfig.defaults(), AdaptiveEmaConfig.defaults(), true);
-    }
-
-    @Override
-    public String description() {
-        return "LLaCA: LoRA + projector tuning of LLaVA with a gradient-adaptive EMA after every step (code form by"
-                + " default), live weights := EMA at each task's end.";
-    }
-
-    @Override
     public Learner create(Config config, PluginContext context) {
         return new LlavaInstructionLearner(name(), LlavaInstructionLearner.Method.LLACA, config.model(),
                 AdaptiveEmaUpdate.adaptive(config.ema(), context.manager()), config.emaOnFirstTask(), context);
-    }
-
-    /** Creates the provider; does no work. */
-    public LlacaProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.llaca;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -16,7 +17,14 @@ import java.util.Set;
  * "LoRA fine-tune" baseline of CoIN and LLaCA).
  */
 @PluginName("lora-seq")
-public final class LoraSeqProvider implements LearnerProvider<LoraSeqProvider.Config> {
+public final class LoraSeqProvider extends AbstractPluginProvider<LoraSeqProvider.Config, Learner>
+        implements LearnerProvider<LoraSeqProvider.Config> {
+    /** Creates the provider. */
+    public LoraSeqProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(LlavaModelConfig.defaults()),
+                "Sequential LoRA + projector tuning of LLaVA (lower bound; forgets earlier tasks).");
+    }
+
     /**
      * Configuration.
      *
@@ -30,37 +38,9 @@ public final class LoraSeqProvider implements LearnerProvider<LoraSeqProvider.Co
     }
 
     @Override
-    public Config defaultConfig() {
-        return new Config(LlavaModelConfig.defaults());
-    }
-
-    @Override
-    public String description() {
-        return "Sequential LoRA + projector tuning of LLaVA (lower bound; forgets earlier tasks).";
-    }
-
-    @Override
     public Learner create(Config config, PluginContext context) {
         return new LlavaInstructionLearner(name(), LlavaInstructionLearner.Method.LORA_SEQ, config.model(), null,
                 false, context);
-    }
-
-    /** Creates the provider; does no work. */
-    public LoraSeqProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.llaca;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -21,7 +22,15 @@ import java.util.Set;
  * task.
  */
 @PluginName("multitask")
-public final class MultitaskProvider implements LearnerProvider<MultitaskProvider.Config> {
+public final class MultitaskProvider extends AbstractPluginProvider<MultitaskProvider.Config, Learner>
+        implements LearnerProvider<MultitaskProvider.Config> {
+    /** Creates the provider. */
+    public MultitaskProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(LlavaModelConfig.defaults()),
+                "Joint LoRA + projector tuning on all tasks at once (upper bound); needs scenario instruction with"
+                + " joint: true.");
+    }
+
     /**
      * Configuration.
      *
@@ -32,17 +41,6 @@ public final class MultitaskProvider implements LearnerProvider<MultitaskProvide
         public Config {
             model = model == null ? LlavaModelConfig.defaults() : model;
         }
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(LlavaModelConfig.defaults());
-    }
-
-    @Override
-    public String description() {
-        return "Joint LoRA + projector tuning on all tasks at once (upper bound); needs scenario instruction with"
-                + " joint: true.";
     }
 
     @Override
@@ -58,24 +56,6 @@ public final class MultitaskProvider implements LearnerProvider<MultitaskProvide
         });
         return new LlavaInstructionLearner(name(), LlavaInstructionLearner.Method.MULTITASK, config.model(), null,
                 false, context);
-    }
-
-    /** Creates the provider; does no work. */
-    public MultitaskProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
     }
 
     @Override

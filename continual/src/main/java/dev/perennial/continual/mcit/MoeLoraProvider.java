@@ -3,6 +3,7 @@ package dev.perennial.continual.mcit;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.llaca.LlavaInstructionLearner;
 import dev.perennial.continual.llaca.LlavaModelConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -20,7 +21,15 @@ import java.util.Set;
  * router and a Switch-Transformer load-balancing term are extensions, off unless set.
  */
 @PluginName("moe-lora")
-public final class MoeLoraProvider implements LearnerProvider<MoeLoraProvider.Config> {
+public final class MoeLoraProvider extends AbstractPluginProvider<MoeLoraProvider.Config, Learner>
+        implements LearnerProvider<MoeLoraProvider.Config> {
+    /** Creates the provider. */
+    public MoeLoraProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(LlavaModelConfig.defaults(), 8, 0, 0f),
+                "MoELoRA (CoIN): LoRA experts mixed per token by a softmax router on LLaVA's decoder, all trained on"
+                + " every task (dense routing; top-k and load balance as options).");
+    }
+
     /**
      * Configuration.
      *
@@ -60,38 +69,9 @@ public final class MoeLoraProvider implements LearnerProvider<MoeLoraProvider.Co
     }
 
     @Override
-    public Config defaultConfig() {
-        return new Config(LlavaModelConfig.defaults(), 8, 0, 0f);
-    }
-
-    @Override
-    public String description() {
-        return "MoELoRA (CoIN): LoRA experts mixed per token by a softmax router on LLaVA's decoder, all trained on"
-                + " every task (dense routing; top-k and load balance as options).";
-    }
-
-    @Override
     public Learner create(Config config, PluginContext context) {
         return LlavaInstructionLearner.withAdapters(name(), config.model(), new MixtureLoraScheme(name(), config),
                 context);
-    }
-
-    /** Creates the provider; does no work. */
-    public MoeLoraProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
     }
 
     @Override

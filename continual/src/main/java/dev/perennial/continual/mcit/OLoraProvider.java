@@ -3,6 +3,7 @@ package dev.perennial.continual.mcit;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.llaca.LlavaInstructionLearner;
 import dev.perennial.continual.llaca.LlavaModelConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -21,7 +22,16 @@ import java.util.Set;
  * {@code forwardOldAdapters: false, lambda1: 0.05}.
  */
 @PluginName("o-lora")
-public final class OLoraProvider implements LearnerProvider<OLoraProvider.Config> {
+public final class OLoraProvider extends AbstractPluginProvider<OLoraProvider.Config, Learner>
+        implements LearnerProvider<OLoraProvider.Config> {
+    /** Creates the provider. */
+    public OLoraProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class,
+                () -> new Config(LlavaModelConfig.defaults(), 0.5f, 0f, true, 0),
+                "O-LoRA: a new LoRA per task on LLaVA, earlier ones frozen, orthogonality loss between the new and old"
+                + " A matrices (official defaults: lambda1 0.5, lambda2 0).");
+    }
+
     /**
      * Configuration.
      *
@@ -64,17 +74,6 @@ public final class OLoraProvider implements LearnerProvider<OLoraProvider.Config
     }
 
     @Override
-    public Config defaultConfig() {
-        return new Config(LlavaModelConfig.defaults(), 0.5f, 0f, true, 0);
-    }
-
-    @Override
-    public String description() {
-        return "O-LoRA: a new LoRA per task on LLaVA, earlier ones frozen, orthogonality loss between the new and old"
-                + " A matrices (official defaults: lambda1 0.5, lambda2 0).";
-    }
-
-    @Override
     public Learner create(Config config, PluginContext context) {
         int slices = config.slices();
         if (slices == 0) {
@@ -88,24 +87,6 @@ public final class OLoraProvider implements LearnerProvider<OLoraProvider.Config
         }
         return LlavaInstructionLearner.withAdapters(name(), config.model(),
                 new OrthogonalLoraScheme(name(), config, slices), context);
-    }
-
-    /** Creates the provider; does no work. */
-    public OLoraProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.perennial.continual.prompt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -19,7 +20,13 @@ import java.util.Set;
  * experiment's {@code training} section.
  */
 @PluginName("coda-prompt")
-public final class CodaPromptProvider implements LearnerProvider<CodaPromptProvider.Config> {
+public final class CodaPromptProvider extends AbstractPluginProvider<CodaPromptProvider.Config, Learner>
+        implements LearnerProvider<CodaPromptProvider.Config> {
+    /** Creates the provider. */
+    public CodaPromptProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, Config::defaults,
+                "CODA-Prompt: attention-weighted prompt components with keys, orthogonally initialised per task.");
+    }
 
     /**
      * Configuration.
@@ -63,31 +70,6 @@ public final class CodaPromptProvider implements LearnerProvider<CodaPromptProvi
             return new Config(PtmBackboneConfig.defaults(), 100, 8, 0f, List.of(0, 1, 2, 3, 4),
                     TrainLogitMask.CURRENT_TASK.configName());
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return Config.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "CODA-Prompt: attention-weighted prompt components with keys, orthogonally initialised per task.";
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.perennial.continual.prompt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -18,7 +19,13 @@ import java.util.Set;
  * (PILOT: Adam, lr 0.001, batch 24, 5 epochs) is the experiment's {@code training} section.
  */
 @PluginName("dualprompt")
-public final class DualPromptProvider implements LearnerProvider<DualPromptProvider.Config> {
+public final class DualPromptProvider extends AbstractPluginProvider<DualPromptProvider.Config, Learner>
+        implements LearnerProvider<DualPromptProvider.Config> {
+    /** Creates the provider. */
+    public DualPromptProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, Config::defaults,
+                "DualPrompt: a shared G-prompt and task-keyed E-prompts as attention prefixes of a frozen ViT.");
+    }
 
     /**
      * Configuration.
@@ -81,31 +88,6 @@ public final class DualPromptProvider implements LearnerProvider<DualPromptProvi
             return new Config(PtmBackboneConfig.defaults(), 5, List.of(0, 1), 5, List.of(2, 3, 4), 0.1f, true, true,
                     false, -1f, 1f, TrainLogitMask.CURRENT_TASK.configName());
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return Config.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "DualPrompt: a shared G-prompt and task-keyed E-prompts as attention prefixes of a frozen ViT.";
     }
 
     @Override

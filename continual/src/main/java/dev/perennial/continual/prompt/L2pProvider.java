@@ -2,6 +2,7 @@ package dev.perennial.continual.prompt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.perennial.continual.ptm.PtmBackboneConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -18,7 +19,13 @@ import java.util.Set;
  * 5 epochs per task) is the experiment's {@code training} section.
  */
 @PluginName("l2p")
-public final class L2pProvider implements LearnerProvider<L2pProvider.Config> {
+public final class L2pProvider extends AbstractPluginProvider<L2pProvider.Config, Learner>
+        implements LearnerProvider<L2pProvider.Config> {
+    /** Creates the provider. */
+    public L2pProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, Config::defaults,
+                "L2P: a keyed prompt pool; the top-N prompts by query-key cosine are prepended to a frozen ViT.");
+    }
 
     /**
      * Configuration.
@@ -69,31 +76,6 @@ public final class L2pProvider implements LearnerProvider<L2pProvider.Config> {
             return new Config(PtmBackboneConfig.defaults(), 10, 5, 5, 0.1f, true, -1f, 1f,
                     TrainLogitMask.CURRENT_TASK.configName());
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return Config.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "L2P: a keyed prompt pool; the top-N prompts by query-key cosine are prepended to a frozen ViT.";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.ptm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -14,7 +15,14 @@ import java.util.Set;
  * {@code aper}: APER (ADAM), PET tuning on the first task, then prototypes of the concatenated PTM and adapted features. See {@link PtmBaselineLearner}.
  */
 @PluginName("aper")
-public final class AperProvider implements LearnerProvider<AperProvider.Config> {
+public final class AperProvider extends AbstractPluginProvider<AperProvider.Config, Learner>
+        implements LearnerProvider<AperProvider.Config> {
+    /** Creates the provider. */
+    public AperProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(PtmBackboneConfig.defaults(), 64, "", "", ""),
+                "APER (ADAM), PET tuning on the first task, then prototypes of the concatenated PTM and adapted"
+                + " features.");
+    }
 
     /**
      * Configuration.
@@ -57,31 +65,6 @@ public final class AperProvider implements LearnerProvider<AperProvider.Config> 
             }
             ConfigChecks.requireBatch(featureBatchSize, "aper");
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), 64, "", "", "");
-    }
-
-    @Override
-    public String description() {
-        return "APER (ADAM), PET tuning on the first task, then prototypes of the concatenated PTM and adapted features.";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.ptm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -15,7 +16,14 @@ import java.util.Set;
  * {@code ptm-finetune}: Sequential fine-tuning of a pre-trained ViT (all weights or its PET module) with a cosine head, the lower bound. See {@link PtmBaselineLearner}.
  */
 @PluginName("ptm-finetune")
-public final class PtmFinetuneProvider implements LearnerProvider<PtmFinetuneProvider.Config> {
+public final class PtmFinetuneProvider extends AbstractPluginProvider<PtmFinetuneProvider.Config, Learner>
+        implements LearnerProvider<PtmFinetuneProvider.Config> {
+    /** Creates the provider. */
+    public PtmFinetuneProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(PtmBackboneConfig.defaults(), "full"),
+                "Sequential fine-tuning of a pre-trained ViT (all weights or its PET module) with a cosine head, the"
+                + " lower bound.");
+    }
 
     /**
      * Configuration.
@@ -36,31 +44,6 @@ public final class PtmFinetuneProvider implements LearnerProvider<PtmFinetunePro
                 throw new IllegalArgumentException("ptm-finetune: 'tune' must be full or pet, was '" + tune + "'");
             }
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), "full");
-    }
-
-    @Override
-    public String description() {
-        return "Sequential fine-tuning of a pre-trained ViT (all weights or its PET module) with a cosine head, the lower bound.";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.ptm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -15,7 +16,14 @@ import java.util.Set;
  * {@code ranpac}: RanPAC, optional first-task PET tuning, then a random projection with ReLU and a ridge classifier. See {@link PtmBaselineLearner}.
  */
 @PluginName("ranpac")
-public final class RanPacProvider implements LearnerProvider<RanPacProvider.Config> {
+public final class RanPacProvider extends AbstractPluginProvider<RanPacProvider.Config, Learner>
+        implements LearnerProvider<RanPacProvider.Config> {
+    /** Creates the provider. */
+    public RanPacProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class,
+                () -> new Config(PtmBackboneConfig.defaults(), true, 10000, null, "float32", 64, 1.0, ""),
+                "RanPAC, optional first-task PET tuning, then a random projection with ReLU and a ridge classifier.");
+    }
 
     /**
      * Configuration.
@@ -47,7 +55,8 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
                 + "predicted class), > 0. Default 1 as official RanPAC; 10 gives this SDK's earlier scores.")
         @JsonProperty("sigma") double sigma,
         @ConfigDoc("First-session statistics file (bin/perennial-spark feature-stats, docs/distributed-feature-statistics.md)"
-                + " read (with firstSessionAdaptation: false) instead of the first session's own pass over the data; checked against this learner's classes,"
+                + " read (with firstSessionAdaptation: false) instead of the first session's own pass over the data;"
+                + " checked against this learner's classes,"
                 + " feature width, projection and split seeds and checkpoint hash. Empty (default): none.")
         @JsonProperty("firstSessionStatistics") String firstSessionStatistics) {
         /** Validates. */
@@ -75,31 +84,6 @@ public final class RanPacProvider implements LearnerProvider<RanPacProvider.Conf
                 throw new IllegalArgumentException("ranpac: 'sigma' must be a finite number > 0, was " + sigma);
             }
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), true, 10000, null, "float32", 64, 1.0, "");
-    }
-
-    @Override
-    public String description() {
-        return "RanPAC, optional first-task PET tuning, then a random projection with ReLU and a ridge classifier.";
     }
 
     @Override

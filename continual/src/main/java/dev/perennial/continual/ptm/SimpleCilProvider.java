@@ -1,6 +1,7 @@
 package dev.perennial.continual.ptm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Learner;
@@ -14,7 +15,13 @@ import java.util.Set;
  * {@code simplecil}: SimpleCIL, class-mean prototypes of the frozen pre-trained model in a cosine classifier. See {@link PtmBaselineLearner}.
  */
 @PluginName("simplecil")
-public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvider.Config> {
+public final class SimpleCilProvider extends AbstractPluginProvider<SimpleCilProvider.Config, Learner>
+        implements LearnerProvider<SimpleCilProvider.Config> {
+    /** Creates the provider. */
+    public SimpleCilProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(PtmBackboneConfig.defaults(), 64, ""),
+                "SimpleCIL, class-mean prototypes of the frozen pre-trained model in a cosine classifier.");
+    }
 
     /**
      * Configuration.
@@ -38,31 +45,6 @@ public final class SimpleCilProvider implements LearnerProvider<SimpleCilProvide
             backbone = backbone == null ? PtmBackboneConfig.defaults() : backbone;
             ConfigChecks.requireBatch(featureBatchSize, "simplecil");
         }
-    }
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(PtmBackboneConfig.defaults(), 64, "");
-    }
-
-    @Override
-    public String description() {
-        return "SimpleCIL, class-mean prototypes of the frozen pre-trained model in a cosine classifier.";
     }
 
     @Override

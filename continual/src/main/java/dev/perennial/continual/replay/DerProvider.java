@@ -14,6 +14,11 @@ import dev.perennial.spi.PluginName;
  */
 @PluginName("der")
 public final class DerProvider extends RehearsalProvider<DerProvider.Config> {
+    /** Creates the provider. */
+    public DerProvider() {
+        super(Config.class, () -> new Config(BackboneConfig.defaults(), MemoryConfig.defaults(), "none", 0.3),
+                "Dark experience replay: replays stored logits (MSE) from a reservoir buffer.");
+    }
 
     /**
      * Configuration.
@@ -38,21 +43,6 @@ public final class DerProvider extends RehearsalProvider<DerProvider.Config> {
                 throw new IllegalArgumentException("alpha must be a finite number >= 0, was " + alpha);
             }
         }
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), MemoryConfig.defaults(), "none", 0.3);
-    }
-
-    @Override
-    public String description() {
-        return "Dark experience replay: replays stored logits (MSE) from a reservoir buffer.";
     }
 
     @Override

@@ -15,6 +15,11 @@ import dev.perennial.spi.PluginName;
  */
 @PluginName("derpp")
 public final class DerppProvider extends RehearsalProvider<DerppProvider.Config> {
+    /** Creates the provider. */
+    public DerppProvider() {
+        super(Config.class, () -> new Config(BackboneConfig.defaults(), MemoryConfig.defaults(), "none", 0.1, 0.5),
+                "DER++: dark experience replay of stored logits plus cross-entropy on stored labels.");
+    }
 
     /**
      * Configuration.
@@ -45,21 +50,6 @@ public final class DerppProvider extends RehearsalProvider<DerppProvider.Config>
                 throw new IllegalArgumentException("beta must be a finite number >= 0, was " + beta);
             }
         }
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), MemoryConfig.defaults(), "none", 0.1, 0.5);
-    }
-
-    @Override
-    public String description() {
-        return "DER++: dark experience replay of stored logits plus cross-entropy on stored labels.";
     }
 
     @Override

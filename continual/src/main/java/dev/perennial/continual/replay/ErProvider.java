@@ -30,6 +30,11 @@ import java.util.Optional;
  */
 @PluginName("er")
 public final class ErProvider extends RehearsalProvider<ErProvider.Config> {
+    /** Creates the provider. */
+    public ErProvider() {
+        super(Config.class, () -> new Config(BackboneConfig.defaults(), MemoryConfig.defaults(), "none"),
+                "Experience replay: a reservoir (or class-balanced) buffer replayed in every batch.");
+    }
 
     /**
      * Configuration.
@@ -49,21 +54,6 @@ public final class ErProvider extends RehearsalProvider<ErProvider.Config> {
             memory = memory == null ? MemoryConfig.defaults() : memory;
             ReplayAugmentation.parse("augmentation", augmentation);
         }
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), MemoryConfig.defaults(), "none");
-    }
-
-    @Override
-    public String description() {
-        return "Experience replay: a reservoir (or class-balanced) buffer replayed in every batch.";
     }
 
     @Override

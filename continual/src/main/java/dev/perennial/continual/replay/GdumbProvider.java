@@ -35,6 +35,11 @@ import java.util.Optional;
  */
 @PluginName("gdumb")
 public final class GdumbProvider extends RehearsalProvider<GdumbProvider.Config> {
+    /** Creates the provider. */
+    public GdumbProvider() {
+        super(Config.class, () -> new Config(BackboneConfig.defaults(), Config.defaultMemory(), "every-task", "none"),
+                "GDumb: a greedy class-balanced memory; the network learns from the memory only.");
+    }
 
     /**
      * Configuration.
@@ -66,21 +71,6 @@ public final class GdumbProvider extends RehearsalProvider<GdumbProvider.Config>
         private static MemoryConfig defaultMemory() {
             return new MemoryConfig(200, "class-balanced", 32, false);
         }
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), Config.defaultMemory(), "every-task", "none");
-    }
-
-    @Override
-    public String description() {
-        return "GDumb: a greedy class-balanced memory; the network learns from the memory only.";
     }
 
     @Override

@@ -58,6 +58,13 @@ import java.util.SplittableRandom;
  */
 @PluginName("icarl")
 public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config> {
+    /** Creates the provider. */
+    public IcarlProvider() {
+        super(Config.class,
+                () -> new Config(BackboneConfig.defaults(), 2000, "fixed-total", "bce-sigmoid", 2.0, false, 0, "nme",
+                        "none", false),
+                "iCaRL: herding exemplars, distillation of the old network, nearest-mean-of-exemplars classifier.");
+    }
 
     /**
      * Configuration.
@@ -122,22 +129,6 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
             }
             ReplayAugmentation.parse("augmentation", augmentation);
         }
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(BackboneConfig.defaults(), 2000, "fixed-total", "bce-sigmoid", 2.0, false, 0, "nme", "none",
-                false);
-    }
-
-    @Override
-    public String description() {
-        return "iCaRL: herding exemplars, distillation of the old network, nearest-mean-of-exemplars classifier.";
     }
 
     @Override

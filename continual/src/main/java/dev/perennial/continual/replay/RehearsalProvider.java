@@ -1,9 +1,12 @@
 package dev.perennial.continual.replay;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
+import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
 import dev.perennial.spi.SpiVersion;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What every rehearsal learner's provider shares: version, SPI version and capabilities (class-, task- and
@@ -11,15 +14,17 @@ import java.util.Set;
  *
  * @param <C> the configuration record
  */
-abstract class RehearsalProvider<C extends Record> implements LearnerProvider<C> {
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
+abstract class RehearsalProvider<C extends Record> extends AbstractPluginProvider<C, Learner>
+        implements LearnerProvider<C> {
+    /**
+     * Stores the metadata.
+     *
+     * @param configType the learner's configuration record
+     * @param defaultConfig makes its defaults
+     * @param description the learner's description
+     */
+    RehearsalProvider(Class<C> configType, Supplier<C> defaultConfig, String description) {
+        super(SpiVersion.CURRENT, "1.0.0", configType, defaultConfig, description);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.continual.safe;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
@@ -13,31 +14,12 @@ import java.util.Set;
  * See {@link SafeLearner} and {@link SafeConfig}.
  */
 @PluginName("safe")
-public final class SafeProvider implements LearnerProvider<SafeConfig> {
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<SafeConfig> configType() {
-        return SafeConfig.class;
-    }
-
-    @Override
-    public SafeConfig defaultConfig() {
-        return SafeConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "SAFE: slow and fast PET learners on a pre-trained ViT with analytic heads and entropy aggregation.";
+public final class SafeProvider extends AbstractPluginProvider<SafeConfig, Learner>
+        implements LearnerProvider<SafeConfig> {
+    /** Creates the provider. */
+    public SafeProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", SafeConfig.class, SafeConfig::defaults,
+                "SAFE: slow and fast PET learners on a pre-trained ViT with analytic heads and entropy aggregation.");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.vqa;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Batch;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.Metric;
@@ -18,7 +19,15 @@ import java.util.List;
  * otherwise the configured scorer applies. The reference is the example's {@value #ANSWER_TEXT} text.
  */
 @PluginName("coin-accuracy")
-public final class CoinAccuracyProvider implements MetricProvider<CoinAccuracyProvider.Config> {
+public final class CoinAccuracyProvider extends AbstractPluginProvider<CoinAccuracyProvider.Config, Metric>
+        implements MetricProvider<CoinAccuracyProvider.Config> {
+    /** Creates the provider. */
+    public CoinAccuracyProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(AnswerScorer.EXACT),
+                "CoIN answer accuracy of generated texts: per-task scorer (choice letter, VQA accuracy, substring,"
+                + " exact match, grounding IoU > 0.5).");
+    }
+
     /** The example text holding the reference answer. */
     public static final String ANSWER_TEXT = "answer";
     /** The example text naming the scorer of that example. */
@@ -37,35 +46,6 @@ public final class CoinAccuracyProvider implements MetricProvider<CoinAccuracyPr
         public Config {
             scorer = scorer == null ? AnswerScorer.EXACT : scorer;
         }
-    }
-
-    /** Creates the provider; does no work. */
-    public CoinAccuracyProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(AnswerScorer.EXACT);
-    }
-
-    @Override
-    public String description() {
-        return "CoIN answer accuracy of generated texts: per-task scorer (choice letter, VQA accuracy, substring,"
-                + " exact match, grounding IoU > 0.5).";
     }
 
     @Override

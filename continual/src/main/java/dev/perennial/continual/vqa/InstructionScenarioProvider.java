@@ -1,6 +1,7 @@
 package dev.perennial.continual.vqa;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSplit;
@@ -25,7 +26,14 @@ import java.util.Map;
  * sequential loop, trained once on everything, so its accuracy matrix has a single cell.
  */
 @PluginName("instruction")
-public final class InstructionScenarioProvider implements ScenarioProvider<InstructionScenarioProvider.Config> {
+public final class InstructionScenarioProvider
+        extends AbstractPluginProvider<InstructionScenarioProvider.Config, TaskSplitter>
+        implements ScenarioProvider<InstructionScenarioProvider.Config> {
+    /** Creates the provider. */
+    public InstructionScenarioProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config(List.of(), false, 0),
+                "Instruction tasks by task name (one task each, or one joint task for the multitask upper bound).");
+    }
 
     /**
      * Configuration.
@@ -58,34 +66,6 @@ public final class InstructionScenarioProvider implements ScenarioProvider<Instr
         public Config(List<String> tasks, boolean joint) {
             this(tasks, joint, 0);
         }
-    }
-
-    /** Creates the provider; does no work. */
-    public InstructionScenarioProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config(List.of(), false, 0);
-    }
-
-    @Override
-    public String description() {
-        return "Instruction tasks by task name (one task each, or one joint task for the multitask upper bound).";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perennial.continual.vqa;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.ConfigDoc;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
@@ -15,7 +16,15 @@ import java.util.List;
  * JSON files (as CoIN ships its annotations) plus an image folder, one or more named tasks.
  */
 @PluginName("llava-instruction-json")
-public final class LlavaInstructionJsonProvider implements DatasetSourceProvider<LlavaInstructionJsonProvider.Config> {
+public final class LlavaInstructionJsonProvider
+        extends AbstractPluginProvider<LlavaInstructionJsonProvider.Config, DatasetSource>
+        implements DatasetSourceProvider<LlavaInstructionJsonProvider.Config> {
+    /** Creates the provider. */
+    public LlavaInstructionJsonProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Config.class, () -> new Config("", List.of(), 336),
+                "LLaVA-style instruction JSON (id, image, conversations with human/gpt turns) plus an image folder;"
+                + " one task per file pair.");
+    }
 
     /**
      * One task's files.
@@ -55,35 +64,6 @@ public final class LlavaInstructionJsonProvider implements DatasetSourceProvider
         public Config {
             tasks = tasks == null ? List.of() : List.copyOf(tasks);
         }
-    }
-
-    /** Creates the provider; does no work. */
-    public LlavaInstructionJsonProvider() {}
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Config> configType() {
-        return Config.class;
-    }
-
-    @Override
-    public Config defaultConfig() {
-        return new Config("", List.of(), 336);
-    }
-
-    @Override
-    public String description() {
-        return "LLaVA-style instruction JSON (id, image, conversations with human/gpt turns) plus an image folder;"
-                + " one task per file pair.";
     }
 
     @Override

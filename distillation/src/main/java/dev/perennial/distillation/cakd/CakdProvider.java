@@ -1,5 +1,6 @@
 package dev.perennial.distillation.cakd;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.DistillerProvider;
@@ -11,35 +12,13 @@ import java.util.Set;
 
 /** Registers {@code cakd}: cross-architecture KD through a fusion (assistant) model, InfoNCE and OFA. */
 @PluginName(CakdDistiller.NAME)
-public final class CakdProvider implements DistillerProvider<CakdConfig> {
-
-    /** Does no work (the registry instantiates providers to read their metadata). */
-    public CakdProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<CakdConfig> configType() {
-        return CakdConfig.class;
-    }
-
-    @Override
-    public CakdConfig defaultConfig() {
-        return CakdConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Cross-architecture KD through an assistant model fusing CNN and attention/MLP stages; InfoNCE on "
-                + "pooled features and the OFA logit loss on teacher-student, teacher-assistant, assistant-student.";
+public final class CakdProvider extends AbstractPluginProvider<CakdConfig, Distiller>
+        implements DistillerProvider<CakdConfig> {
+    /** Creates the provider. */
+    public CakdProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", CakdConfig.class, CakdConfig::defaults,
+                "Cross-architecture KD through an assistant model fusing CNN and attention/MLP stages; InfoNCE on "
+                + "pooled features and the OFA logit loss on teacher-student, teacher-assistant, assistant-student.");
     }
 
     @Override

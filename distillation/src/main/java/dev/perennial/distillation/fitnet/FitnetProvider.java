@@ -1,6 +1,7 @@
 package dev.perennial.distillation.fitnet;
 
 import dev.perennial.distillation.ModelSpec;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.DistillerProvider;
@@ -11,34 +12,13 @@ import java.util.Set;
 
 /** Registers {@code fitnet} (feature regression through a learnable regressor). */
 @PluginName(FitnetDistiller.NAME)
-public final class FitnetProvider implements DistillerProvider<FitnetConfig> {
-
-    /** Does no work. */
-    public FitnetProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<FitnetConfig> configType() {
-        return FitnetConfig.class;
-    }
-
-    @Override
-    public FitnetConfig defaultConfig() {
-        return FitnetConfig.of(ModelSpec.of("vit", 10, 32), 512);
-    }
-
-    @Override
-    public String description() {
-        return "FitNets-style regression of the pooled student feature onto the teacher feature through a learnable regressor.";
+public final class FitnetProvider extends AbstractPluginProvider<FitnetConfig, Distiller>
+        implements DistillerProvider<FitnetConfig> {
+    /** Creates the provider. */
+    public FitnetProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", FitnetConfig.class, () -> FitnetConfig.of(ModelSpec.of("vit", 10, 32), 512),
+                "FitNets-style regression of the pooled student feature onto the teacher feature through a learnable"
+                + " regressor.");
     }
 
     @Override

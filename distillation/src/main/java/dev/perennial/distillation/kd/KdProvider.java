@@ -1,6 +1,7 @@
 package dev.perennial.distillation.kd;
 
 import dev.perennial.distillation.ModelSpec;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.DistillerProvider;
@@ -11,34 +12,12 @@ import java.util.Set;
 
 /** Registers {@code kd} (Hinton logit distillation). */
 @PluginName(KdDistiller.NAME)
-public final class KdProvider implements DistillerProvider<KdConfig> {
-
-    /** Does no work. */
-    public KdProvider() {}
-
-    @Override
-    public String version() {
-        return "0.1.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<KdConfig> configType() {
-        return KdConfig.class;
-    }
-
-    @Override
-    public KdConfig defaultConfig() {
-        return KdConfig.of(ModelSpec.of("vit", 10, 32));
-    }
-
-    @Override
-    public String description() {
-        return "Hinton knowledge distillation: T^2-scaled KL between temperature-softened teacher and student.";
+public final class KdProvider extends AbstractPluginProvider<KdConfig, Distiller>
+        implements DistillerProvider<KdConfig> {
+    /** Creates the provider. */
+    public KdProvider() {
+        super(SpiVersion.CURRENT, "0.1.0", KdConfig.class, () -> KdConfig.of(ModelSpec.of("vit", 10, 32)),
+                "Hinton knowledge distillation: T^2-scaled KL between temperature-softened teacher and student.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.example;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
@@ -15,42 +16,24 @@ import java.util.Set;
  * <p>What every provider does:
  * <ul>
  *   <li>carries {@link PluginName}, so the registry indexes it by name without instantiating it;</li>
- *   <li>has a public no-argument constructor that does no work (here: the implicit one);</li>
- *   <li>returns {@code SpiVersion.CURRENT} from {@link #spiVersion()}: the constant is compiled into this
- *       class, so the registry learns which SPI the plugin was built against and refuses an incompatible one;</li>
+ *   <li>has a public no-argument constructor that does no work: here it only hands its metadata to
+ *       {@link AbstractPluginProvider};</li>
+ *   <li>passes {@code SpiVersion.CURRENT} as its SPI version: the constant is compiled into this class, so the
+ *       registry learns which SPI the plugin was built against and refuses an incompatible one;</li>
  *   <li>declares its configuration record and its defaults, and builds the plugin in {@link #create} from the
  *       bound configuration and the small {@link PluginContext} the runtime lends it.</li>
  * </ul>
  */
 @PluginName("example-linear")
-public final class LinearSoftmaxProvider implements LearnerProvider<LinearSoftmaxConfig> {
-
+public final class LinearSoftmaxProvider extends AbstractPluginProvider<LinearSoftmaxConfig, Learner>
+        implements LearnerProvider<LinearSoftmaxConfig> {
     /** The plugin's own version, written into checkpoints and reports. */
     public static final String VERSION = "1.0.0";
 
-    @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<LinearSoftmaxConfig> configType() {
-        return LinearSoftmaxConfig.class;
-    }
-
-    @Override
-    public LinearSoftmaxConfig defaultConfig() {
-        return LinearSoftmaxConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Linear softmax classifier on the flattened image, trained by cross-entropy (the plugin template).";
+    /** Creates the provider. */
+    public LinearSoftmaxProvider() {
+        super(SpiVersion.CURRENT, VERSION, LinearSoftmaxConfig.class, LinearSoftmaxConfig::defaults,
+                "Linear softmax classifier on the flattened image, trained by cross-entropy (the plugin template).");
     }
 
     @Override

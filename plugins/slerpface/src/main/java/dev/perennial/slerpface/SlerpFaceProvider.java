@@ -1,5 +1,6 @@
 package dev.perennial.slerpface;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginName;
 import dev.perennial.spi.Protector;
@@ -8,36 +9,17 @@ import dev.perennial.spi.SpiVersion;
 
 /** The factory the registry discovers for the {@code slerpface} protector. */
 @PluginName("slerpface")
-public final class SlerpFaceProvider implements ProtectorProvider<SlerpFaceConfig> {
+public final class SlerpFaceProvider extends AbstractPluginProvider<SlerpFaceConfig, Protector>
+        implements ProtectorProvider<SlerpFaceConfig> {
+    /** Creates the provider. */
+    public SlerpFaceProvider() {
+        super(SpiVersion.CURRENT, VERSION, SlerpFaceConfig.class, SlerpFaceConfig::defaults,
+                "SlerpFace template protection: group-wise slerp toward a per-user Gaussian key and"
+                + " recognition-favoured group-wise dropout (AAAI 2025; official TFace code behaviour).");
+    }
 
     /** The plugin's own version. */
     public static final String VERSION = "1.0.0";
-
-    @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<SlerpFaceConfig> configType() {
-        return SlerpFaceConfig.class;
-    }
-
-    @Override
-    public SlerpFaceConfig defaultConfig() {
-        return SlerpFaceConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "SlerpFace template protection: group-wise slerp toward a per-user Gaussian key and"
-                + " recognition-favoured group-wise dropout (AAAI 2025; official TFace code behaviour).";
-    }
 
     @Override
     public Protector create(SlerpFaceConfig config, PluginContext context) {

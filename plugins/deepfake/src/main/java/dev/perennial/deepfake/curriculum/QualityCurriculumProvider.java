@@ -1,5 +1,6 @@
 package dev.perennial.deepfake.curriculum;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.PluginContext;
 import dev.perennial.spi.PluginName;
@@ -15,36 +16,17 @@ import java.util.Set;
  * {@code quality-freda}.
  */
 @PluginName("quality-curriculum")
-public final class QualityCurriculumProvider implements SamplerProvider<QualityCurriculumConfig> {
+public final class QualityCurriculumProvider extends AbstractPluginProvider<QualityCurriculumConfig, Sampler>
+        implements SamplerProvider<QualityCurriculumConfig> {
+    /** Creates the provider. */
+    public QualityCurriculumProvider() {
+        super(SpiVersion.CURRENT, VERSION, QualityCurriculumConfig.class, QualityCurriculumConfig::defaults,
+                "Quality-centric curriculum (QCF): FQS = decayed loss hardness + alpha * static quality, softmax "
+                + "sampling with a decaying temperature and shrinking subsets; low-quality fakes go to quality-freda.");
+    }
 
     /** The plugin's version. */
     public static final String VERSION = "1.0.0";
-
-    @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<QualityCurriculumConfig> configType() {
-        return QualityCurriculumConfig.class;
-    }
-
-    @Override
-    public QualityCurriculumConfig defaultConfig() {
-        return QualityCurriculumConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Quality-centric curriculum (QCF): FQS = decayed loss hardness + alpha * static quality, softmax "
-                + "sampling with a decaying temperature and shrinking subsets; low-quality fakes go to quality-freda.";
-    }
 
     @Override
     public Set<Capability> capabilities() {

@@ -1,5 +1,6 @@
 package dev.perennial.deepfake.curriculum;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.PluginContext;
@@ -11,32 +12,14 @@ import dev.perennial.spi.SpiVersion;
  * this epoch. Use both plugins in one experiment with the same {@code board} name.
  */
 @PluginName("quality-freda")
-public final class QualityFredaProvider implements AugmenterProvider<QualityFredaConfig> {
-
-    @Override
-    public String version() {
-        return QualityCurriculumProvider.VERSION;
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<QualityFredaConfig> configType() {
-        return QualityFredaConfig.class;
-    }
-
-    @Override
-    public QualityFredaConfig defaultConfig() {
-        return QualityFredaConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "FreDA (real low band + fake high band) applied to the fakes the quality-curriculum sampler rated "
-                + "low-quality; needs the paired real frame as a batch input.";
+public final class QualityFredaProvider extends AbstractPluginProvider<QualityFredaConfig, Augmenter>
+        implements AugmenterProvider<QualityFredaConfig> {
+    /** Creates the provider. */
+    public QualityFredaProvider() {
+        super(SpiVersion.CURRENT, QualityCurriculumProvider.VERSION, QualityFredaConfig.class,
+                QualityFredaConfig::defaults,
+                "FreDA (real low band + fake high band) applied to the fakes the quality-curriculum sampler rated "
+                + "low-quality; needs the paired real frame as a batch input.");
     }
 
     @Override

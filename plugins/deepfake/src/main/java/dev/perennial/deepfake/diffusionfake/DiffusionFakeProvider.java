@@ -5,6 +5,7 @@ import dev.perennial.models.diffusion.AutoencoderKL;
 import dev.perennial.models.diffusion.Diffusers;
 import dev.perennial.models.diffusion.NoiseSchedule;
 import dev.perennial.models.diffusion.UNet2DConditionModel;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Distiller;
 import dev.perennial.spi.DistillerProvider;
 import dev.perennial.spi.PluginContext;
@@ -16,35 +17,17 @@ import java.nio.file.Path;
 
 /** The factory of {@code diffusionfake}: loads the frozen generator and autoencoder and builds the head. */
 @PluginName("diffusionfake")
-public final class DiffusionFakeProvider implements DistillerProvider<DiffusionFakeConfig> {
+public final class DiffusionFakeProvider extends AbstractPluginProvider<DiffusionFakeConfig, Distiller>
+        implements DistillerProvider<DiffusionFakeConfig> {
+    /** Creates the provider. */
+    public DiffusionFakeProvider() {
+        super(SpiVersion.CURRENT, VERSION, DiffusionFakeConfig.class, DiffusionFakeConfig::defaults,
+                "DiffusionFake: a frozen latent-diffusion UNet reconstructs each forgery's source and target from the "
+                + "detector's features (training only; nothing is added to the exported detector).");
+    }
+
     /** The plugin's version. */
     public static final String VERSION = "0.1.0";
-
-    @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<DiffusionFakeConfig> configType() {
-        return DiffusionFakeConfig.class;
-    }
-
-    @Override
-    public DiffusionFakeConfig defaultConfig() {
-        return DiffusionFakeConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "DiffusionFake: a frozen latent-diffusion UNet reconstructs each forgery's source and target from the "
-                + "detector's features (training only; nothing is added to the exported detector).";
-    }
 
     @Override
     public Distiller create(DiffusionFakeConfig config, PluginContext context) {

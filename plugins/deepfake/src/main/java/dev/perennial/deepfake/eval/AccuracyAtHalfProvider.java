@@ -7,11 +7,8 @@ import dev.perennial.spi.PluginName;
 public final class AccuracyAtHalfProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public AccuracyAtHalfProvider() {
-        super(DetectionStatistic.ACCURACY_AT_HALF, false);
+        super(DetectionStatistic.ACCURACY_AT_HALF, false,
+                "Accuracy with fake meaning a fake score strictly above 0.5.");
     }
 
-    @Override
-    public String description() {
-        return "Accuracy with fake meaning a fake score strictly above 0.5.";
-    }
 }

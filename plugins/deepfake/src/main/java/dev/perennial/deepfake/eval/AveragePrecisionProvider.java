@@ -7,11 +7,8 @@ import dev.perennial.spi.PluginName;
 public final class AveragePrecisionProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public AveragePrecisionProvider() {
-        super(DetectionStatistic.AVERAGE_PRECISION, false);
+        super(DetectionStatistic.AVERAGE_PRECISION, false,
+                "Average precision of the fake score (scikit-learn average_precision_score, no interpolation).");
     }
 
-    @Override
-    public String description() {
-        return "Average precision of the fake score (scikit-learn average_precision_score, no interpolation).";
-    }
 }

@@ -7,11 +7,9 @@ import dev.perennial.spi.PluginName;
 public final class EerProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public EerProvider() {
-        super(DetectionStatistic.EER_NEAREST_POINT, false);
+        super(DetectionStatistic.EER_NEAREST_POINT, false,
+                "Equal error rate as DeepfakeBench computes it: FPR at the ROC point where |FNR - FPR| is smallest"
+                + " (lower is better).");
     }
 
-    @Override
-    public String description() {
-        return "Equal error rate as DeepfakeBench computes it: FPR at the ROC point where |FNR - FPR| is smallest (lower is better).";
-    }
 }

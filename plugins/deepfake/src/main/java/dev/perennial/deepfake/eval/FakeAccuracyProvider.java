@@ -7,11 +7,8 @@ import dev.perennial.spi.PluginName;
 public final class FakeAccuracyProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public FakeAccuracyProvider() {
-        super(DetectionStatistic.FAKE_ACCURACY_AT_HALF, false);
+        super(DetectionStatistic.FAKE_ACCURACY_AT_HALF, false,
+                "Accuracy on the fakes only (score above 0.5 counts as fake), DeepfakeBench's acc_fake.");
     }
 
-    @Override
-    public String description() {
-        return "Accuracy on the fakes only (score above 0.5 counts as fake), DeepfakeBench's acc_fake.";
-    }
 }

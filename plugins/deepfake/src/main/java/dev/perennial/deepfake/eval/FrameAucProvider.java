@@ -7,11 +7,9 @@ import dev.perennial.spi.PluginName;
 public final class FrameAucProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public FrameAucProvider() {
-        super(DetectionStatistic.AUC, false);
+        super(DetectionStatistic.AUC, false,
+                "Frame-level ROC AUC of the fake score (trapezoid = Mann-Whitney, ties count one half); NaN when one"
+                + " class is absent.");
     }
 
-    @Override
-    public String description() {
-        return "Frame-level ROC AUC of the fake score (trapezoid = Mann-Whitney, ties count one half); NaN when one class is absent.";
-    }
 }

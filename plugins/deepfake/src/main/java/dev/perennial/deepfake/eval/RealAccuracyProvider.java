@@ -7,11 +7,8 @@ import dev.perennial.spi.PluginName;
 public final class RealAccuracyProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public RealAccuracyProvider() {
-        super(DetectionStatistic.REAL_ACCURACY_AT_HALF, false);
+        super(DetectionStatistic.REAL_ACCURACY_AT_HALF, false,
+                "Accuracy on the reals only (score at most 0.5 counts as real), DeepfakeBench's acc_real.");
     }
 
-    @Override
-    public String description() {
-        return "Accuracy on the reals only (score at most 0.5 counts as real), DeepfakeBench's acc_real.";
-    }
 }

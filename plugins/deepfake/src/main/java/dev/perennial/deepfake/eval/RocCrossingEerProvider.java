@@ -7,11 +7,9 @@ import dev.perennial.spi.PluginName;
 public final class RocCrossingEerProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public RocCrossingEerProvider() {
-        super(DetectionStatistic.EER_ROC_CROSSING, false);
+        super(DetectionStatistic.EER_ROC_CROSSING, false,
+                "Equal error rate as DiffusionFake computes it: where the linearly interpolated ROC crosses FNR = FPR"
+                + " (lower is better).");
     }
 
-    @Override
-    public String description() {
-        return "Equal error rate as DiffusionFake computes it: where the linearly interpolated ROC crosses FNR = FPR (lower is better).";
-    }
 }

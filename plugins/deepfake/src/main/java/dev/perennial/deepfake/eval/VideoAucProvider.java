@@ -7,11 +7,8 @@ import dev.perennial.spi.PluginName;
 public final class VideoAucProvider extends DetectionMetricProvider {
     /** Registered with ServiceLoader. */
     public VideoAucProvider() {
-        super(DetectionStatistic.AUC, true);
+        super(DetectionStatistic.AUC, true,
+                "Video-level ROC AUC: mean frame score per video id (DeepfakeBench); NaN when one class is absent.");
     }
 
-    @Override
-    public String description() {
-        return "Video-level ROC AUC: mean frame score per video id (DeepfakeBench); NaN when one class is absent.";
-    }
 }

@@ -1,5 +1,6 @@
 package dev.perennial.deepfake.protocol;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.DatasetSplit;
@@ -15,32 +16,13 @@ import java.util.List;
  * held-out validation split (model selection) or on a test group.
  */
 @PluginName("df40-protocol")
-public final class Df40SourceProvider implements DatasetSourceProvider<Df40SourceConfig> {
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Df40SourceConfig> configType() {
-        return Df40SourceConfig.class;
-    }
-
-    @Override
-    public Df40SourceConfig defaultConfig() {
-        return Df40SourceConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "A deepfake frame index cut by a DF40 protocol (P1-P4): training split, held-out validation split "
-                + "or a test group of unseen forgeries/domains; labels 0 real, 1 fake.";
+public final class Df40SourceProvider extends AbstractPluginProvider<Df40SourceConfig, DatasetSource>
+        implements DatasetSourceProvider<Df40SourceConfig> {
+    /** Creates the provider. */
+    public Df40SourceProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Df40SourceConfig.class, Df40SourceConfig::defaults,
+                "A deepfake frame index cut by a DF40 protocol (P1-P4): training split, held-out validation split "
+                + "or a test group of unseen forgeries/domains; labels 0 real, 1 fake.");
     }
 
     @Override

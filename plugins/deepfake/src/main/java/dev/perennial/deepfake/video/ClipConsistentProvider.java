@@ -1,5 +1,6 @@
 package dev.perennial.deepfake.video;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Augmenter;
 import dev.perennial.spi.AugmenterProvider;
 import dev.perennial.spi.PluginContext;
@@ -8,32 +9,14 @@ import dev.perennial.spi.SpiVersion;
 
 /** The factory of {@code clip-consistent}: flip, brightness and contrast drawn once per clip. */
 @PluginName("clip-consistent")
-public final class ClipConsistentProvider implements AugmenterProvider<ClipConsistentConfig> {
-
-    @Override
-    public String version() {
-        return VideoBlendProvider.VERSION;
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<ClipConsistentConfig> configType() {
-        return ClipConsistentConfig.class;
-    }
-
-    @Override
-    public ClipConsistentConfig defaultConfig() {
-        return ClipConsistentConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Clip-consistent augmentation: one random flip / brightness / contrast per clip, the same on every "
-                + "frame.";
+public final class ClipConsistentProvider extends AbstractPluginProvider<ClipConsistentConfig, Augmenter>
+        implements AugmenterProvider<ClipConsistentConfig> {
+    /** Creates the provider. */
+    public ClipConsistentProvider() {
+        super(SpiVersion.CURRENT, VideoBlendProvider.VERSION, ClipConsistentConfig.class,
+                ClipConsistentConfig::defaults,
+                "Clip-consistent augmentation: one random flip / brightness / contrast per clip, the same on every "
+                + "frame.");
     }
 
     @Override

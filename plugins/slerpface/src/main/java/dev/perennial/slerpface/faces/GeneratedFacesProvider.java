@@ -1,5 +1,6 @@
 package dev.perennial.slerpface.faces;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.PluginContext;
@@ -8,31 +9,12 @@ import dev.perennial.spi.SpiVersion;
 
 /** The factory of the {@code generated-faces} data set. */
 @PluginName("generated-faces")
-public final class GeneratedFacesProvider implements DatasetSourceProvider<GeneratedFacesConfig> {
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<GeneratedFacesConfig> configType() {
-        return GeneratedFacesConfig.class;
-    }
-
-    @Override
-    public GeneratedFacesConfig defaultConfig() {
-        return GeneratedFacesConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "Faces rendered from identity parameters with pose, lighting, expression and noise (no download).";
+public final class GeneratedFacesProvider extends AbstractPluginProvider<GeneratedFacesConfig, DatasetSource>
+        implements DatasetSourceProvider<GeneratedFacesConfig> {
+    /** Creates the provider. */
+    public GeneratedFacesProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", GeneratedFacesConfig.class, GeneratedFacesConfig::defaults,
+                "Faces rendered from identity parameters with pose, lighting, expression and noise (no download).");
     }
 
     @Override

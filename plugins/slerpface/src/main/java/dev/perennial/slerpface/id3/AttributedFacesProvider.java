@@ -1,6 +1,7 @@
 package dev.perennial.slerpface.id3;
 
 import dev.perennial.slerpface.faces.GeneratedFacesConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.DatasetSource;
 import dev.perennial.spi.DatasetSourceProvider;
 import dev.perennial.spi.PluginContext;
@@ -9,31 +10,12 @@ import dev.perennial.spi.SpiVersion;
 
 /** The factory of the {@code generated-faces-attributed} data set. */
 @PluginName("generated-faces-attributed")
-public final class AttributedFacesProvider implements DatasetSourceProvider<GeneratedFacesConfig> {
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<GeneratedFacesConfig> configType() {
-        return GeneratedFacesConfig.class;
-    }
-
-    @Override
-    public GeneratedFacesConfig defaultConfig() {
-        return GeneratedFacesConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "generated-faces with each image's ground-truth pose, lighting and expression as 'attributes' (ID3).";
+public final class AttributedFacesProvider extends AbstractPluginProvider<GeneratedFacesConfig, DatasetSource>
+        implements DatasetSourceProvider<GeneratedFacesConfig> {
+    /** Creates the provider. */
+    public AttributedFacesProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", GeneratedFacesConfig.class, GeneratedFacesConfig::defaults,
+                "generated-faces with each image's ground-truth pose, lighting and expression as 'attributes' (ID3).");
     }
 
     @Override

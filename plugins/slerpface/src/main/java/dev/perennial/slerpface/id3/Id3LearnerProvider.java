@@ -1,6 +1,7 @@
 package dev.perennial.slerpface.id3;
 
 import dev.perennial.slerpface.learn.SlerpFaceLearnerConfig;
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
@@ -15,32 +16,13 @@ import java.util.Set;
 
 /** The factory of the {@code id3} learner (ID³'s identity-conditioned denoiser with the ID-preserving loss). */
 @PluginName("id3")
-public final class Id3LearnerProvider implements LearnerProvider<Id3LearnerConfig> {
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<Id3LearnerConfig> configType() {
-        return Id3LearnerConfig.class;
-    }
-
-    @Override
-    public Id3LearnerConfig defaultConfig() {
-        return Id3LearnerConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "ID3: identity-conditioned diffusion (identity embedding of a frozen slerpface-grouping recogniser +"
-                + " attributes) trained with the ID-preserving loss; exports a denoiser file for id3-synthetic.";
+public final class Id3LearnerProvider extends AbstractPluginProvider<Id3LearnerConfig, Learner>
+        implements LearnerProvider<Id3LearnerConfig> {
+    /** Creates the provider. */
+    public Id3LearnerProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", Id3LearnerConfig.class, Id3LearnerConfig::defaults,
+                "ID3: identity-conditioned diffusion (identity embedding of a frozen slerpface-grouping recogniser +"
+                + " attributes) trained with the ID-preserving loss; exports a denoiser file for id3-synthetic.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.slerpface.learn;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Capability;
 import dev.perennial.spi.Learner;
 import dev.perennial.spi.LearnerProvider;
@@ -11,32 +12,13 @@ import java.util.Set;
 
 /** The factory of the {@code slerpface-grouping} learner (the recogniser with its group-weight head). */
 @PluginName("slerpface-grouping")
-public final class SlerpFaceLearnerProvider implements LearnerProvider<SlerpFaceLearnerConfig> {
-
-    @Override
-    public String version() {
-        return "1.0.0";
-    }
-
-    @Override
-    public String spiVersion() {
-        return SpiVersion.CURRENT;
-    }
-
-    @Override
-    public Class<SlerpFaceLearnerConfig> configType() {
-        return SlerpFaceLearnerConfig.class;
-    }
-
-    @Override
-    public SlerpFaceLearnerConfig defaultConfig() {
-        return SlerpFaceLearnerConfig.defaults();
-    }
-
-    @Override
-    public String description() {
-        return "SlerpFace recogniser: ResNet body, 1x1 group features, softmax group-weight attention; ArcFace on"
-                + " the grouped template plus an xCos-style weight regression.";
+public final class SlerpFaceLearnerProvider extends AbstractPluginProvider<SlerpFaceLearnerConfig, Learner>
+        implements LearnerProvider<SlerpFaceLearnerConfig> {
+    /** Creates the provider. */
+    public SlerpFaceLearnerProvider() {
+        super(SpiVersion.CURRENT, "1.0.0", SlerpFaceLearnerConfig.class, SlerpFaceLearnerConfig::defaults,
+                "SlerpFace recogniser: ResNet body, 1x1 group features, softmax group-weight attention; ArcFace on"
+                + " the grouped template plus an xCos-style weight regression.");
     }
 
     @Override

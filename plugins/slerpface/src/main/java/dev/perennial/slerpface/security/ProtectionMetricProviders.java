@@ -1,5 +1,6 @@
 package dev.perennial.slerpface.security;
 
+import dev.perennial.spi.AbstractPluginProvider;
 import dev.perennial.spi.Metric;
 import dev.perennial.spi.MetricProvider;
 import dev.perennial.spi.PluginContext;
@@ -15,38 +16,14 @@ public final class ProtectionMetricProviders {
     private ProtectionMetricProviders() {}
 
     /** The shared provider code. */
-    abstract static class Base implements MetricProvider<ProtectionMetricConfig> {
+    abstract static class Base extends AbstractPluginProvider<ProtectionMetricConfig, Metric>
+            implements MetricProvider<ProtectionMetricConfig> {
         private final ProtectionMetric.Score score;
-        private final String what;
 
         Base(ProtectionMetric.Score score, String what) {
+            super(SpiVersion.CURRENT, "1.0.0", ProtectionMetricConfig.class, ProtectionMetricConfig::defaults,
+                    "SlerpFace protection evaluation of the predicted templates: " + what + ".");
             this.score = score;
-            this.what = what;
-        }
-
-        @Override
-        public String version() {
-            return "1.0.0";
-        }
-
-        @Override
-        public String spiVersion() {
-            return SpiVersion.CURRENT;
-        }
-
-        @Override
-        public Class<ProtectionMetricConfig> configType() {
-            return ProtectionMetricConfig.class;
-        }
-
-        @Override
-        public ProtectionMetricConfig defaultConfig() {
-            return ProtectionMetricConfig.defaults();
-        }
-
-        @Override
-        public String description() {
-            return "SlerpFace protection evaluation of the predicted templates: " + what + ".";
         }
 
         @Override
