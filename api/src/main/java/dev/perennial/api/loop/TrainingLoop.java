@@ -133,6 +133,13 @@ public final class TrainingLoop {
     /** Per task, each loss term's values at the logged, not skipped steps (report.json's {@code lossTerms}). */
     private final List<Map<String, List<Double>>> termHistory = new ArrayList<>();
     private long globalStep;
+    /**
+     * The step count the step seeds are derived from: {@link #globalStep} plus the steps of every task a learner
+     * skipped because it had nothing to train (e.g. a first session loaded from a file), counted as if they had run,
+     * so that later tasks draw the same dropout and replay samples as a run that trained them. Equal to
+     * {@code globalStep} when no task was skipped.
+     */
+    private long seedStep;
     private long nanSkips;
     private final List<Long> nanSkipsPerTask = new ArrayList<>();
     private int nanRun;
@@ -273,7 +280,7 @@ public final class TrainingLoop {
                     double lr = schedule.at(taskStep);
                     try (NDScope scope = new NDScope(); NDManager stepManager = plan.manager().newSubManager()) {
                         LoopStepContext ctx = new LoopStepContext(stepManager, t, epoch, globalStep, true,
-                                Seeds.derive(seed, "step", globalStep, micro), lr);
+                                Seeds.derive(seed, "step", seedStep, micro), lr);
                         engine.setRandomSeed((int) ctx.seed());
                         boolean logs = (taskStep + 1) % training.logEverySteps() == 0 || taskStep + 1 == taskSteps;
                         StepResult r = forwardBackward(host.toBatch(stepManager), learner, ctx, logs);
@@ -287,6 +294,7 @@ public final class TrainingLoop {
                             }
                             clearGradients(trainable, !skipped);
                             globalStep++;
+                            seedStep++;
                             taskStep++;
                             lossCurves.get(t).add(r.loss);
                             long taskSkips = nanSkipsPerTask.get(t) + (skipped ? 1 : 0);
@@ -321,6 +329,9 @@ public final class TrainingLoop {
                             + " of " + epochBatches + " batches");
                 }
             }
+        }
+        if (params.isEmpty()) {
+            seedStep += stepsPerEpoch * training.epochs();
         }
         trainSeconds += (System.nanoTime() - trainStart) / 1e9;
         trainingSince = 0;
@@ -860,6 +871,7 @@ public final class TrainingLoop {
     private Map<String, Object> extra() {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("experiment", plan.config().name());
+        extra.put("seedStep", seedStep);
         precision.scaler().ifPresent(sc -> {
             extra.put("lossScale", sc.scale());
             extra.put("lossScaleCleanSteps", sc.cleanSteps());
@@ -975,6 +987,8 @@ public final class TrainingLoop {
         beforeTraining = m.beforeTraining() == null ? new double[0] : m.beforeTraining();
         m.lossHistory().forEach(c -> lossCurves.add(new ArrayList<>(c)));
         globalStep = m.globalStep();
+        // checkpoints written before the seed step was kept have skipped no task's steps in their seeds
+        seedStep = m.extra() != null && m.extra().get("seedStep") instanceof Number n ? n.longValue() : globalStep;
         nanSkips = m.nanSkips();
         precision.scaler().ifPresent(sc -> {
             Object savedScale = m.extra() == null ? null : m.extra().get("lossScale");

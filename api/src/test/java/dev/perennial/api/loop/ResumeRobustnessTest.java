@@ -50,7 +50,7 @@ class ResumeRobustnessTest {
      * The probe with class scores, so that top-k metrics apply, and its model built when created (as real learners
      * do), so that a resume can load it before the first task starts.
      */
-    private static final class ScoringProbe extends ProbeLearner {
+    private static class ScoringProbe extends ProbeLearner {
         ScoringProbe(NDManager manager) {
             super(manager);
             ai.djl.engine.Engine.getInstance().setRandomSeed(1);
@@ -150,6 +150,51 @@ class ResumeRobustnessTest {
         // The term summaries cover the steps logged before the crash too (kept in the checkpoint).
         assertEquals(2, uninterrupted.lossTerms().size());
         assertEquals(uninterrupted.lossTerms(), resumed.lossTerms());
+    }
+
+    /** Has nothing to train in the first task (as a first session loaded from a file); records task 2's seeds. */
+    private static final class SkipsFirstTask extends ScoringProbe {
+        final List<Long> seeds = new ArrayList<>();
+
+        SkipsFirstTask(NDManager manager) {
+            super(manager);
+        }
+
+        @Override
+        public void beforeTask(dev.perennial.spi.TaskInfo task, dev.perennial.spi.TaskData data) {
+            linear.freezeParameters(task.index() == 0);
+        }
+
+        @Override
+        public dev.perennial.spi.LossTerms loss(Batch batch, StepContext step) {
+            seeds.add(step.seed());
+            return super.loss(batch, step);
+        }
+    }
+
+    @Test
+    void aResumeAfterASkippedTaskKeepsItsStepsInTheStepSeeds() throws Exception {
+        ExperimentConfig config = config(TRAINING, 4);
+        List<Long> uninterrupted;
+        try (NDManager m = NDManager.newBaseManager()) {
+            SkipsFirstTask p = new SkipsFirstTask(m.newSubManager());
+            run(config, tmp.resolve("a"), m, p, Optional.empty());
+            uninterrupted = p.seeds;
+        }
+        assertEquals(12, uninterrupted.size());
+        Path runDir = tmp.resolve("b");
+        // task 1 has no steps, so step-4 is the fourth step of task 2
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThrows(IllegalStateException.class, () -> run(config, runDir, m,
+                    new SkipsFirstTask(m.newSubManager()), Optional.empty(), crashAfter("step-4")));
+        }
+        Path checkpoint = new CheckpointStore(runDir).latest().orElseThrow();
+        assertEquals("step-4", checkpoint.getFileName().toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            SkipsFirstTask p = new SkipsFirstTask(m.newSubManager());
+            run(config, runDir, m, p, Optional.of(checkpoint));
+            assertEquals(uninterrupted.subList(4, 12), p.seeds);
+        }
     }
 
     @Test

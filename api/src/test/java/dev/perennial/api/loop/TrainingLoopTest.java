@@ -287,4 +287,39 @@ class TrainingLoopTest {
             assertTrue(Double.isFinite(r.accuracyMatrix()[1][0]));
         }
     }
+
+    @Test
+    void aSkippedTaskCountsItsStepsInTheStepSeedsOfLaterTasks() {
+        // A first session loaded from a file (SAFE's firstSessionModel) has nothing to train: task 2 must draw the
+        // same step seeds (dropout, replay samples) as in the run that trained task 1.
+        List<Long> trained = task2Seeds(false);
+        List<Long> skipped = task2Seeds(true);
+        assertEquals(6, trained.size());
+        assertEquals(trained, skipped);
+    }
+
+    private List<Long> task2Seeds(boolean skipFirstTask) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<Long> seeds = new ArrayList<>();
+            ProbeLearner p = new ProbeLearner(m.newSubManager()) {
+                @Override
+                public void beforeTask(dev.perennial.spi.TaskInfo task, dev.perennial.spi.TaskData data) {
+                    super.beforeTask(task, data);
+                    linear.freezeParameters(skipFirstTask && task.index() == 0);
+                }
+
+                @Override
+                public dev.perennial.spi.LossTerms loss(dev.perennial.spi.Batch batch, dev.perennial.spi.StepContext step) {
+                    if (step.task() == 1) {
+                        seeds.add(step.seed());
+                    }
+                    return super.loss(batch, step);
+                }
+            };
+            RunReport r = run(config(Map.of("batchSize", 8, "epochs", 2)),
+                    Scenarios.classIncremental(new BlobData(4, 12, 3), 2), p, m);
+            assertEquals(skipFirstTask ? 0 : 6, r.lossCurves().get(0).size());
+            return seeds;
+        }
+    }
 }
