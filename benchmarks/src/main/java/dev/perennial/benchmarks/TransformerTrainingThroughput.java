@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -49,6 +50,9 @@ import java.util.function.Function;
  * </pre>
  */
 public final class TransformerTrainingThroughput {
+    /** The {@code --name} arguments this program accepts. */
+    private static final Set<String> ARGUMENTS = Set.of(
+            "batch224", "batch32", "json", "only", "steps", "torch-json", "warmup");
 
     /**
      * One measured configuration.
@@ -77,7 +81,7 @@ public final class TransformerTrainingThroughput {
      * @throws IOException if a JSON file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        Map<String, String> opts = parse(args);
+        Map<String, String> opts = BenchmarkArgs.parse(args, ARGUMENTS);
         int steps = Integer.parseInt(opts.getOrDefault("steps", "5"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "2"));
         int batch224 = Integer.parseInt(opts.getOrDefault("batch224", "8"));
@@ -197,18 +201,6 @@ public final class TransformerTrainingThroughput {
             System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.2f |%n",
                     r.name(), r.batch(), r.stepsPerSecond(), ts, r.stepsPerSecond() / ts);
         }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i]
-                        + "'. Known: --steps --warmup --batch224 --batch32 --only --json --torch-json");
-            }
-            out.put(args[i].substring(2), args[++i]);
-        }
-        return out;
     }
 
     /** Reads the Python side's JSON. */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
+import dev.perennial.benchmarks.BenchmarkArgs;
 import dev.perennial.benchmarks.vqa.MeanStd;
 import dev.perennial.deepfake.eval.RocCurve;
 import dev.perennial.deepfake.synthetic.SyntheticFaces;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +53,11 @@ import java.util.stream.Stream;
  * {@code --arms} (baseline,diffusionfake), {@code --out} (target/benchmarks/diffusionfake.json).
  */
 public final class DiffusionFakeBenchmark {
+    /** The {@code --name} arguments this program accepts. */
+    private static final Set<String> ARGUMENTS = Set.of(
+            "arms", "base-width", "batch-size", "epochs", "first-seed", "frames", "generator", "learning-rate", "out",
+            "seeds", "test-videos", "train-videos");
+
     private static final int SIZE = 16;
     private static final List<Integer> LAYERS = List.of(1, 1, 1, 1);
 
@@ -107,7 +114,7 @@ public final class DiffusionFakeBenchmark {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = TinyLatentDiffusion.parse(args);
+        Map<String, String> o = BenchmarkArgs.parse(args, ARGUMENTS);
         Path generator = Path.of(o.getOrDefault("generator", "target/diffusionfake-generator"));
         int seeds = Integer.parseInt(o.getOrDefault("seeds", "3"));
         int firstSeed = Integer.parseInt(o.getOrDefault("first-seed", "1"));

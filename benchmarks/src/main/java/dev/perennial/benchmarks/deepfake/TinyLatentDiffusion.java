@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.api.loop.AdamW;
 import dev.perennial.api.loop.TrainableParameter;
+import dev.perennial.benchmarks.BenchmarkArgs;
 import dev.perennial.deepfake.synthetic.SyntheticFaces;
 import dev.perennial.models.ParameterNames;
 import dev.perennial.models.diffusion.AutoencoderKL;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Pre-trains the tiny frozen generator of DiffusionFake on this machine (specs/deepfake.md §D.7: "a tiny frozen
@@ -62,6 +64,11 @@ import java.util.Random;
  * (100), {@code --beta-start} (0.0001), {@code --beta-end} (0.02), {@code --seed} (1).
  */
 public final class TinyLatentDiffusion {
+    /** The {@code --name} arguments this program accepts. */
+    private static final Set<String> ARGUMENTS = Set.of(
+            "batch-size", "beta-end", "beta-start", "frames", "identities", "kl-weight", "learning-rate", "out",
+            "seed", "size", "timesteps", "unet-steps", "vae-steps");
+
     /** The UNet of the sample: two levels [8, 16], cross-attention in the first, an 8-wide empty prompt. */
     static final String UNET_JSON = """
             {"_class_name": "UNet2DConditionModel", "in_channels": 4, "out_channels": 4,
@@ -356,7 +363,7 @@ public final class TinyLatentDiffusion {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = parse(args);
+        Map<String, String> o = BenchmarkArgs.parse(args, ARGUMENTS);
         Settings d = Settings.defaults();
         Settings s = new Settings(Integer.parseInt(o.getOrDefault("size", "" + d.size())),
                 Integer.parseInt(o.getOrDefault("identities", "" + d.identities())),
@@ -382,20 +389,4 @@ public final class TinyLatentDiffusion {
         System.out.println("wrote " + out.toAbsolutePath() + " (unet/, vae/, scheduler/, pretraining.json)");
     }
 
-    /**
-     * {@code --name value} pairs.
-     *
-     * @param args the arguments
-     * @return name → value
-     */
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'");
-            }
-            out.put(args[i].substring(2), args[++i]);
-        }
-        return out;
-    }
 }

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.benchmarks.BenchmarkArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +41,10 @@ import java.util.concurrent.TimeUnit;
  * A plan entry is {@code workload:batch:warmup:steps}.
  */
 public final class LoopOverheadBenchmark {
+    /** The {@code --name} arguments this program accepts. */
+    private static final Set<String> ARGUMENTS = Set.of(
+            "gemm", "json", "lr", "mixup", "momentum", "paired", "plan", "python", "rounds", "script", "skip-python");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int POOL = 64;
     private static final long POOL_SEED = 11;
@@ -88,7 +94,7 @@ public final class LoopOverheadBenchmark {
      * @throws InterruptedException when interrupted while the Python side runs
      */
     public static void main(String[] args) throws IOException, InterruptedException {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = BenchmarkArgs.parse(args, ARGUMENTS);
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
         List<PlanEntry> plan = new ArrayList<>();
         for (String e : o.getOrDefault("plan",
@@ -321,15 +327,4 @@ public final class LoopOverheadBenchmark {
         }
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'. Known: "
-                        + "--rounds --plan --gemm --python --script --lr --momentum --json --skip-python --paired --mixup");
-            }
-            out.put(args[i].substring(2), args[++i]);
-        }
-        return out;
-    }
 }

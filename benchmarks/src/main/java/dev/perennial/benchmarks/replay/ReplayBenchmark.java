@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.config.BenchmarkPresets;
+import dev.perennial.benchmarks.BenchmarkArgs;
 import dev.perennial.benchmarks.vqa.MeanStd;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Split Fashion-MNIST or split CIFAR-10 (5 tasks × 2 classes, class-incremental, a network from scratch): finetune,
@@ -38,6 +40,11 @@ import java.util.Map;
  * (icarl's {@code meanOfFlips}; its default when absent).
  */
 public final class ReplayBenchmark {
+    /** The {@code --name} arguments this program accepts. */
+    private static final Set<String> ARGUMENTS = Set.of(
+            "alpha", "augmentation", "backbone", "batch-size", "benchmark", "beta", "channels", "epochs", "ewc-lambda",
+            "feature-dim", "first-seed", "folder", "icarl-mean-of-flips", "learning-rate", "limit-per-class", "memory",
+            "methods", "momentum", "out", "replay-batch-size", "schedule", "seeds");
 
     private ReplayBenchmark() {}
 
@@ -77,7 +84,7 @@ public final class ReplayBenchmark {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = parse(args);
+        Map<String, String> o = BenchmarkArgs.parse(args, ARGUMENTS);
         String benchmark = o.getOrDefault("benchmark", "split-fashion-mnist");
         boolean cifar = switch (benchmark) {
             case "split-fashion-mnist" -> false;
@@ -251,14 +258,4 @@ public final class ReplayBenchmark {
         return new long[] {0, 0};
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'");
-            }
-            out.put(args[i].substring(2), args[++i]);
-        }
-        return out;
-    }
 }

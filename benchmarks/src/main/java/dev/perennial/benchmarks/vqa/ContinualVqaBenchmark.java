@@ -6,6 +6,7 @@ import dev.perennial.api.Perennial;
 import dev.perennial.api.RunReport;
 import dev.perennial.api.config.ExperimentConfig;
 import dev.perennial.api.config.ExperimentFiles;
+import dev.perennial.benchmarks.BenchmarkArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,9 @@ import java.util.Set;
  * {@code --learners} also takes {@code llaca-scale-<s>}, LLaCA with another scale factor s (an ablation).
  */
 public final class ContinualVqaBenchmark {
-    private static final Set<String> OPTIONS = Set.of("seeds", "learners", "out", "sample", "epochs", "runs");
+    /** The {@code --name} arguments this program accepts. */
+    private static final Set<String> ARGUMENTS = Set.of(
+            "epochs", "learners", "out", "runs", "sample", "seeds");
 
     private ContinualVqaBenchmark() {}
 
@@ -47,7 +50,7 @@ public final class ContinualVqaBenchmark {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Map<String, String> o = parse(args);
+        Map<String, String> o = BenchmarkArgs.parse(args, ARGUMENTS);
         List<Long> seeds = Arrays.stream(o.getOrDefault("seeds", "1,2,3").split(","))
                 .map(s -> parseLong(s, "--seeds")).toList();
         List<String> learners = List.of(o.getOrDefault("learners", String.join(",", ContinualVqaExperiments.LEARNERS))
@@ -197,19 +200,4 @@ public final class ContinualVqaBenchmark {
         }
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("arguments are --name value pairs; got '" + args[i] + "'");
-            }
-            String name = args[i].substring(2);
-            if (!OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; accepted: --seeds, --learners,"
-                        + " --out, --sample, --epochs, --runs");
-            }
-            out.put(name, args[++i]);
-        }
-        return out;
-    }
 }
