@@ -8,7 +8,8 @@ then per order: last accuracy, the paired differences method - baseline (same ru
 and last accuracy (mean +- std over orders and each order's value), the A_k row, the CPU seconds of the loop
 (timings.cpu), and for safe the inference-only heads of reportHeads (report.json's otherMetrics safe.HEAD: average
 incremental and last accuracy from each matrix, A_k = the mean of row k, every task having the same test count).
-Usage: tools/safe_sweep_table.py [--baseline simplecil] DIR [DIR...]
+Methods are listed in the order of --methods (comma-separated; default: as found).
+Usage: tools/safe_sweep_table.py [--baseline simplecil] [--methods a,b,...] DIR [DIR...]
 """
 import glob
 import json
@@ -50,11 +51,17 @@ def fmt(values, digits=4):
 
 def main(argv):
     baseline = "simplecil"
-    if argv[:1] == ["--baseline"]:
-        baseline, argv = argv[1], argv[2:]
-    by = {}
+    methods = []
+    while argv[:1] in (["--baseline"], ["--methods"]):
+        if argv[0] == "--baseline":
+            baseline = argv[1]
+        else:
+            methods = argv[1].split(",")
+        argv = argv[2:]
+    by = {m: {} for m in methods}
     for label, seed, r in points(argv):
         by.setdefault(label, {})[seed] = r
+    by = {m: runs for m, runs in by.items() if runs}
     seeds = sorted({s for v in by.values() for s in v})
     print("| method | orders | average incremental accuracy | last accuracy | forgetting | last per order ("
           + ", ".join("s%d" % s for s in seeds) + ") | CPU-s per run |")
