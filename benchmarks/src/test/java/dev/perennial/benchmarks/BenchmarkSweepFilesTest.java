@@ -56,7 +56,8 @@ class BenchmarkSweepFilesTest {
         List<Path> files = sweepFiles();
         assertTrue(files.stream().map(f -> f.getFileName().toString()).toList().containsAll(List.of(
                 "distillation-resnet18.yaml", "distillation-mobilenet-v2.yaml", "distillation-32px-resnet18.yaml",
-                "safe-cifar100.yaml", "safe-cifar100-rehearsal.yaml")), "sweep files found: " + files);
+                "safe-cifar100.yaml", "safe-cifar100-rehearsal.yaml", "safe-cifar100-small.yaml")),
+                "sweep files found: " + files);
         for (Path file : files) {
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
