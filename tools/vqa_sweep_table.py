@@ -7,7 +7,8 @@ Reads every point's report.json under the sweep folders given (benchmarks/result
   forgetting mean over i < T-1 of max_{k in [i, T-2]} a[k][i] - a[T-1][i] (0-based over the continual tasks),
   New.ACC    mean of the diagonal a[i][i],
   adaptive   llaca's emaAdaptiveFraction,
-then the last row per task. The sweep's own sweep.csv averages over every column, the base task's included.
+then the paired differences to lora-seq by seed (same seed: same base model and batches), then the last
+row per task. The sweep's own sweep.csv averages over every column, the base task's included.
 Usage: tools/vqa_sweep_table.py DIR [DIR...]
 """
 import glob
@@ -66,6 +67,17 @@ def main(dirs):
         col = lambda k: [m[k] for _, m in runs if k in m]
         print("| %s | %s | %s | %s | %s | %s |" % (learner, ",".join(str(s) for s, _ in runs), fmt(col("avg")),
                                               fmt(col("forgetting")), fmt(col("new")), fmt(col("adaptive"))))
+    print()
+    reference = dict(by.get("lora-seq", []))
+    for learner, runs in by.items():
+        if learner in ("lora-seq", "multitask") or not reference:
+            continue
+        for key, label in (("avg", "Avg.ACC"), ("forgetting", "forgetting"), ("new", "New.ACC")):
+            diffs = [(s, m[key] - reference[s][key]) for s, m in runs if s in reference and key in m]
+            if diffs:
+                print("paired %s - lora-seq, %s by seed (%s): %s; mean %s" % (learner, label,
+                      ",".join(str(s) for s, _ in diffs), " ".join("%+.3f" % d for _, d in diffs),
+                      fmt([d for _, d in diffs])))
     print()
     for learner, runs in by.items():
         for seed, m in runs:
