@@ -124,15 +124,17 @@ class MiniCoinTest {
     }
 
     /**
-     * Issue #23: grounding is a referring task: beside the named shape there is a distractor of another colour
-     * and another shape, outside the reference box; the named colour fills the reference box's centre.
+     * Issue #23: grounding is a referring task: beside the named shape there is a black distractor of another
+     * shape, outside the reference box; the named colour fills the reference box's centre. (A distractor of another
+     * colour scored 0.32 / 0.25 alone: the model did not bind the named colour.)
      */
     @Test
-    void groundingHasADistractorOfAnotherColourAndShape() {
+    void groundingHasABlackDistractorOutsideTheReferenceBox() {
         int s = 64;
         MiniCoin data = new MiniCoin(new MiniCoinConfig(5, s, 60, 6, List.of("grounding"), false, 1));
         Pattern question = Pattern.compile("Give the bounding box of the (\\w+) (\\w+)\\.");
         Set<String> named = new HashSet<>();
+        float[] black = {0.05f, 0.05f, 0.05f};
         for (int i = 0; i < 60; i++) {
             Example e = data.train().get(i);
             Matcher q = question.matcher(e.texts().get("question"));
@@ -144,24 +146,21 @@ class MiniCoinTest {
             int cx = (int) Math.round((b[0] + b[2]) / 2 * s);
             int cy = (int) Math.round((b[1] + b[3]) / 2 * s);
             assertTrue(same(img, s, cx, cy, rgb), "the named colour at the box's centre: " + e.texts());
-            Set<String> otherColours = new HashSet<>();
             int outside = 0;
             for (int y = 0; y < s; y++) {
                 for (int x = 0; x < s; x++) {
                     boolean inBox = x >= b[0] * s - 1 && x <= b[2] * s && y >= b[1] * s - 1 && y <= b[3] * s;
                     float r = img[y * s + x];
                     float g = img[s * s + y * s + x];
-                    float bl = img[2 * s * s + y * s + x];
                     boolean background = Math.abs(r - 0.92f) < 1e-6 && Math.abs(g - 0.92f) < 1e-6;
                     if (!background && !inBox) {
                         outside++;
-                        otherColours.add(r + "," + g + "," + bl);
-                        assertTrue(!same(img, s, x, y, rgb), "the distractor has another colour: " + e.texts());
+                        assertTrue(same(img, s, x, y, black), "the distractor is black: " + e.texts() + " at "
+                                + x + "," + y);
                     }
                 }
             }
             assertTrue(outside > 0.04 * s * s, "a distractor outside the reference box: " + outside + " pixels");
-            assertEquals(1, otherColours.size(), "one distractor colour: " + otherColours);
         }
         assertEquals(4, named.size(), "every shape is named: " + named);
     }
