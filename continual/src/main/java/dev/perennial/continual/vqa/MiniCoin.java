@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Mini-CoIN: a continual instruction benchmark rendered in Java, no download. Each task mirrors one CoIN
@@ -149,7 +150,8 @@ public final class MiniCoin implements DatasetSource {
     /** The counting task's shape side, its inset in a third of the image, and the distractor shapes. */
     private static final float COUNTING_SIDE = 0.3f;
     private static final float COUNTING_INSET = 0.017f;
-    private static final int[] NOT_SQUARE = {0, 2, 3}; // circle, triangle, cross in SHAPES
+    private static final int SQUARE = SHAPES.indexOf("square");
+    private static final int[] NOT_SQUARE = IntStream.range(0, SHAPES.size()).filter(i -> i != SQUARE).toArray();
     private static final String COLOR_QUESTION = "What color is the shape?";
 
     private static String choiceQuestion(List<String> options) {
@@ -301,7 +303,7 @@ public final class MiniCoin implements DatasetSource {
                 } while (Math.abs(p1 - p2) < SPATIAL_GAP
                         || (Math.abs(p1 - p2) < SPATIAL_SIDE && Math.abs(o1 - o2) < SPATIAL_SIDE));
                 drawShape(img, s, shape, RGB[color], horizontal ? p1 : o1, horizontal ? o1 : p1, SPATIAL_SIDE);
-                drawShape(img, s, SHAPES.indexOf("square"), BLACK, horizontal ? p2 : o2, horizontal ? o2 : p2,
+                drawShape(img, s, SQUARE, BLACK, horizontal ? p2 : o2, horizontal ? o2 : p2,
                         SPATIAL_SIDE);
                 question = spatialQuestion(COLORS.get(color), SHAPES.get(shape), horizontal);
                 answer = horizontal ? (p1 < p2 ? "left" : "right") : (p1 < p2 ? "above" : "below");
@@ -350,7 +352,7 @@ public final class MiniCoin implements DatasetSource {
                 int distractors = r.nextInt(3);
                 for (int i = 0; i < n + distractors; i++) {
                     int cell = cells.get(i);
-                    int shape = i < n ? SHAPES.indexOf("square") : NOT_SQUARE[r.nextInt(NOT_SQUARE.length)];
+                    int shape = i < n ? SQUARE : NOT_SQUARE[r.nextInt(NOT_SQUARE.length)];
                     drawShape(img, s, shape, RGB[r.nextInt(COLORS.size())], (cell % 3) / 3f + COUNTING_INSET,
                             (cell / 3) / 3f + COUNTING_INSET, COUNTING_SIDE);
                 }
