@@ -1,7 +1,9 @@
 package dev.perennial.spi;
 
 import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,5 +60,52 @@ public record PluginState(int schemaVersion, Map<String, NDArray> tensors, Map<S
             throw new IllegalStateException("checkpointed state value '" + name + "' is " + v + ", not a number");
         }
         return n;
+    }
+
+    /**
+     * The classes a mask marks, as the list of their ids that a state keeps in its values (SPI 1.6; read back with
+     * {@link #classMask(String, int)}).
+     *
+     * @param mask one flag per class
+     * @return the ids whose flag is set, ascending
+     */
+    public static List<Integer> classes(boolean[] mask) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i]) {
+                out.add(i);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The value of that name, a list of class ids as {@link #classes(boolean[])} writes it, as a mask (SPI 1.6).
+     * A missing value is an empty mask.
+     *
+     * @param name the name
+     * @param classCount the number of classes (the mask's length)
+     * @return one flag per class, set for the listed ids
+     * @throws IllegalStateException when the value is not a list of whole numbers in {@code 0..classCount-1}
+     */
+    public boolean[] classMask(String name, int classCount) {
+        boolean[] mask = new boolean[classCount];
+        Object v = values.get(name);
+        if (v == null) {
+            return mask;
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalStateException("checkpointed state value '" + name + "' is " + v
+                    + ", not a list of class ids");
+        }
+        for (Object o : list) {
+            if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                    || n.doubleValue() < 0 || n.doubleValue() >= classCount) {
+                throw new IllegalStateException("checkpointed state value '" + name + "' has class " + o
+                        + "; accepted: whole numbers 0.." + (classCount - 1));
+            }
+            mask[n.intValue()] = true;
+        }
+        return mask;
     }
 }

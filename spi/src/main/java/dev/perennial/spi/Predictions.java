@@ -1,5 +1,8 @@
 package dev.perennial.spi;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +48,37 @@ public final class Predictions {
             classes[i] = best;
         }
         return new Predictions(classes, scores, null);
+    }
+
+    /**
+     * Class scores from a tensor of one row per sample and one column per class (any floating type; copied to
+     * float32 Java arrays, so the result does not depend on the tensor's manager staying open). The tensor is not
+     * closed (SPI 1.6).
+     *
+     * @param scores a samples × classes tensor
+     * @return the predictions, as {@link #ofScores(float[][])}
+     * @throws IllegalArgumentException when the tensor is not two-dimensional
+     */
+    public static Predictions ofScores(NDArray scores) {
+        Shape shape = scores.getShape();
+        if (shape.dimension() != 2) {
+            throw new IllegalArgumentException("class scores must be a samples × classes tensor; got shape " + shape);
+        }
+        int rows = Math.toIntExact(shape.get(0));
+        int cols = Math.toIntExact(shape.get(1));
+        float[] flat;
+        if (scores.getDataType() == DataType.FLOAT32) {
+            flat = scores.toFloatArray();
+        } else {
+            try (NDArray f = scores.toType(DataType.FLOAT32, true)) {
+                flat = f.toFloatArray();
+            }
+        }
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return ofScores(out);
     }
 
     /**

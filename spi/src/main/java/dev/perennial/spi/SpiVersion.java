@@ -15,11 +15,12 @@ public final class SpiVersion {
     public static final int MAJOR = 1;
     /**
      * Minor version: bumped when methods with defaults or new types are added (1.4: {@link AuxiliaryModels};
-     * 1.5: {@link AbstractPluginProvider}).
+     * 1.5: {@link AbstractPluginProvider}; 1.6: {@link Predictions#ofScores(ai.djl.ndarray.NDArray)},
+     * {@link PluginState#classes(boolean[])} and {@link PluginState#classMask(String, int)}).
      */
-    public static final int MINOR = 5;
+    public static final int MINOR = 6;
     /** {@code MAJOR.MINOR}, the value providers return from {@link PluginProvider#spiVersion()}. */
-    public static final String CURRENT = "1.5";
+    public static final String CURRENT = "1.6";
 
     private SpiVersion() {}
 

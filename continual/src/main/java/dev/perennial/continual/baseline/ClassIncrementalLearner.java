@@ -21,7 +21,6 @@ import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,21 +175,9 @@ abstract class ClassIncrementalLearner implements Learner {
 
     @Override
     public PluginState saveState(StepContext step) {
-        List<Integer> classes = new ArrayList<>();
-        for (int i = 0; i < seen.length; i++) {
-            if (seen[i]) {
-                classes.add(i);
-            }
-        }
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("seenClasses", classes);
-        List<Integer> now = new ArrayList<>();
-        for (int i = 0; i < current.length; i++) {
-            if (current[i]) {
-                now.add(i);
-            }
-        }
-        values.put("currentClasses", now);
+        values.put("seenClasses", PluginState.classes(seen));
+        values.put("currentClasses", PluginState.classes(current));
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         saveExtra(values, tensors);
         return new PluginState(1, tensors, values);
@@ -202,19 +189,8 @@ abstract class ClassIncrementalLearner implements Learner {
             throw new IllegalStateException("state schema " + state.schemaVersion() + " is not 1");
         }
         ensureInitialized();
-        java.util.Arrays.fill(seen, false);
-        Object classes = state.values().get("seenClasses");
-        if (classes instanceof List<?> list) {
-            for (Object o : list) {
-                seen[((Number) o).intValue()] = true;
-            }
-        }
-        java.util.Arrays.fill(current, false);
-        if (state.values().get("currentClasses") instanceof List<?> list) {
-            for (Object o : list) {
-                current[((Number) o).intValue()] = true;
-            }
-        }
+        System.arraycopy(state.classMask("seenClasses", seen.length), 0, seen, 0, seen.length);
+        System.arraycopy(state.classMask("currentClasses", current.length), 0, current, 0, current.length);
         loadExtra(state);
     }
 

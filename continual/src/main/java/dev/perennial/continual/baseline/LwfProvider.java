@@ -21,8 +21,6 @@ import dev.perennial.spi.SpiVersion;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -204,27 +202,17 @@ public final class LwfProvider extends AbstractPluginProvider<LwfProvider.Config
             if (old == null) {
                 return;
             }
-            List<Integer> cls = new ArrayList<>();
-            for (int i = 0; i < oldClasses.length; i++) {
-                if (oldClasses[i]) {
-                    cls.add(i);
-                }
-            }
-            values.put("oldClasses", cls);
+            values.put("oldClasses", PluginState.classes(oldClasses));
             old.getParameters().forEach(p -> tensors.put("old/" + p.getKey(), p.getValue().getArray()));
         }
 
         @Override
         protected void loadExtra(PluginState state) {
-            Object cls = state.values().get("oldClasses");
-            if (!(cls instanceof List<?> list)) {
+            if (!state.values().containsKey("oldClasses")) {
                 old = null;
                 return;
             }
-            oldClasses = new boolean[scenario.classCount()];
-            for (Object o : list) {
-                oldClasses[((Number) o).intValue()] = true;
-            }
+            oldClasses = state.classMask("oldClasses", scenario.classCount());
             old = snapshot();
             old.getParameters().forEach(p -> state.tensor("old/" + p.getKey()).copyTo(p.getValue().getArray()));
         }

@@ -24,7 +24,6 @@ import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -263,15 +262,7 @@ public abstract class PromptLearner implements Learner {
 
     @Override
     public Predictions predict(Batch batch, StepContext step) {
-        NDArray prob = testLogits(batch.input("image")).softmax(1).toType(DataType.FLOAT32, false);
-        int rows = (int) prob.getShape().get(0);
-        int cols = (int) prob.getShape().get(1);
-        float[] flat = prob.toFloatArray();
-        float[][] out = new float[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, out[r], 0, cols);
-        }
-        return Predictions.ofScores(out);
+        return Predictions.ofScores(testLogits(batch.input("image")).softmax(1));
     }
 
     @Override
@@ -284,28 +275,9 @@ public abstract class PromptLearner implements Learner {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("tasksTrained", tasksTrained);
         values.put("currentTask", currentTask);
-        values.put("seen", indices(seen));
-        values.put("current", indices(current));
+        values.put("seen", PluginState.classes(seen));
+        values.put("current", PluginState.classes(current));
         return new PluginState(STATE_SCHEMA, Map.of(), values);
-    }
-
-    private static List<Integer> indices(boolean[] mask) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i]) {
-                out.add(i);
-            }
-        }
-        return out;
-    }
-
-    private static void restore(Object list, boolean[] mask) {
-        Arrays.fill(mask, false);
-        if (list instanceof List<?> l) {
-            for (Object o : l) {
-                mask[((Number) o).intValue()] = true;
-            }
-        }
     }
 
     @Override
@@ -317,8 +289,8 @@ public abstract class PromptLearner implements Learner {
         ensureInitialized();
         tasksTrained = state.number("tasksTrained").intValue();
         currentTask = state.number("currentTask").intValue();
-        restore(state.values().get("seen"), seen);
-        restore(state.values().get("current"), current);
+        System.arraycopy(state.classMask("seen", seen.length), 0, seen, 0, seen.length);
+        System.arraycopy(state.classMask("current", current.length), 0, current, 0, current.length);
         applyFreezing();
     }
 

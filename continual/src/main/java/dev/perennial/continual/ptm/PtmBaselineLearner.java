@@ -22,10 +22,7 @@ import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -478,28 +475,14 @@ public final class PtmBaselineLearner implements Learner {
         } else {
             z = net.head.logits(store, net.adapted.features(store, x, false).pooled(), false);
         }
-        NDArray p = MaskedCrossEntropy.mask(z, seen).softmax(1).toType(DataType.FLOAT32, false);
-        int rows = (int) p.getShape().get(0);
-        int cols = (int) p.getShape().get(1);
-        float[] flat = p.toFloatArray();
-        float[][] out = new float[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, out[r], 0, cols);
-        }
-        return Predictions.ofScores(out);
+        return Predictions.ofScores(MaskedCrossEntropy.mask(z, seen).softmax(1));
     }
 
     @Override
     public PluginState saveState(StepContext step) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("tasksTrained", tasksTrained);
-        List<Integer> classes = new ArrayList<>();
-        for (int i = 0; i < seen.length; i++) {
-            if (seen[i]) {
-                classes.add(i);
-            }
-        }
-        values.put("seen", classes);
+        values.put("seen", PluginState.classes(seen));
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         if (ridge != null) {
             values.put("lambda", ridge.lambda());
@@ -518,12 +501,7 @@ public final class PtmBaselineLearner implements Learner {
         }
         ensureInitialized();
         tasksTrained = state.number("tasksTrained").intValue();
-        Arrays.fill(seen, false);
-        if (state.values().get("seen") instanceof List<?> list) {
-            for (Object o : list) {
-                seen[((Number) o).intValue()] = true;
-            }
-        }
+        System.arraycopy(state.classMask("seen", seen.length), 0, seen, 0, seen.length);
         if (state.tensors().containsKey("w_rand")) {
             NDArray w = state.tensor("w_rand").duplicate();
             w.attach(context.manager());

@@ -474,13 +474,7 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
                 tensors.put("nme/means", Owned.floats(manager, flat, new Shape(means.size(), d)));
             }
             if (old != null) {
-                List<Integer> cls = new ArrayList<>();
-                for (int c = 0; c < oldClasses.length; c++) {
-                    if (oldClasses[c]) {
-                        cls.add(c);
-                    }
-                }
-                values.put("oldClasses", cls);
+                values.put("oldClasses", PluginState.classes(oldClasses));
                 old.getParameters().forEach(p -> tensors.put("old/" + p.getKey(), p.getValue().getArray()));
             }
         }
@@ -503,11 +497,8 @@ public final class IcarlProvider extends RehearsalProvider<IcarlProvider.Config>
                 old.getParameters().forEach(p -> p.getValue().close());
                 old = null;
             }
-            if (state.values().get("oldClasses") instanceof List<?> list) {
-                oldClasses = new boolean[scenario.classCount()];
-                for (Object o : list) {
-                    oldClasses[((Number) o).intValue()] = true;
-                }
+            if (state.values().containsKey("oldClasses")) {
+                oldClasses = state.classMask("oldClasses", scenario.classCount());
                 old = snapshot();
                 old.getParameters().forEach(p -> state.tensor("old/" + p.getKey()).copyTo(p.getValue().getArray()));
             }

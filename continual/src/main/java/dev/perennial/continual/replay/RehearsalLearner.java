@@ -22,8 +22,6 @@ import dev.perennial.spi.ScenarioInfo;
 import dev.perennial.spi.StepContext;
 import dev.perennial.spi.TaskData;
 import dev.perennial.spi.TaskInfo;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,24 +122,7 @@ abstract class RehearsalLearner implements Learner {
     @Override
     public Predictions predict(Batch batch, StepContext step) {
         NDArray logits = masked(forward(batch.input("image"), false).get(1), seen);
-        return Predictions.ofScores(rowsOf(logits));
-    }
-
-    /**
-     * The rows of a (B, K) array on the host.
-     *
-     * @param a the array
-     * @return B rows of K values
-     */
-    static float[][] rowsOf(NDArray a) {
-        int n = (int) a.getShape().get(0);
-        int k = (int) a.getShape().get(1);
-        float[] flat = a.toType(DataType.FLOAT32, false).toFloatArray();
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
-        }
-        return out;
+        return Predictions.ofScores(logits);
     }
 
     /**
@@ -237,14 +218,8 @@ abstract class RehearsalLearner implements Learner {
 
     @Override
     public PluginState saveState(StepContext step) {
-        List<Integer> classes = new ArrayList<>();
-        for (int i = 0; i < seen.length; i++) {
-            if (seen[i]) {
-                classes.add(i);
-            }
-        }
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("seenClasses", classes);
+        values.put("seenClasses", PluginState.classes(seen));
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         saveExtra(values, tensors, step.manager());
         return new PluginState(1, tensors, values);
@@ -257,12 +232,7 @@ abstract class RehearsalLearner implements Learner {
                     + " is not 1");
         }
         ensureInitialized();
-        Arrays.fill(seen, false);
-        if (state.values().get("seenClasses") instanceof List<?> list) {
-            for (Object o : list) {
-                seen[((Number) o).intValue()] = true;
-            }
-        }
+        System.arraycopy(state.classMask("seenClasses", seen.length), 0, seen, 0, seen.length);
         loadExtra(state);
     }
 

@@ -1,7 +1,6 @@
 package dev.perennial.continual.safe;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -506,7 +505,7 @@ public final class SafeLearner implements Learner {
             }
         }
         NDArray probabilities = MaskedCrossEntropy.mask(z, seen).softmax(1);
-        return Predictions.ofScores(toRows(probabilities));
+        return Predictions.ofScores(probabilities);
     }
 
     /** {@code z = σ · ReLU(φ(x) W_rand) · W_oᵀ} (safe.md §2.5) from the learner's features φ(x). */
@@ -551,17 +550,6 @@ public final class SafeLearner implements Learner {
         return java.util.Optional.ofNullable(headReport);
     }
 
-    private static float[][] toRows(NDArray a) {
-        int rows = (int) a.getShape().get(0);
-        int cols = (int) a.getShape().get(1);
-        float[] flat = a.toType(DataType.FLOAT32, false).toFloatArray();
-        float[][] out = new float[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, out[r], 0, cols);
-        }
-        return out;
-    }
-
     private static int[] indices(boolean[] flags) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < flags.length; i++) {
@@ -576,8 +564,8 @@ public final class SafeLearner implements Learner {
     public PluginState saveState(StepContext step) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("tasksTrained", tasksTrained);
-        values.put("seen", toList(indices(seen)));
-        values.put("seenBefore", toList(indices(seenBefore)));
+        values.put("seen", PluginState.classes(seen));
+        values.put("seenBefore", PluginState.classes(seenBefore));
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         if (slowRidge != null) {
             values.put("slowLambda", slowRidge.lambda());
@@ -607,8 +595,8 @@ public final class SafeLearner implements Learner {
         }
         ensureInitialized();
         tasksTrained = state.number("tasksTrained").intValue();
-        fill(seen, state.values().get("seen"));
-        fill(seenBefore, state.values().get("seenBefore"));
+        System.arraycopy(state.classMask("seen", seen.length), 0, seen, 0, seen.length);
+        System.arraycopy(state.classMask("seenBefore", seenBefore.length), 0, seenBefore, 0, seenBefore.length);
         if (tasksTrained > 0) {
             NDArray wRand = state.tensor("slow_w_rand").duplicate();
             wRand.attach(context.manager());
@@ -643,18 +631,6 @@ public final class SafeLearner implements Learner {
         applyFreezing();
     }
 
-    private static List<Integer> toList(int[] a) {
-        return Arrays.stream(a).boxed().toList();
-    }
-
-    private static void fill(boolean[] flags, Object list) {
-        Arrays.fill(flags, false);
-        if (list instanceof List<?> l) {
-            for (Object o : l) {
-                flags[((Number) o).intValue()] = true;
-            }
-        }
-    }
 
     /** @return the plugin's input shape (1, C, H, W) */
     Shape inputShape() {

@@ -128,12 +128,7 @@ public final class LinearSoftmaxLearner implements Learner {
     /** The class probabilities {@code softmax(z)}; the predicted class is their arg-max. */
     @Override
     public Predictions predict(Batch batch, StepContext step) {
-        float[] flat = logits(batch, false).softmax(1).toFloatArray();
-        float[][] rows = new float[batch.size()][classes];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(flat, i * classes, rows[i], 0, classes);
-        }
-        return Predictions.ofScores(rows);
+        return Predictions.ofScores(logits(batch, false).softmax(1));
     }
 
     private NDArray logits(Batch batch, boolean training) {

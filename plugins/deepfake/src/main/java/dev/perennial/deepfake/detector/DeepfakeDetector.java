@@ -84,14 +84,6 @@ final class DeepfakeDetector implements Learner {
     @Override
     public Predictions predict(Batch batch, StepContext step) {
         BackboneFeatures f = net.features(parameters, batch.input("image"), false);
-        NDArray p = net.head(parameters, f.pooled(), false).softmax(1);
-        int n = (int) p.getShape().get(0);
-        int k = (int) p.getShape().get(1);
-        float[] flat = p.toFloatArray();
-        float[][] scores = new float[n][k];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * k, scores[i], 0, k);
-        }
-        return Predictions.ofScores(scores);
+        return Predictions.ofScores(net.head(parameters, f.pooled(), false).softmax(1));
     }
 }

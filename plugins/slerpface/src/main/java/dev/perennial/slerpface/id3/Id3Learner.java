@@ -210,13 +210,8 @@ public final class Id3Learner implements Learner {
         for (int c = 0; c < classes; c++) {
             System.arraycopy(prototypes[c], 0, flat, c * d, d);
         }
-        float[] scores = embedder.embed(x0Hat).matMul(Owned.floats(m, flat, new Shape(classes, d)).transpose())
-                .toFloatArray();
-        float[][] rows = new float[b][classes];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(scores, i * classes, rows[i], 0, classes);
-        }
-        return Predictions.ofScores(rows);
+        return Predictions.ofScores(
+                embedder.embed(x0Hat).matMul(Owned.floats(m, flat, new Shape(classes, d)).transpose()));
     }
 
     @Override

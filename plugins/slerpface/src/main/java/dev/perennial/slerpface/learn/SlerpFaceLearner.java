@@ -160,13 +160,7 @@ public final class SlerpFaceLearner implements Learner {
         }
         NDArray groups = GroupTemplateNet.groupsOf(net.groupMap(parameters, images, false));
         NDArray embedding = groups.reshape(groups.getShape().get(0), -1).normalize(2, 1, 1e-12);
-        float[] flat = cosines(embedding, false).toFloatArray();
-        int k = net.classes();
-        float[][] rows = new float[batch.size()][k];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(flat, i * k, rows[i], 0, k);
-        }
-        return Predictions.ofScores(rows);
+        return Predictions.ofScores(cosines(embedding, false));
     }
 
     /**
