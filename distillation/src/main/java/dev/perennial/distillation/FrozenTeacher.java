@@ -117,10 +117,7 @@ public final class FrozenTeacher {
      * @throws IllegalStateException naming both versions otherwise
      */
     public static void requireDistillerSchema(PluginState state, String distiller) {
-        if (state.schemaVersion() != DISTILLER_STATE_SCHEMA) {
-            throw new IllegalStateException(distiller + " state schema " + state.schemaVersion() + "; this version reads "
-                    + DISTILLER_STATE_SCHEMA);
-        }
+        state.requireSchema(distiller, DISTILLER_STATE_SCHEMA);
     }
 
     /**

@@ -2,9 +2,11 @@ package dev.perennial.spi;
 
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The state a plugin keeps across tasks, as the loop checkpoints it: named tensors (written to safetensors)
@@ -60,6 +62,26 @@ public record PluginState(int schemaVersion, Map<String, NDArray> tensors, Map<S
             throw new IllegalStateException("checkpointed state value '" + name + "' is " + v + ", not a number");
         }
         return n;
+    }
+
+    /**
+     * Refuses a state of another layout (SPI 1.6): a checkpoint written by another version of the plugin.
+     *
+     * @param plugin the plugin's name, for the message
+     * @param readable the schema versions this version of the plugin reads (the current one first)
+     * @throws IllegalStateException naming the plugin, this state's version and the readable ones
+     */
+    public void requireSchema(String plugin, int... readable) {
+        for (int v : readable) {
+            if (v == schemaVersion) {
+                return;
+            }
+        }
+        String accepted = readable.length == 1 ? String.valueOf(readable[0])
+                : Arrays.stream(readable).mapToObj(String::valueOf)
+                        .collect(Collectors.joining(" or "));
+        throw new IllegalStateException(plugin + ": the checkpointed state has schema version " + schemaVersion
+                + "; this version of " + plugin + " reads " + accepted + " (a checkpoint of another version)");
     }
 
     /**

@@ -16,7 +16,8 @@ public final class SpiVersion {
     /**
      * Minor version: bumped when methods with defaults or new types are added (1.4: {@link AuxiliaryModels};
      * 1.5: {@link AbstractPluginProvider}; 1.6: {@link Predictions#ofScores(ai.djl.ndarray.NDArray)},
-     * {@link PluginState#classes(boolean[])} and {@link PluginState#classMask(String, int)}).
+     * {@link PluginState#classes(boolean[])}, {@link PluginState#classMask(String, int)} and
+     * {@link PluginState#requireSchema(String, int...)}).
      */
     public static final int MINOR = 6;
     /** {@code MAJOR.MINOR}, the value providers return from {@link PluginProvider#spiVersion()}. */

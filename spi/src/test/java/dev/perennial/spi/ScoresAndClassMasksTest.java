@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SPI 1.6: {@link Predictions#ofScores(NDArray)}, {@link PluginState#classes} and {@link PluginState#classMask}. */
+/**
+ * SPI 1.6: {@link Predictions#ofScores(NDArray)}, {@link PluginState#classes}, {@link PluginState#classMask} and
+ * {@link PluginState#requireSchema}.
+ */
 class ScoresAndClassMasksTest {
 
     @Test
@@ -77,5 +80,16 @@ class ScoresAndClassMasksTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.classMask("text", 5));
         assertTrue(e.getMessage().contains("'text'") && e.getMessage().contains("not a list of class ids"),
                 e.getMessage());
+    }
+
+    @Test
+    void aStateOfAnotherSchemaIsRefusedNamingThePluginAndTheReadableVersions() {
+        PluginState old = PluginState.empty(1);
+        old.requireSchema("probe", 2, 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> old.requireSchema("probe", 2));
+        assertEquals("probe: the checkpointed state has schema version 1; this version of probe reads 2 (a checkpoint"
+                + " of another version)", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> PluginState.empty(4).requireSchema("probe", 3, 2));
+        assertTrue(e.getMessage().contains("reads 3 or 2"), e.getMessage());
     }
 }

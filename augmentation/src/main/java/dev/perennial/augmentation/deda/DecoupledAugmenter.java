@@ -307,10 +307,7 @@ public final class DecoupledAugmenter implements Augmenter {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != STATE_SCHEMA) {
-            throw new IllegalStateException("de-da state has schema version " + state.schemaVersion()
-                    + "; this version of de-da reads " + STATE_SCHEMA);
-        }
+        state.requireSchema("de-da", STATE_SCHEMA);
         if (!state.values().containsKey("imageShape")) {
             imageSize = null;
             objects = null;

@@ -185,9 +185,7 @@ abstract class ClassIncrementalLearner implements Learner {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != 1) {
-            throw new IllegalStateException("state schema " + state.schemaVersion() + " is not 1");
-        }
+        state.requireSchema(pluginName, 1);
         ensureInitialized();
         System.arraycopy(state.classMask("seenClasses", seen.length), 0, seen, 0, seen.length);
         System.arraycopy(state.classMask("currentClasses", current.length), 0, current, 0, current.length);

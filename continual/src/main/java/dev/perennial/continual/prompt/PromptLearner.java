@@ -282,10 +282,7 @@ public abstract class PromptLearner implements Learner {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != STATE_SCHEMA) {
-            throw new IllegalStateException(name + ": checkpoint state schema " + state.schemaVersion() + " is not "
-                    + STATE_SCHEMA);
-        }
+        state.requireSchema(name, STATE_SCHEMA);
         ensureInitialized();
         tasksTrained = state.number("tasksTrained").intValue();
         currentTask = state.number("currentTask").intValue();

@@ -227,10 +227,7 @@ abstract class RehearsalLearner implements Learner {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != 1) {
-            throw new IllegalStateException(pluginName + ": checkpointed state schema " + state.schemaVersion()
-                    + " is not 1");
-        }
+        state.requireSchema(pluginName, 1);
         ensureInitialized();
         System.arraycopy(state.classMask("seenClasses", seen.length), 0, seen, 0, seen.length);
         loadExtra(state);

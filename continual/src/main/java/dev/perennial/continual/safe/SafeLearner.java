@@ -589,10 +589,7 @@ public final class SafeLearner implements Learner {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != STATE_SCHEMA) {
-            throw new IllegalStateException(name + ": checkpoint state schema " + state.schemaVersion() + " is not "
-                    + STATE_SCHEMA);
-        }
+        state.requireSchema(name, STATE_SCHEMA);
         ensureInitialized();
         tasksTrained = state.number("tasksTrained").intValue();
         System.arraycopy(state.classMask("seen", seen.length), 0, seen, 0, seen.length);

@@ -372,10 +372,7 @@ public final class QualityCurriculumSampler implements Sampler {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != STATE_SCHEMA && state.schemaVersion() != 1) {
-            throw new IllegalStateException("quality-curriculum: checkpoint state schema " + state.schemaVersion()
-                    + " is not the supported " + STATE_SCHEMA);
-        }
+        state.requireSchema("quality-curriculum", STATE_SCHEMA, 1);
         List<?> hid = (List<?>) state.values().getOrDefault("hardnessIds", List.of());
         List<?> hv = (List<?>) state.values().getOrDefault("hardnessValues", List.of());
         Map<Long, Double> h = new HashMap<>();

@@ -231,10 +231,7 @@ public final class Id3Learner implements Learner {
 
     @Override
     public void loadState(PluginState state) {
-        if (state.schemaVersion() != STATE_SCHEMA) {
-            throw new IllegalArgumentException("id3: state schema " + state.schemaVersion() + " is not "
-                    + STATE_SCHEMA);
-        }
+        state.requireSchema("id3", STATE_SCHEMA);
         stepsTrained = state.number("stepsTrained").longValue();
         if (state.tensors().containsKey("prototypes")) {
             float[] flat = state.tensor("prototypes").toFloatArray();
