@@ -77,9 +77,7 @@ public record PluginState(int schemaVersion, Map<String, NDArray> tensors, Map<S
                 return;
             }
         }
-        String accepted = readable.length == 1 ? String.valueOf(readable[0])
-                : Arrays.stream(readable).mapToObj(String::valueOf)
-                        .collect(Collectors.joining(" or "));
+        String accepted = Arrays.stream(readable).mapToObj(String::valueOf).collect(Collectors.joining(" or "));
         throw new IllegalStateException(plugin + ": the checkpointed state has schema version " + schemaVersion
                 + "; this version of " + plugin + " reads " + accepted + " (a checkpoint of another version)");
     }
